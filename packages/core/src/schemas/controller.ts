@@ -1,0 +1,27 @@
+/** The ReplicationController kind. */
+import { z } from 'zod';
+import { Condition, Labels, typeMeta } from './meta.js';
+import { PodTemplateSpec } from './pod.js';
+
+export const ReplicationControllerSpec = z.strictObject({
+  replicas: z.int().nonnegative().optional(),
+  minReadySeconds: z.int().nonnegative().optional(),
+  selector: Labels.optional(),
+  template: PodTemplateSpec.optional(),
+});
+
+export const ReplicationControllerStatus = z.strictObject({
+  replicas: z.int().nonnegative(),
+  fullyLabeledReplicas: z.int().nonnegative().optional(),
+  readyReplicas: z.int().nonnegative().optional(),
+  availableReplicas: z.int().nonnegative().optional(),
+  observedGeneration: z.int().optional(),
+  conditions: z.array(Condition).optional(),
+});
+
+export const ReplicationController = z.strictObject({
+  ...typeMeta('ReplicationController'),
+  spec: ReplicationControllerSpec,
+  status: ReplicationControllerStatus.optional(),
+});
+export type ReplicationController = z.infer<typeof ReplicationController>;

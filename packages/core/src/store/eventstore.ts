@@ -1,0 +1,175 @@
+/**
+ * The event store: one JetStream stream per cluster, one subject per object, optimistic
+ * concurrency through `Nats-Expected-Last-Subject-Sequence`.
+ */
+import {
+  DeliverPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { LoggedEvent, StoredEvent } from '../events.js';
+import { Subjects } from '../subjects.js';
+import { connectNats } from './connect.js';
+
+/** JetStream's error code for a failed expected-last-subject-sequence check. */
+const WRONG_LAST_SEQUENCE = 10071;
+
+/** Settings of the event log stream. */
+export interface StreamSettings {
+  /** 1 on a single server; 3 on an R3 cluster for HA. */
+  replicas?: number;
+  /** Maximum age of events in seconds; 0 keeps them forever. */
+  maxAgeSeconds?: number;
+  /** Maximum size of the log in bytes; -1 is unlimited. */
+  maxBytes?: number;
+}
+
+/** Options for EventStore.connect. */
+export interface EventStoreOptions extends StreamSettings {
+  natsUrl: string;
+  cluster: string;
+  /** The connection name shown by nats-server (the component). */
+  name: string;
+}
+
+/** An append was rejected because the subject moved past the expected sequence. */
+export class StaleSequenceError extends Error {
+  override name = 'StaleSequenceError';
+  constructor(readonly subject: string, readonly expected: number) {
+    super(`subject ${subject} is no longer at sequence ${expected}`);
+  }
+}
+
+/** Handle on one cluster's event log. */
+export class EventStore {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly subjects: Subjects;
+  readonly #ownsConnection: boolean;
+
+  private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean) {
+    this.js = jetstream(nc, { timeout: 10_000 });
+    this.jsm = jsm;
+    this.subjects = new Subjects(cluster);
+    this.#ownsConnection = owns;
+  }
+
+  /** Connects, checks the server version and creates (or updates) the cluster's stream. */
+  static async connect(opts: EventStoreOptions): Promise<EventStore> {
+    const nc = await connectNats(opts.natsUrl, opts.name);
+    try {
+      return await EventStore.open(nc, opts.cluster, opts, true);
+    } catch (e) {
+      await nc.close();
+      throw e;
+    }
+  }
+
+  /** Opens the store on an existing connection. */
+  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false): Promise<EventStore> {
+    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+    const store = new EventStore(nc, jsm, cluster, owns);
+    await store.ensureStream(settings);
+    return store;
+  }
+
+  /** The stream's configuration: file storage, no deletes or purges, direct gets for reads. */
+  streamConfig(settings: StreamSettings): Partial<StreamConfig> & { name: string } {
+    return {
+      name: this.subjects.stream,
+      subjects: [this.subjects.allObjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: settings.replicas ?? 1,
+      max_age: (settings.maxAgeSeconds ?? 0) * 1e9,
+      max_bytes: settings.maxBytes ?? -1,
+      discard: DiscardPolicy.Old,
+      duplicate_window: 120 * 1e9,
+      allow_direct: true,
+      deny_delete: true,
+      deny_purge: true,
+      description: `Wharf event log of cluster ${this.subjects.cluster}`,
+    };
+  }
+
+  async ensureStream(settings: StreamSettings): Promise<void> {
+    const cfg = this.streamConfig(settings);
+    try {
+      const info = await this.jsm.streams.info(this.subjects.stream);
+      const want = { max_age: cfg.max_age, max_bytes: cfg.max_bytes };
+      if (info.config.max_age !== want.max_age || info.config.max_bytes !== want.max_bytes) {
+        await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
+      }
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== 10059) throw e;
+      await this.jsm.streams.add(cfg);
+    }
+  }
+
+  /**
+   * Appends one event to `subject`, but only if the subject's last sequence is `expected`
+   * (0: the subject must be empty). Returns the new sequence: the object's resourceVersion.
+   * Throws StaleSequenceError when another write got there first.
+   */
+  async append(subject: string, event: StoredEvent, expected: number, msgID?: string): Promise<number> {
+    try {
+      const ack = await this.js.publish(subject, JSON.stringify(event), {
+        expect: { lastSubjectSequence: expected },
+        ...(msgID ? { msgID } : {}),
+      });
+      return ack.seq;
+    } catch (e) {
+      if (e instanceof JetStreamApiError && e.code === WRONG_LAST_SEQUENCE) throw new StaleSequenceError(subject, expected);
+      throw e;
+    }
+  }
+
+  /** The latest event on one subject, or undefined when it has none. */
+  async last(subject: string): Promise<LoggedEvent | undefined> {
+    const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
+    if (!m) return undefined;
+    return { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject };
+  }
+
+  /** The stream's first and last sequence now. */
+  async bounds(): Promise<{ first: number; last: number }> {
+    const info = await this.jsm.streams.info(this.subjects.stream);
+    return { first: info.state.first_seq, last: info.state.last_seq };
+  }
+
+  /**
+   * Reads events in order from `fromSeq`, optionally filtered by subjects, and keeps following
+   * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
+   */
+  async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
+    const c = await this.js.consumers.get(this.subjects.stream, {
+      filter_subjects: filter,
+      deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
+      ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
+    });
+    const msgs = await c.consume({ max_messages: 2048 });
+    const stop = () => msgs.stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const m of msgs) {
+        yield { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject, pending: m.info.pending };
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      msgs.stop();
+    }
+  }
+
+  /** Closes the connection if this store opened it. */
+  async close(): Promise<void> {
+    if (this.#ownsConnection && !this.nc.isClosed()) await this.nc.drain();
+  }
+}

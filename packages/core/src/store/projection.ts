@@ -1,0 +1,163 @@
+/**
+ * A live projection of the log: follows the stream with an ordered consumer, folds events in
+ * batches with `evolve`, publishes immutable State snapshots and a change feed, and lets writers
+ * wait until their own write is visible (read-your-writes).
+ */
+import type { LoggedEvent } from '../events.js';
+import type { KindName } from '../kinds.js';
+import type { KObject } from '../object.js';
+import { TimeoutError, UnavailableError } from '../errors.js';
+import type { EventStore } from './eventstore.js';
+import { emptyState, evolve, getObject, listObjects, type Change, type State } from './state.js';
+
+/** Receives each folded batch of changes and the state after it. */
+export type ChangeListener = (changes: readonly Change[], state: State) => void;
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+}
+
+/** A projection of all objects of one cluster. */
+export class Projection {
+  #state: State;
+  #listeners = new Set<ChangeListener>();
+  #waiters: Waiter[] = [];
+  #pending: LoggedEvent[] = [];
+  #flushScheduled = false;
+  #abort = new AbortController();
+  #ready = false;
+  #failed: Error | undefined;
+  #syncing: Promise<void> | undefined;
+  #syncQueued: Promise<void> | undefined;
+
+  constructor(readonly store: EventStore, initial: State = emptyState()) {
+    this.#state = initial;
+  }
+
+  /** The current immutable state. */
+  get state(): State {
+    return this.#state;
+  }
+
+  /** The last sequence folded in. */
+  get seq(): number {
+    return this.#state.seq;
+  }
+
+  /** True once the projection has caught up with the log as it was at start. */
+  get ready(): boolean {
+    return this.#ready && !this.#failed;
+  }
+
+  /** Starts following the log; resolves once caught up with the stream's last sequence at start. */
+  async start(): Promise<void> {
+    const { last } = await this.store.bounds();
+    const caughtUp = this.waitFor(last, 0);
+    void this.#follow();
+    await caughtUp;
+    this.#ready = true;
+  }
+
+  async #follow(): Promise<void> {
+    try {
+      for await (const e of this.store.read(this.#state.seq + 1, this.store.subjects.allObjects, this.#abort.signal)) {
+        this.#pending.push(e);
+        if (this.#pending.length >= 4096 || e.pending === 0) this.#flush();
+        else if (!this.#flushScheduled) {
+          this.#flushScheduled = true;
+          setImmediate(() => this.#flush());
+        }
+      }
+    } catch (e) {
+      if (!this.#abort.signal.aborted) {
+        this.#failed = e as Error;
+        for (const w of this.#waiters.splice(0)) w.resolve();
+      }
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    const { state, changes } = evolve(this.#state, batch);
+    this.#state = state;
+    if (this.#waiters.length) {
+      const still: Waiter[] = [];
+      for (const w of this.#waiters) (w.seq <= state.seq ? w.resolve() : still.push(w));
+      this.#waiters = still;
+    }
+    if (changes.length) for (const l of this.#listeners) l(changes, state);
+  }
+
+  /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
+  waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
+    if (this.#failed) return Promise.reject(new UnavailableError(`the event log projection stopped: ${this.#failed.message}`));
+    if (seq <= this.#state.seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const w: Waiter = {
+        seq,
+        resolve: () => {
+          if (timer) clearTimeout(timer);
+          if (this.#failed) reject(new UnavailableError(`the event log projection stopped: ${this.#failed.message}`));
+          else resolve();
+        },
+      };
+      this.#waiters.push(w);
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          this.#waiters = this.#waiters.filter((x) => x !== w);
+          reject(new TimeoutError(`the write at sequence ${seq} was not observed within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /**
+   * Waits until every event appended before this call (by any process) is folded in: a
+   * linearizable read. Concurrent callers share one stream-info request per round.
+   */
+  sync(): Promise<void> {
+    if (!this.#syncing) {
+      this.#syncing = this.#syncOnce().finally(() => (this.#syncing = undefined));
+      return this.#syncing;
+    }
+    // A round already in flight may have asked the server before this call; queue one more.
+    if (!this.#syncQueued) {
+      this.#syncQueued = this.#syncing.catch(() => undefined).then(() => {
+        this.#syncQueued = undefined;
+        return this.sync();
+      });
+    }
+    return this.#syncQueued;
+  }
+
+  async #syncOnce(): Promise<void> {
+    const { last } = await this.store.bounds();
+    await this.waitFor(last);
+  }
+
+  /** Subscribes to the change feed; returns an unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** One object from the current state. */
+  get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
+    return getObject<T>(this.#state, kind, namespace, name);
+  }
+
+  /** All objects of a kind from the current state. */
+  list<T extends KObject = KObject>(kind: KindName, namespace?: string): T[] {
+    return listObjects<T>(this.#state, kind, namespace);
+  }
+
+  /** Stops following the log. */
+  stop(): void {
+    this.#abort.abort();
+  }
+}

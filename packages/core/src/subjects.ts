@@ -1,0 +1,77 @@
+/**
+ * The subject layout. One subject per object:
+ *   wharf.<cluster>.obj.<kindToken>.<namespace | _>.<encoded name>
+ * Names are encoded so that '.', which NATS uses between tokens, never splits a name.
+ */
+import type { KindInfo } from './kinds.js';
+
+const clusterName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Throws unless `cluster` is a valid cluster name (a DNS-1123 label). */
+export function checkClusterName(cluster: string): string {
+  if (!clusterName.test(cluster) || cluster.length > 40) {
+    throw new Error(`invalid cluster name "${cluster}": use at most 40 lower case letters, digits and '-'`);
+  }
+  return cluster;
+}
+
+/** Encodes a name into one subject token: every character outside [A-Za-z0-9-] becomes _XX (hex). */
+export function encodeToken(s: string): string {
+  return s.replace(/[^A-Za-z0-9-]/g, (c) => '_' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
+
+/** Reverses encodeToken. */
+export function decodeToken(t: string): string {
+  return t.replace(/_([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** Names of every stream, subject and bucket one cluster uses on a NATS server. */
+export class Subjects {
+  /** The prefix of all of this cluster's subjects. */
+  readonly prefix: string;
+  /** The event log stream. */
+  readonly stream: string;
+  /** All object subjects. */
+  readonly allObjects: string;
+  /** KV bucket for node heartbeats (history 1, out of the audit log). */
+  readonly heartbeatBucket: string;
+  /** KV bucket for API tokens (hashes only). */
+  readonly authBucket: string;
+  /** KV bucket for projection snapshots. */
+  readonly snapshotBucket: string;
+  /** Stream for container logs. */
+  readonly logStream: string;
+  /** KV bucket that carries each node's bound pods (the agent's own subject). */
+  readonly nodeFeedBucket: string;
+
+  constructor(readonly cluster: string) {
+    checkClusterName(cluster);
+    const up = cluster.toUpperCase().replace(/-/g, '_');
+    this.prefix = `wharf.${cluster}`;
+    this.stream = `WHARF_${up}_EVENTS`;
+    this.allObjects = `${this.prefix}.obj.>`;
+    this.heartbeatBucket = `wharf_${up}_heartbeats`;
+    this.authBucket = `wharf_${up}_auth`;
+    this.snapshotBucket = `wharf_${up}_snapshots`;
+    this.logStream = `WHARF_${up}_LOGS`;
+    this.nodeFeedBucket = `wharf_${up}_nodefeed`;
+  }
+
+  /** The subject of one object. */
+  object(kind: KindInfo, namespace: string | undefined, name: string): string {
+    return `${this.prefix}.obj.${kind.token}.${kind.namespaced ? encodeToken(namespace ?? '') : '_'}.${encodeToken(name)}`;
+  }
+
+  /** A filter for all objects of a kind, optionally in one namespace. */
+  kind(kind: KindInfo, namespace?: string): string {
+    return `${this.prefix}.obj.${kind.token}.${namespace && kind.namespaced ? encodeToken(namespace) : '*'}.*`;
+  }
+
+  /** Splits an object subject into kind token, namespace and name. */
+  parse(subject: string): { token: string; namespace: string; name: string } | undefined {
+    const parts = subject.slice(this.prefix.length + 1).split('.');
+    if (parts.length !== 4 || parts[0] !== 'obj') return undefined;
+    const ns = parts[2]!;
+    return { token: parts[1]!, namespace: ns === '_' ? '' : decodeToken(ns), name: decodeToken(parts[3]!) };
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds Wharf's example and test images locally with `docker import`, from Debian's
+# busybox-static, because no image registry is needed (or reachable) for them:
+#   wharf.local/busybox:1         a busybox root filesystem, CMD /bin/sh
+#   wharf.local/microservice1:1   the seed's microservice1: HTTP on :3000, answers GET / with its
+#                                 hostname (the pod name), exits at once on SIGTERM
+set -euo pipefail
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+[ -x "$BUSYBOX" ] || { echo "busybox-static is missing: apt-get install busybox-static" >&2; exit 1; }
+DOCKER=${DOCKER:-docker}
+have() { [ -z "${FORCE:-}" ] && $DOCKER image inspect "$1" >/dev/null 2>&1; }
+
+root=$(mktemp -d); trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/tmp" "$root/www" "$root/etc"
+cp "$BUSYBOX" "$root/bin/busybox"
+for a in $("$BUSYBOX" --list); do [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"; done
+echo 'root:x:0:0:root:/:/bin/sh' >"$root/etc/passwd"
+cat >"$root/bin/microservice1" <<'SH'
+#!/bin/sh
+# The seed's microservice1: answers GET / on $PORT (default 3000) with this host's name.
+trap 'kill $pid 2>/dev/null; exit 0' TERM INT
+mkdir -p /www && hostname >/www/index.html
+httpd -f -p "${PORT:-3000}" -h /www & pid=$!
+wait $pid
+SH
+chmod +x "$root/bin/microservice1"
+
+if ! have wharf.local/busybox:1; then
+  tar -C "$root" -c . | $DOCKER import -c 'CMD ["/bin/sh"]' - wharf.local/busybox:1 >/dev/null
+  echo "built wharf.local/busybox:1"
+fi
+if ! have wharf.local/microservice1:1; then
+  tar -C "$root" -c . | $DOCKER import -c 'CMD ["/bin/microservice1"]' -c 'EXPOSE 3000' - wharf.local/microservice1:1 >/dev/null
+  echo "built wharf.local/microservice1:1"
+fi

@@ -1,0 +1,134 @@
+/**
+ * Starts real nats-server processes for tests: one server, or a 3-node JetStream cluster on
+ * loopback. Each gets its own ports and store directory and is stopped by PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { freePort } from './ports.js';
+
+/** One running nats-server. */
+export interface NatsServer {
+  port: number;
+  url: string;
+  process: ChildProcess;
+  /** SIGKILL the server. */
+  kill(): void;
+  /** Start it again with the same config and store. */
+  restart(): Promise<void>;
+}
+
+/** A running server or cluster; `url` lists every member. */
+export interface NatsHandle {
+  url: string;
+  servers: NatsServer[];
+  dir: string;
+  stop(): Promise<void>;
+}
+
+function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`nats-server did not listen on ${port}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+async function launch(config: string, port: number, logName: string): Promise<NatsServer> {
+  const start = () => {
+    const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr?.resume();
+    return p;
+  };
+  const server: NatsServer = {
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    process: start(),
+    kill() {
+      server.process.kill('SIGKILL');
+    },
+    async restart() {
+      server.process = start();
+      await waitForPort(port);
+    },
+  };
+  server.process.once('error', (e) => {
+    throw new Error(`cannot start nats-server (${logName}): ${e.message}; run scripts/install-deps.sh`);
+  });
+  await waitForPort(port);
+  return server;
+}
+
+/** Starts one JetStream-enabled nats-server on a free loopback port. */
+export async function startNats(): Promise<NatsHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-nats-'));
+  const port = await freePort();
+  const config = join(dir, 'nats.conf');
+  writeFileSync(config, `listen: 127.0.0.1:${port}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js" }\n`);
+  const s = await launch(config, port, 'single');
+  return {
+    url: s.url,
+    servers: [s],
+    dir,
+    async stop() {
+      await stopAll([s]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts a 3-node JetStream cluster on loopback; waits until it has a meta leader. */
+export async function startNatsCluster(size = 3): Promise<NatsHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-natsc-'));
+  const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const routes = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const servers: NatsServer[] = [];
+  for (let i = 0; i < size; i++) {
+    const config = join(dir, `n${i}.conf`);
+    writeFileSync(
+      config,
+      [
+        `server_name: n${i}`,
+        `listen: 127.0.0.1:${ports[i]}`,
+        `jetstream { store_dir: "${dir}/n${i}" }`,
+        `cluster { name: wharf-test, listen: 127.0.0.1:${routes[i]}, routes: [${routes.map((r) => `nats-route://127.0.0.1:${r}`).join(', ')}] }`,
+      ].join('\n'),
+    );
+    servers.push(await launch(config, ports[i]!, `n${i}`));
+  }
+  return {
+    url: servers.map((s) => s.url).join(','),
+    servers,
+    dir,
+    async stop() {
+      await stopAll(servers);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopAll(servers: NatsServer[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.process.exitCode !== null || s.process.signalCode !== null) return resolve();
+          s.process.once('exit', () => resolve());
+          s.process.kill('SIGTERM');
+        }),
+    ),
+  );
+}
