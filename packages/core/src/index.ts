@@ -22,3 +22,5 @@ export * from './store/projection.js';
 export * from './store/objects.js';
 export * from './config.js';
 export * from './log.js';
+export * from './store/direct.js';
+export * from './store/nodefeed.js';
