@@ -67,6 +67,11 @@ export class Subjects {
     return `${this.prefix}.obj.${kind.token}.${namespace && kind.namespaced ? encodeToken(namespace) : '*'}.*`;
   }
 
+  /** The subject of one container's log lines. */
+  logs(namespace: string, pod: string, container: string): string {
+    return `${this.prefix}.logs.${encodeToken(namespace)}.${encodeToken(pod)}.${encodeToken(container)}`;
+  }
+
   /** Splits an object subject into kind token, namespace and name. */
   parse(subject: string): { token: string; namespace: string; name: string } | undefined {
     const parts = subject.slice(this.prefix.length + 1).split('.');
