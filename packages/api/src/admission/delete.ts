@@ -1,0 +1,81 @@
+/**
+ * Deletion as Kubernetes does it: a pod running on a node is first marked (deletionTimestamp,
+ * "Terminating") and removed by its agent once its containers are gone; everything else, and a
+ * forced deletion, goes at once. Protected namespaces cannot be deleted.
+ */
+import { ConflictError, ForbiddenError, NotFoundError, rvOf, kindInfo, type KindInfo, type KObject, type Objects, type Projection } from '@wharf/core';
+import { timestamp } from './prepare.js';
+
+/** Kubernetes DeleteOptions, from the query string or the body. */
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const PROTECTED = new Set(['default', 'kube-system', 'kube-public']);
+
+type PodLike = KObject & { spec: { nodeName?: string; terminationGracePeriodSeconds?: number }; status?: { phase?: string } };
+
+/** Deletes one object; returns it as the deletion left it (marked, or with its final version). */
+export async function deleteObject(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
+  const current = projection.get(info.kind, ns, name);
+  if (!current) throw new NotFoundError(info.resource, name);
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== current.metadata.uid) throw new ConflictError(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw new ConflictError(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+  if (dryRun) return current;
+  const ctx = { actor };
+  if (info.kind === 'Namespace') return deleteNamespace(objects, projection, current, actor);
+  if (info.kind === 'Pod') {
+    const pod = current as PodLike;
+    const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    const node = pod.spec.nodeName ? projection.get('Node', undefined, pod.spec.nodeName) : undefined;
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    if (node && grace > 0 && !finished) {
+      if (pod.metadata.deletionTimestamp) return current;
+      const marked: KObject = {
+        ...current,
+        metadata: { ...current.metadata, deletionTimestamp: timestamp(new Date(Date.now() + grace * 1000)), deletionGracePeriodSeconds: grace },
+      };
+      return objects.update(info, marked, rvOf(current), 'PodDeletionRequested', { ...ctx, reason: `graceful deletion, ${grace}s` });
+    }
+  }
+  const final: KObject = { ...current, metadata: { ...current.metadata, deletionTimestamp: current.metadata.deletionTimestamp ?? timestamp(), deletionGracePeriodSeconds: 0 } };
+  const reason = opts.propagationPolicy ? `propagationPolicy=${opts.propagationPolicy}` : undefined;
+  return objects.remove(info, final, rvOf(current), reason ? { ...ctx, reason } : ctx);
+}
+
+/** Marks a namespace Terminating, deletes its contents, and removes it once nothing is left. */
+async function deleteNamespace(objects: Objects, projection: Projection, ns: KObject, actor: string): Promise<KObject> {
+  const name = ns.metadata.name;
+  if (PROTECTED.has(name)) throw new ForbiddenError(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
+  let current = ns;
+  if (!ns.metadata.deletionTimestamp) {
+    const marked = { ...ns, metadata: { ...ns.metadata, deletionTimestamp: timestamp() }, status: { phase: 'Terminating' } };
+    current = await objects.update(kindInfo('Namespace')!, marked, rvOf(ns), 'NamespaceDeletionRequested', { actor });
+  }
+  return finishNamespace(objects, projection, current, actor);
+}
+
+/** Deletes what is left in a Terminating namespace; removes the namespace when it is empty. */
+export async function finishNamespace(objects: Objects, projection: Projection, ns: KObject, actor: string): Promise<KObject> {
+  const name = ns.metadata.name;
+  let remaining = 0;
+  for (const kind of ['ReplicationController', 'Service', 'Endpoints', 'Event', 'Pod'] as const) {
+    const info = kindInfo(kind)!;
+    for (const o of projection.list(kind, name)) {
+      try {
+        const left = await deleteObject(objects, projection, info, name, o.metadata.name, {}, actor, false);
+        if (projection.get(kind, name, left.metadata.name)) remaining++;
+      } catch (e) {
+        if (!(e instanceof NotFoundError) && !(e instanceof ConflictError)) throw e;
+        remaining++;
+      }
+    }
+  }
+  if (remaining > 0) return projection.get('Namespace', undefined, name) ?? ns;
+  const latest = projection.get('Namespace', undefined, name);
+  if (!latest) return ns;
+  return objects.remove(kindInfo('Namespace')!, latest, rvOf(latest), { actor });
+}

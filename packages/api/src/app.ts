@@ -1,0 +1,17 @@
+/** The API server as a fastify plugin: body parsers, auth, discovery and the object routes. */
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from './context.js';
+import { installBodyParsers } from './http/body.js';
+import { installErrorHandlers } from './http/errors.js';
+import { authHook } from './routes/auth.js';
+import { discoveryRoutes } from './routes/discovery.js';
+import { objectRoutes } from './routes/objects.js';
+
+/** Registers everything the API serves on `app`. */
+export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  installErrorHandlers(app);
+  installBodyParsers(app);
+  await authHook(app, ctx);
+  await discoveryRoutes(app, ctx);
+  await objectRoutes(app, ctx);
+}

@@ -1,0 +1,13 @@
+/** What the API routes need: the store, the projection, the write path and the token table. */
+import type { EventStore, Objects, Projection } from '@wharf/core';
+import type { Tokens } from './auth/tokens.js';
+import type { Resources } from './resources.js';
+
+/** Shared dependencies of every route. */
+export interface ApiContext {
+  store: EventStore;
+  projection: Projection;
+  objects: Objects;
+  resources: Resources;
+  tokens: Tokens;
+}

@@ -1,0 +1,44 @@
+/** Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send. */
+import type { FastifyInstance } from 'fastify';
+import { parse as parseYaml } from 'yaml';
+import { BadRequestError } from '@wharf/core';
+
+/** Patch media types we accept, as Kubernetes names them. */
+export const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'] as const;
+export type PatchType = (typeof PATCH_TYPES)[number];
+
+function parseJson(body: string): unknown {
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    throw new BadRequestError(`the body of the request was in an unknown format: ${(e as Error).message}`);
+  }
+}
+
+/** Registers the content-type parsers; anything else gets 415. */
+export function installBodyParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const json = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    try {
+      done(null, parseJson(body));
+    } catch (e) {
+      done(e as Error);
+    }
+  };
+  app.addContentTypeParser(['application/json', ...PATCH_TYPES], { parseAs: 'string' }, json);
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseYaml(body as string));
+    } catch (e) {
+      done(new BadRequestError(`the body of the request was in an unknown format: ${(e as Error).message}`));
+    }
+  });
+}
+
+/** The body as a plain object, or a 400 saying what was wrong with it. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) throw new BadRequestError('the request body is empty: send a JSON or YAML object');
+  if (typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('the request body must be a JSON or YAML object');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,42 @@
+/** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnsupportedMediaTypeError, WharfError } from '@wharf/core';
+
+/** The body-size limit, as kube-apiserver's (3 MiB). */
+export const BODY_LIMIT = 3 * 1024 * 1024;
+
+/** Maps any thrown value onto a WharfError; unknown errors become a 500 with no detail. */
+export function toWharfError(err: unknown): WharfError {
+  if (err instanceof WharfError) return err;
+  const e = err as FastifyError & { type?: string };
+  switch (e?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new RequestEntityTooLargeError(BODY_LIMIT);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaTypeError(String(e.message.split(': ').pop() ?? ''), ['application/json', 'application/yaml', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json']);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new BadRequestError(e.message);
+    case 'FST_ERR_VALIDATION':
+      return new BadRequestError(e.message);
+  }
+  if (e?.statusCode === 400) return new BadRequestError(e.message);
+  if (e?.statusCode === 413) return new RequestEntityTooLargeError(BODY_LIMIT);
+  if (e?.statusCode === 415) return new UnsupportedMediaTypeError('', ['application/json']);
+  return new InternalError();
+}
+
+/** Installs the error and not-found handlers. 5xx details go to the log only. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const w = toWharfError(err);
+    if (w.code >= 500) req.log.error({ err }, 'request failed');
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply.code(w.code).type('application/json').send(w.toStatus());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const w = new NotFoundError('', req.url.split('?')[0] ?? req.url);
+    void reply.code(404).type('application/json').send({ ...w.toStatus(), message: 'the server could not find the requested resource', details: {} });
+  });
+}

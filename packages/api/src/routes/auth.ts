@@ -1,0 +1,31 @@
+/** Bearer-token authentication for every route not marked public. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UnauthorizedError } from '@wharf/core';
+import type { ApiContext } from '../context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: { user: string; groups: string[] };
+  }
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+/** The authenticated user of a request: the actor of the events it appends. */
+export function actorOf(req: FastifyRequest): string {
+  return req.user?.user ?? 'system:anonymous';
+}
+
+/** Rejects requests without a valid bearer token with 401. */
+export async function authHook(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.public) return;
+    const h = req.headers.authorization;
+    const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+    if (!m) throw new UnauthorizedError('Unauthorized: a bearer token is required (wharf --token, or the token in ~/.wharf/config)');
+    const u = ctx.tokens.lookup(m[1]!);
+    if (!u) throw new UnauthorizedError('Unauthorized: the bearer token is not valid');
+    req.user = u;
+  });
+}

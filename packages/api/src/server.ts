@@ -1,0 +1,77 @@
+/** wharf-api: owns listen, logging, start-up checks and graceful close around the API plugin. */
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import { createLogger, EventStore, Objects, parseFlags, Projection, StartupError } from '@wharf/core';
+import { apiPlugin } from './app.js';
+import { Tokens } from './auth/tokens.js';
+import { defaultConfigPath, writeCliConfig } from './auth/config-file.js';
+import { ensureAdminToken, ensureNamespaces } from './bootstrap.js';
+import { BODY_LIMIT } from './http/errors.js';
+import { Resources } from './resources.js';
+
+const FLAGS = {
+  listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
+  replicas: { description: 'replicas of the event log stream: 1 on one server, 3 on an R3 cluster', default: '1', env: 'WHARF_REPLICAS' },
+  'retention-max-age': { description: 'drop events older than this many seconds (0 keeps all)', default: '0' },
+  'retention-max-bytes': { description: 'cap the event log at this many bytes (-1: no cap)', default: '-1' },
+  'cli-config': { description: 'where to write the CLI config (server + admin token) on first start', env: 'WHARF_CONFIG' },
+  'reset-admin-token': { description: 'make a new admin token and write it to the CLI config', type: 'boolean' as const },
+  'tls-cert': { description: 'serve HTTPS with this certificate (PEM)' },
+  'tls-key': { description: 'private key for --tls-cert (PEM)' },
+};
+
+/** Starts the API server with the given argv; resolves once it listens. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const f = parseFlags('wharf-api', 'wharf-api: the Kubernetes-shaped REST API of a Wharf cluster, backed by the JetStream event log.', FLAGS, argv);
+  const log = createLogger('wharf-api');
+  const [host, portText] = String(f.listen).split(/:(?=\d+$)/);
+  const port = Number(portText);
+  if (!host || !Number.isInteger(port)) throw new StartupError(`--listen must be HOST:PORT, got "${String(f.listen)}"`);
+  const store = await EventStore.connect({
+    natsUrl: String(f.nats),
+    cluster: String(f.cluster),
+    name: 'wharf-api',
+    replicas: Number(f.replicas),
+    maxAgeSeconds: Number(f['retention-max-age']),
+    maxBytes: Number(f['retention-max-bytes']),
+  });
+  const t0 = Date.now();
+  const projection = new Projection(store);
+  await projection.start();
+  log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
+  const objects = new Objects(store, projection);
+  const tokens = await Tokens.open(store, Number(f.replicas));
+  const resources = new Resources(objects, projection);
+  await ensureNamespaces(objects);
+
+  const tls = f['tls-cert'] && f['tls-key'] ? { cert: readFileSync(String(f['tls-cert'])), key: readFileSync(String(f['tls-key'])) } : undefined;
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, disableRequestLogging: true, ...(tls ? { https: tls } : {}) });
+  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens }));
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    throw new StartupError(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
+  }
+  const server = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const token = await ensureAdminToken(tokens, Boolean(f['reset-admin-token']));
+  if (token) {
+    const path = f['cli-config'] ? String(f['cli-config']) : defaultConfigPath();
+    writeCliConfig(path, server, token, String(f.cluster));
+    log.info({ path }, 'wrote the admin token to the CLI config');
+  }
+  log.info({ server, cluster: store.subjects.cluster }, 'wharf-api listening');
+
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    log.info('shutting down');
+    await app.close();
+    projection.stop();
+    tokens.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close());
+  process.once('SIGINT', () => void close());
+}
