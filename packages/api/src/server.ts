@@ -1,6 +1,6 @@
 /** wharf-api: owns listen, logging, start-up checks and graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { createLogger, EventStore, Objects, parseFlags, Projection, StartupError } from '@wharf/core';
 import { apiPlugin } from './app.js';
 import { Tokens } from './auth/tokens.js';
@@ -45,7 +45,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   await ensureNamespaces(objects);
 
   const tls = f['tls-cert'] && f['tls-key'] ? { cert: readFileSync(String(f['tls-cert'])), key: readFileSync(String(f['tls-key'])) } : undefined;
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, disableRequestLogging: true, ...(tls ? { https: tls } : {}) });
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: tls } : {}) });
   await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens }));
   try {
     await app.listen({ host, port });
