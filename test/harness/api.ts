@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Agent, fetch as undiciFetch, type RequestInit as UndiciInit } from 'undici';
 import { eventually, freePort } from './ports.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -21,6 +22,10 @@ export const BIN = {
 export interface ApiHandle {
   url: string;
   token: string;
+  /** PEM of the cluster CA (the API serves HTTPS). */
+  ca: string;
+  /** An undici dispatcher that trusts the cluster CA. */
+  dispatcher: Agent | undefined;
   home: string;
   configPath: string;
   process: ChildProcess;
@@ -45,7 +50,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'wharf-home-'));
   const configPath = join(home, '.wharf', 'config');
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
   const launch = () => {
     const p = spawn(process.execPath, [BIN.api, '--nats', opts.natsUrl, '--cluster', opts.cluster, '--listen', `127.0.0.1:${port}`, ...(opts.extraArgs ?? [])], {
       env: { ...process.env, HOME: home, WHARF_CONFIG: configPath, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn' },
@@ -56,6 +61,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const handle: ApiHandle = {
     url,
     token: '',
+    ca: '',
+    dispatcher: undefined,
     home,
     configPath,
     process: launch(),
@@ -67,7 +74,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         body = JSON.stringify(init.json);
         if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       }
-      return fetch(url + path, { ...init, headers, body: body ?? null });
+      return undiciFetch(url + path, { ...(init as UndiciInit), headers, body: (body ?? null) as UndiciInit['body'], dispatcher: handle.dispatcher }) as unknown as Promise<Response>;
     },
     async kill(signal = 'SIGKILL') {
       const p = handle.process;
@@ -86,14 +93,22 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     },
   };
   const ready = async () => {
-    await eventually(async () => (await fetch(`${url}/readyz`)).ok, 20_000);
-    handle.token = await eventually(() => {
+    const exited = new Promise<never>((_, reject) => handle.process.once('exit', (code, sig) => reject(new Error(`wharf-api exited (${code ?? sig}) during start-up`))));
+    exited.catch(() => undefined);
+    await Promise.race([waitReady(), exited]);
+  };
+  const waitReady = async () => {
+    const config = await eventually(() => {
       try {
-        return (JSON.parse(readFileSync(configPath, 'utf8')) as { token: string }).token;
+        return JSON.parse(readFileSync(configPath, 'utf8')) as { token: string; certificateAuthority: string };
       } catch {
         return undefined;
       }
-    }, 10_000);
+    }, 20_000);
+    handle.token = config.token;
+    handle.ca = config.certificateAuthority;
+    handle.dispatcher ??= new Agent({ connect: { ca: handle.ca } });
+    await eventually(async () => (await handle.fetch('/readyz')).ok, 20_000);
   };
   await ready();
   return handle;

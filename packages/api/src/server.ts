@@ -4,7 +4,8 @@ import Fastify, { LogController } from 'fastify';
 import { createLogger, EventStore, Objects, parseFlags, Projection, StartupError } from '@wharf/core';
 import { apiPlugin } from './app.js';
 import { Tokens } from './auth/tokens.js';
-import { defaultConfigPath, writeCliConfig } from './auth/config-file.js';
+import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
+import { servingCert } from './auth/pki.js';
 import { ensureAdminToken, ensureNamespaces } from './bootstrap.js';
 import { BODY_LIMIT } from './http/errors.js';
 import { Resources } from './resources.js';
@@ -16,8 +17,11 @@ const FLAGS = {
   'retention-max-bytes': { description: 'cap the event log at this many bytes (-1: no cap)', default: '-1' },
   'cli-config': { description: 'where to write the CLI config (server + admin token) on first start', env: 'WHARF_CONFIG' },
   'reset-admin-token': { description: 'make a new admin token and write it to the CLI config', type: 'boolean' as const },
-  'tls-cert': { description: 'serve HTTPS with this certificate (PEM)' },
+  'tls-cert': { description: 'serve HTTPS with this certificate (PEM) instead of one signed by the cluster CA' },
   'tls-key': { description: 'private key for --tls-cert (PEM)' },
+  'tls-ca': { description: 'CA of --tls-cert, written into the client configs (PEM)' },
+  'tls-san': { description: 'extra names/addresses for the generated certificate, comma-separated' },
+  'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
 };
 
 /** Starts the API server with the given argv; resolves once it listens. */
@@ -44,8 +48,15 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const resources = new Resources(objects, projection);
   await ensureNamespaces(objects);
 
-  const tls = f['tls-cert'] && f['tls-key'] ? { cert: readFileSync(String(f['tls-cert'])), key: readFileSync(String(f['tls-key'])) } : undefined;
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: tls } : {}) });
+  let tls: { cert: string; key: string; ca?: string } | undefined;
+  if (f['tls-cert'] || f['tls-key']) {
+    if (!f['tls-cert'] || !f['tls-key']) throw new StartupError('--tls-cert and --tls-key go together');
+    tls = { cert: readFileSync(String(f['tls-cert']), 'utf8'), key: readFileSync(String(f['tls-key']), 'utf8'), ...(f['tls-ca'] ? { ca: readFileSync(String(f['tls-ca']), 'utf8') } : {}) };
+  } else if (!f['insecure-http']) {
+    const sans = [host, ...String(f['tls-san'] ?? '').split(',')].map((s) => s.trim());
+    tls = await servingCert(tokens.kv, store.subjects.cluster, sans);
+  }
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
   await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens }));
   try {
     await app.listen({ host, port });
@@ -56,8 +67,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const token = await ensureAdminToken(tokens, Boolean(f['reset-admin-token']));
   if (token) {
     const path = f['cli-config'] ? String(f['cli-config']) : defaultConfigPath();
-    writeCliConfig(path, server, token, String(f.cluster));
-    log.info({ path }, 'wrote the admin token to the CLI config');
+    const kubeconfig = writeClientConfig(path, { server, token, cluster: store.subjects.cluster, ...(tls?.ca ? { certificateAuthority: tls.ca } : {}) });
+    log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
   log.info({ server, cluster: store.subjects.cluster }, 'wharf-api listening');
 

@@ -75,10 +75,22 @@ export class EventStore {
 
   /** Opens the store on an existing connection. */
   static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false): Promise<EventStore> {
-    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-    const store = new EventStore(nc, jsm, cluster, owns);
-    await store.ensureStream(settings);
-    return store;
+    // A cluster that is still electing its JetStream leader times out or answers 503: wait
+    // for it (up to 60 s) rather than fail, so components can start in any order.
+    const deadline = Date.now() + 60_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+        const store = new EventStore(nc, jsm, cluster, owns);
+        await store.ensureStream(settings);
+        return store;
+      } catch (e) {
+        const transient = (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
+        if (!transient || Date.now() > deadline) throw e;
+        if (attempt === 0) process.stderr.write(`waiting for JetStream at ${nc.getServer()} to become available...\n`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /** The stream's configuration: file storage, no deletes or purges, direct gets for reads. */
@@ -92,7 +104,8 @@ export class EventStore {
       max_age: (settings.maxAgeSeconds ?? 0) * 1e9,
       max_bytes: settings.maxBytes ?? -1,
       discard: DiscardPolicy.Old,
-      duplicate_window: 120 * 1e9,
+      // De-duplication by Nats-Msg-Id within 2 minutes (never longer than the retention).
+      duplicate_window: Math.min(120, settings.maxAgeSeconds || 120) * 1e9,
       allow_direct: true,
       deny_delete: true,
       deny_purge: true,
@@ -104,7 +117,7 @@ export class EventStore {
     const cfg = this.streamConfig(settings);
     try {
       const info = await this.jsm.streams.info(this.subjects.stream);
-      const want = { max_age: cfg.max_age, max_bytes: cfg.max_bytes };
+      const want = { max_age: cfg.max_age, max_bytes: cfg.max_bytes, duplicate_window: cfg.duplicate_window };
       if (info.config.max_age !== want.max_age || info.config.max_bytes !== want.max_bytes) {
         await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
       }
@@ -155,7 +168,9 @@ export class EventStore {
       deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
       ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
     });
-    const msgs = await c.consume({ max_messages: 2048 });
+    // Short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed and the
+    // ordered consumer re-created on another one within seconds.
+    const msgs = await c.consume({ max_messages: 2048, expires: 5000 });
     const stop = () => msgs.stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
