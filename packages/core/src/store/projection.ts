@@ -86,7 +86,10 @@ export class Projection {
     this.#state = state;
     if (this.#waiters.length) {
       const still: Waiter[] = [];
-      for (const w of this.#waiters) (w.seq <= state.seq ? w.resolve() : still.push(w));
+      for (const w of this.#waiters) {
+        if (w.seq <= state.seq) w.resolve();
+        else still.push(w);
+      }
       this.#waiters = still;
     }
     if (changes.length) for (const l of this.#listeners) l(changes, state);
