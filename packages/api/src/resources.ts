@@ -52,18 +52,20 @@ export function compileFilter(info: KindInfo, opts: ListOptions): ObjectFilter {
 export class Resources {
   constructor(readonly objects: Objects, readonly projection: Projection) {}
 
-  #mustNamespace(info: KindInfo, ns: string | undefined): void {
+  /** The namespace must exist; a miss is checked again against the log's latest state. */
+  async #mustNamespace(info: KindInfo, ns: string | undefined): Promise<void> {
     if (!info.namespaced) return;
-    if (!ns || !this.projection.get('Namespace', undefined, ns)) throw new NotFoundError('namespaces', ns ?? '');
-    const n = this.projection.get('Namespace', undefined, ns)!;
+    if (ns && !this.projection.get('Namespace', undefined, ns)) await this.projection.sync();
+    const n = ns ? this.projection.get('Namespace', undefined, ns) : undefined;
+    if (!n) throw new NotFoundError('namespaces', ns ?? '');
     if (n.metadata.deletionTimestamp) throw new ForbiddenError(`${info.resource} "${String((n as KObject).metadata.name)}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
   }
 
   /** Creates an object; 404 when its namespace is missing, 409 when the name is taken. */
   async create(info: KindInfo, ns: string | undefined, body: Record<string, unknown>, o: WriteOptions): Promise<{ object: KObject; warnings: string[] }> {
     const { object, warnings } = prepareCreate(info, body, ns, o.fieldValidation);
-    await this.projection.sync();
-    this.#mustNamespace(info, ns);
+    // No sync needed: the append itself checks that the name is free in the log.
+    await this.#mustNamespace(info, ns);
     if (o.dryRun) return { object, warnings };
     return { object: await this.objects.create(info, object, { actor: o.actor }), warnings };
   }
