@@ -3,7 +3,7 @@ import { kindOf } from '@wharf/client';
 import { WharfCommand } from '../lib/base.js';
 import { prepare } from '../lib/apply.js';
 import { gracePeriod, runDelete, type DeleteTarget } from '../lib/delete.js';
-import { CliError } from '../lib/errors.js';
+import { CliError, formatError } from '../lib/errors.js';
 import { readManifests } from '../lib/manifests.js';
 import { parseDuration } from '../lib/argv.js';
 import { parseTargets } from '../lib/targets.js';
@@ -48,14 +48,20 @@ export default class Delete extends WharfCommand {
     const { client, namespace, explicitNamespace } = await this.connect(flags);
     const args = argv as string[];
     const targets: DeleteTarget[] = [];
+    const failures: unknown[] = [];
     if (flags.filename?.length) {
       if (args.length > 0) throw new CliError('resources and names cannot be given together with -f');
       const batch = await readManifests(flags.filename);
-      if (batch.errors.length > 0) throw batch.errors[0]!;
+      failures.push(...batch.errors);
       for (const m of batch.manifests) {
-        const { object, namespace: ns } = prepare(m, namespace, explicitNamespace);
-        targets.push({ info: kindOf(object.kind), namespace: ns, name: object.metadata.name });
+        try {
+          const { object, namespace: ns } = prepare(m, namespace, explicitNamespace);
+          targets.push({ info: kindOf(object.kind), namespace: ns, name: object.metadata.name });
+        } catch (e) {
+          failures.push(e);
+        }
       }
+      for (const e of failures) this.io.err(formatError(e) + '\n');
     } else {
       if (args.length === 0) throw new CliError('You must provide one or more resources by argument or filename.');
       for (const t of parseTargets(args)) {
@@ -76,6 +82,6 @@ export default class Delete extends WharfCommand {
       timeoutMs,
       ignoreNotFound: flags['ignore-not-found'],
     }, this.io);
-    if (code !== 0) process.exitCode = code;
+    if (code !== 0 || failures.length > 0) process.exitCode = 1;
   }
 }

@@ -81,6 +81,8 @@ async function watchGet(client: WharfClient, targets: Target[], o: GetOptions, i
   let widths: number[] = [];
   let headerShown = !!o.noHeaders;
   let rv: string | undefined;
+  let count = 0;
+  const printObject = (obj: KObject) => io.out(formatWatched(t.info, obj, o.output as ObjectFormat, count++ === 0));
 
   const printTable = (table: Table) => {
     const laid = layoutTable(table, view);
@@ -101,13 +103,13 @@ async function watchGet(client: WharfClient, targets: Target[], o: GetOptions, i
   } else {
     const list = await client.list<KObject>(t.info.kind, opts);
     rv = list.metadata.resourceVersion;
-    if (!o.watchOnly) for (const obj of list.items) io.out(formatWatched(t.info, obj, o.output as ObjectFormat));
+    if (!o.watchOnly) list.items.forEach(printObject);
   }
   const events = client.watch<Table | KObject>(t.info.kind, { ...opts, table: isTable, ...(rv ? { resourceVersion: rv } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   for await (const ev of events) {
     if (ev.type === 'BOOKMARK') continue;
     if (isTable) printTable(ev.object as Table);
-    else io.out(formatWatched(t.info, ev.object as KObject, o.output as ObjectFormat));
+    else printObject(ev.object as KObject);
   }
   return 0;
 }

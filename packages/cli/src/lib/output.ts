@@ -22,7 +22,7 @@ export function asList(items: KObject[]): Record<string, unknown> {
 
 /** YAML with sorted keys (kubectl's field order). */
 export function toYaml(v: unknown): string {
-  return stringify(v, { sortMapEntries: true, lineWidth: 0 });
+  return stringify(v, { sortMapEntries: true, lineWidth: 0, indentSeq: false, version: '1.1' });
 }
 
 /** JSON with kubectl's 4-space indent and a final newline. */
@@ -38,9 +38,10 @@ export function formatObjects(items: { info: KindInfo; object: KObject }[], form
   return format === 'json' ? toJson(value) : toYaml(value);
 }
 
-/** One watched object in `format` (YAML documents are separated by "---"). */
-export function formatWatched(info: KindInfo, o: KObject, format: ObjectFormat): string {
+/** One watched object in `format`; YAML documents after the first (`first` false) are preceded by "---". */
+export function formatWatched(info: KindInfo, o: KObject, format: ObjectFormat, first: boolean): string {
   if (format === 'name') return resourceName(info, o.metadata.name) + '\n';
   const obj = withTypeMeta(info, o);
-  return format === 'json' ? toJson(obj) : `---\n${toYaml(obj)}`;
+  if (format === 'json') return toJson(obj);
+  return (first ? '' : '---\n') + toYaml(obj);
 }
