@@ -11,6 +11,8 @@ export default class Create extends WharfCommand {
 
 Objects go to their own metadata.namespace, else to --namespace (or the config file's, else "default"). A failed document is reported and the others are still created; the command then exits with status 1.`;
 
+  static override usage = 'create -f FILE|DIR|- [-f ...] [flags]';
+
   static override examples = [
     '<%= config.bin %> create -f microservice1-pod.yaml',
     '<%= config.bin %> create -f microservice1-rc.yaml -f microservice1-svc.yaml',

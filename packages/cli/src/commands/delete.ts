@@ -15,6 +15,8 @@ export default class Delete extends WharfCommand {
 
 --cascade decides what happens to dependents (pods of a replication controller): background (the default) deletes them after the owner, foreground before it, orphan leaves them running.`;
 
+  static override usage = 'delete (KIND NAME... | KIND/NAME... | KIND -l SELECTOR | KIND --all | -f FILE) [flags]';
+
   static override examples = [
     '<%= config.bin %> delete pod microservice1',
     '<%= config.bin %> delete -f microservice1-rc.yaml',

@@ -10,6 +10,8 @@ export default class Get extends WharfCommand {
 
 Prints "No resources found in <namespace> namespace." on stderr when nothing matches. With --watch, prints the current table and then one row per change until interrupted.`;
 
+  static override usage = 'get KIND[,KIND...] [NAME...] | KIND/NAME... [flags]';
+
   static override examples = [
     '<%= config.bin %> get pods',
     '<%= config.bin %> get po microservice1 -o yaml',
@@ -23,7 +25,7 @@ Prints "No resources found in <namespace> namespace." on stderr when nothing mat
 
   static override strict = false;
   static override args = {
-    type: Args.string({ description: 'Resource kind (pods, po, svc, rc, no, ep, ns, ev...), or KIND/NAME.', required: true }),
+    type: Args.string({ description: 'Resource kind (pods, po, svc, rc, no, ep, ns, ev...), or KIND/NAME.' }),
     name: Args.string({ description: 'Names of the resources to get (any number).' }),
   };
 

@@ -8,10 +8,12 @@ export default class Logs extends WharfCommand {
   static override summary = "Print the logs of a container in a pod.";
   static override description = `Print the log of one container of a pod (the only one, or the one named with -c). The log is kept by the cluster, so it stays readable after the pod or its node is gone. With -f, keep streaming new lines until the container stops or you interrupt.`;
 
+  static override usage = 'logs POD [-c CONTAINER] [-f] [--tail N] [flags]';
+
   static override examples = ['<%= config.bin %> logs microservice1', '<%= config.bin %> logs pod/microservice1 -c web --tail 20', '<%= config.bin %> logs -f microservice1'];
 
   static override strict = false;
-  static override args = { pod: Args.string({ description: 'Pod name, or pod/NAME.', required: true }) };
+  static override args = { pod: Args.string({ description: 'Pod name, or pod/NAME.' }) };
 
   static override flags = {
     container: Flags.string({ char: 'c', description: 'Container name; may be left out when the pod has one container.' }),

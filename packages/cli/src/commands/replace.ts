@@ -11,6 +11,8 @@ export default class Replace extends WharfCommand {
 
 When a manifest carries metadata.resourceVersion, the replacement only succeeds if the stored object still has that version (otherwise: Conflict). Without one, the replacement is unconditional. A failed document is reported and the others are still replaced; the command then exits with status 1.`;
 
+  static override usage = 'replace -f FILE|DIR|- [-f ...] [flags]';
+
   static override examples = ['<%= config.bin %> replace -f microservice1-rc.yaml', '<%= config.bin %> get pod web -o yaml > web.yaml && <%= config.bin %> replace -f web.yaml'];
 
   static override flags = {

@@ -9,11 +9,13 @@ export default class Scale extends WharfCommand {
   static override summary = 'Set a new size for a replication controller.';
   static override description = `Set spec.replicas of a replication controller (through its scale subresource). The controller then starts or stops pods until that many run.`;
 
+  static override usage = 'scale (rc NAME | rc/NAME) --replicas N [flags]';
+
   static override examples = ['<%= config.bin %> scale rc microservice1 --replicas 3', '<%= config.bin %> scale rc/microservice1 --replicas=0'];
 
   static override strict = false;
   static override args = {
-    type: Args.string({ description: 'Resource kind (rc), or rc/NAME.', required: true }),
+    type: Args.string({ description: 'Resource kind (rc), or rc/NAME.' }),
     name: Args.string({ description: 'Name of the resource.' }),
   };
 

@@ -25,6 +25,12 @@ export interface Connection {
   explicitNamespace: string | undefined;
 }
 
+/** oclif's parse-error text reduced to one line (no "See more help", no preamble). */
+export function usageMessage(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^The following errors? occurred:?$/.test(l) && !/^See more help/.test(l));
+  return lines.join('; ');
+}
+
 /** Shared flags and behaviour; subclasses call `connect(flags)` after `parse`. */
 export abstract class WharfCommand extends Command {
   static override baseFlags = {
@@ -43,10 +49,11 @@ export abstract class WharfCommand extends Command {
     return { client: new WharfClient({ server: cfg.server, ...(cfg.token ? { token: cfg.token } : {}) }), namespace: cfg.namespace, explicitNamespace: flags.namespace };
   }
 
-  /** Prints a failure the way kubectl does (one line, no stack) and sets exit code 1; oclif's own usage errors pass through. */
+  /** Prints a failure the way kubectl does (one line, no stack; usage errors add kubectl's "See ... --help" hint) and sets exit code 1. */
   override async catch(err: Error & { oclif?: { exit?: number } }): Promise<void> {
-    if (err instanceof Errors.ExitError || (err.oclif && err instanceof Errors.CLIError)) return super.catch(err);
-    this.io.err(formatError(err) + '\n');
+    if (err instanceof Errors.ExitError) return super.catch(err);
+    if ('parse' in err) this.io.err(`error: ${usageMessage(err.message)}\nSee '${this.config.bin} ${this.id ?? ''} --help' for usage.\n`);
+    else this.io.err(formatError(err) + '\n');
     process.exitCode = 1;
   }
 }

@@ -31,3 +31,11 @@ describe('formatError', () => {
     expect(withSource(inv, 'creating', 'pod.yaml')).toBe(inv);
   });
 });
+
+describe('usageMessage', () => {
+  it('reduces oclif parse errors to one line', async () => {
+    const { usageMessage } = await import('./base.js');
+    expect(usageMessage('The following error occurred:\n  Missing required flag replicas\nSee more help with --help')).toBe('Missing required flag replicas');
+    expect(usageMessage('Nonexistent flag: --bogus\nSee more help with --help')).toBe('Nonexistent flag: --bogus');
+  });
+});
