@@ -1,0 +1,202 @@
+/** WharfClient: the Kubernetes-shaped REST API over Node's global fetch. */
+import { buildTable, type KObject, type KindName, type Table } from '@wharf/core';
+import { ServerUnreachableError, errorFromResponse } from './errors.js';
+import { ndjson, textChunks } from './ndjson.js';
+import { kindOf, queryString, resourcePath } from './paths.js';
+
+/** The Accept header that asks for kube-apiserver's server-side Table (JSON as the fallback). */
+export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+/** Where the server is and who we are. `fetch` may be replaced (tests, instrumentation). */
+export interface ClientOptions {
+  server: string;
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+/** Which objects a list, table or watch covers. `at` asks for the state at a past time or revision. */
+export interface ListOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  labelSelector?: string;
+  fieldSelector?: string;
+  at?: string;
+}
+
+/** A watch: from `resourceVersion`, optionally of one `name`, as Tables when `table` is set; ends on `signal`. */
+export interface WatchOptions extends ListOptions {
+  resourceVersion?: string;
+  name?: string;
+  table?: boolean;
+  signal?: AbortSignal;
+}
+
+/** DELETE options: cascade becomes propagationPolicy. */
+export interface DeleteOptions {
+  cascade?: 'background' | 'orphan' | 'foreground';
+  gracePeriodSeconds?: number;
+}
+
+/** Log options, as kubectl logs takes them. */
+export interface LogOptions {
+  container?: string;
+  follow?: boolean;
+  tailLines?: number;
+  signal?: AbortSignal;
+}
+
+/** A list response (PodList...). */
+export interface KList<T = KObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string };
+  items: T[];
+}
+
+/** One watch event. */
+export interface WatchEvent<T = unknown> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+interface SendOptions {
+  body?: unknown;
+  accept?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+const CASCADE = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' } as const;
+
+/** A client of one Wharf API server. Every method throws WharfError for a non-2xx answer and ServerUnreachableError when the server cannot be reached. */
+export class WharfClient {
+  readonly server: string;
+  private readonly token: string | undefined;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(opts: ClientOptions) {
+    this.server = opts.server.replace(/\/+$/, '');
+    this.token = opts.token || undefined;
+    this.fetchFn = opts.fetch ?? globalThis.fetch;
+  }
+
+  /** Sends one request and returns the parsed JSON body (undefined when empty). */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.json<T>(await this.send(method, path, body === undefined ? {} : { body }));
+  }
+
+  /** POSTs `obj` into its namespace (obj.metadata.namespace, else `namespace`, else "default"); returns the created object. */
+  create<T extends KObject>(obj: T, namespace?: string): Promise<T> {
+    const info = kindOf(obj.kind);
+    return this.request<T>('POST', resourcePath(info, { namespace: obj.metadata.namespace ?? namespace }), obj);
+  }
+
+  /** GETs one object. */
+  get<T = KObject>(kind: string, namespace: string | undefined, name: string, opts: { at?: string } = {}): Promise<T> {
+    return this.request<T>('GET', resourcePath(kindOf(kind), { namespace, name }) + queryString({ at: opts.at }));
+  }
+
+  /** Lists objects of a kind. */
+  list<T = KObject>(kind: string, opts: ListOptions = {}): Promise<KList<T>> {
+    return this.request<KList<T>>('GET', resourcePath(kindOf(kind), opts) + listQuery(opts));
+  }
+
+  /** PUTs `obj` over the stored one (optimistic on metadata.resourceVersion when set); returns the new object. */
+  replace<T extends KObject>(obj: T, namespace?: string): Promise<T> {
+    const info = kindOf(obj.kind);
+    return this.request<T>('PUT', resourcePath(info, { namespace: obj.metadata.namespace ?? namespace, name: obj.metadata.name }), obj);
+  }
+
+  /** DELETEs one object; returns what the server returned (the object, or a Status). */
+  delete<T = unknown>(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<T> {
+    const propagationPolicy = opts.cascade ? CASCADE[opts.cascade] : undefined;
+    const q = queryString({ propagationPolicy, gracePeriodSeconds: opts.gracePeriodSeconds });
+    const body = propagationPolicy || opts.gracePeriodSeconds !== undefined ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy, gracePeriodSeconds: opts.gracePeriodSeconds } : undefined;
+    return this.request<T>('DELETE', resourcePath(kindOf(kind), { namespace, name }) + q, body);
+  }
+
+  /** The server-side Table of a list (or of one object with `name`); built locally if the server answers plain JSON. */
+  async table(kind: string, opts: ListOptions & { name?: string } = {}): Promise<Table> {
+    const info = kindOf(kind);
+    const path = resourcePath(info, opts) + (opts.name === undefined ? listQuery(opts) : queryString({ at: opts.at }));
+    const res = await this.json<Table | KList | KObject>(await this.send('GET', path, { accept: TABLE_ACCEPT }));
+    return asTable(info.kind, res);
+  }
+
+  /** Watches a kind: yields events until the server ends the stream or `signal` aborts; ERROR events throw. */
+  async *watch<T = unknown>(kind: string, opts: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
+    const info = kindOf(kind);
+    const fieldSelector = [opts.fieldSelector, opts.name ? `metadata.name=${opts.name}` : ''].filter(Boolean).join(',');
+    const path = resourcePath(info, { ...opts, name: undefined }) + listQuery({ ...opts, fieldSelector }, { watch: true, resourceVersion: opts.resourceVersion });
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await this.send('GET', path, { signal: ctl.signal, ...(opts.table ? { accept: TABLE_ACCEPT } : {}) });
+      for await (const ev of ndjson<WatchEvent<T>>(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (ev.type === 'ERROR') throw errorFromResponse(500, JSON.stringify(ev.object));
+        if (opts.table && ev.type !== 'BOOKMARK') ev.object = asTable(info.kind, ev.object as Table | KObject) as T;
+        yield ev;
+      }
+    } catch (e) {
+      if (!(ctl.signal.aborted && (e as Error).name === 'AbortError')) throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      ctl.abort();
+    }
+  }
+
+  /** Streams a pod's log as text chunks; with `follow`, until the pod ends or `signal` aborts. */
+  async *logs(namespace: string | undefined, pod: string, opts: LogOptions = {}): AsyncGenerator<string> {
+    const path = resourcePath(kindOf('Pod'), { namespace, name: pod, subresource: 'log' }) + queryString({ container: opts.container, follow: opts.follow || undefined, tailLines: opts.tailLines });
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await this.send('GET', path, { accept: 'text/plain', signal: ctl.signal });
+      yield* textChunks(res.body as unknown as AsyncIterable<Uint8Array>);
+    } catch (e) {
+      if (!(ctl.signal.aborted && (e as Error).name === 'AbortError')) throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      ctl.abort();
+    }
+  }
+
+  /** Sets spec.replicas through the scale subresource (merge patch); returns the autoscaling/v1 Scale. */
+  scale<T = unknown>(kind: string, namespace: string | undefined, name: string, replicas: number): Promise<T> {
+    const path = resourcePath(kindOf(kind), { namespace, name, subresource: 'scale' });
+    return this.send('PATCH', path, { body: { spec: { replicas } }, contentType: 'application/merge-patch+json' }).then((r) => this.json<T>(r));
+  }
+
+  private async send(method: string, path: string, o: SendOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: o.accept ?? 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.server + path, { method, headers, body: o.body === undefined ? null : JSON.stringify(o.body), signal: o.signal ?? null });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw new ServerUnreachableError(this.server, e);
+    }
+    if (!res.ok) throw errorFromResponse(res.status, await res.text());
+    return res;
+  }
+
+  private async json<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function listQuery(o: ListOptions, extra: Record<string, string | boolean | undefined> = {}): string {
+  return queryString({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, at: o.at, ...extra });
+}
+
+/** A Table as is, or one built locally from a plain list or object (for servers without Table support). */
+export function asTable(kind: KindName, res: Table | KList | KObject): Table {
+  if (res.kind === 'Table') return res as Table;
+  if ('items' in res && Array.isArray(res.items)) return buildTable(kind, res.items as KObject[], new Date(), res.metadata?.resourceVersion);
+  return buildTable(kind, [res as KObject], new Date());
+}
