@@ -24,3 +24,4 @@ export * from './config.js';
 export * from './log.js';
 export * from './store/direct.js';
 export * from './store/nodefeed.js';
+export * from './logs.js';
