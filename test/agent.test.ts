@@ -136,6 +136,22 @@ describe('wharf-agent on real Docker', () => {
     expect((await status('pull-1'))?.phase).toBe('Pending');
   });
 
+  it('shares emptyDir (disk and Memory) volumes and the hostname between a pod\'s containers', async () => {
+    const wait = (f: string) => `while [ ! -f ${f} ]; do sleep 0.1; done; cat ${f}`;
+    await createBoundPod(store, feed, NODE, 'vol-1', {
+      volumes: [{ name: 'disk', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } }],
+      containers: [
+        { name: 'writer', image: 'wharf.local/busybox:1', command: ['sh', '-c', "echo on-disk >/d/x; echo in-memory >/m/x; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done"], volumeMounts: [{ name: 'disk', mountPath: '/d' }, { name: 'mem', mountPath: '/m' }] },
+        { name: 'reader', image: 'wharf.local/busybox:1', command: ['sh', '-c', `${wait('/d/x')}; ${wait('/m/x')}; hostname; grep -c ' /m tmpfs' /proc/mounts; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done`], volumeMounts: [{ name: 'disk', mountPath: '/d' }, { name: 'mem', mountPath: '/m' }] },
+      ],
+    });
+    const lines = await eventually(async () => {
+      const l = (await readAll('vol-1', 'reader')).map((x) => x.text);
+      return l.length >= 4 ? l : undefined;
+    }, 20_000);
+    expect(lines).toEqual(['on-disk', 'in-memory', 'vol-1', '1']);
+  });
+
   it('deletes a pod gracefully: SIGTERM, containers removed, PodDeleted; its logs stay readable', async () => {
     const script = "trap 'echo bye; exit 0' TERM; echo hello; echo oops >&2; while :; do sleep 1 & wait $!; done";
     const p = await createBoundPod(store, feed, NODE, 'del-1', { terminationGracePeriodSeconds: 20, containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', script] }] });
