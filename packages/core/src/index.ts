@@ -25,3 +25,4 @@ export * from './log.js';
 export * from './store/direct.js';
 export * from './store/nodefeed.js';
 export * from './printers/index.js';
+export * from './logs.js';

@@ -141,6 +141,18 @@ export const ContainerStatus = z.strictObject({
 });
 export type ContainerStatus = z.infer<typeof ContainerStatus>;
 
+/**
+ * Wharf extension (not in Kubernetes): a container port of the pod published by the node agent
+ * on a host port of the node's address. Endpoints are `status.hostIP:hostPort`.
+ */
+export const PodHostPort = z.strictObject({
+  containerPort: Port,
+  hostPort: Port,
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']),
+  name: z.string().optional(),
+});
+export type PodHostPort = z.infer<typeof PodHostPort>;
+
 export const PodStatus = z.strictObject({
   phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']).optional(),
   conditions: z.array(Condition).optional(),
@@ -152,6 +164,8 @@ export const PodStatus = z.strictObject({
   containerStatuses: z.array(ContainerStatus).optional(),
   qosClass: z.enum(['Guaranteed', 'Burstable', 'BestEffort']).optional(),
   nominatedNodeName: z.string().optional(),
+  /** Wharf extension: the container ports the agent published on the node (see PodHostPort). */
+  hostPorts: z.array(PodHostPort).optional(),
 });
 export type PodStatus = z.infer<typeof PodStatus>;
 

@@ -1,0 +1,144 @@
+/**
+ * Applies one pod's planned actions through the runtime: create the infra container and the
+ * pod's containers (pulling images by imagePullPolicy), stop, remove, clean up, and append
+ * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { defaultPullPolicy, mustKind, NotFoundError, updateDirect, type Pod } from '@wharf/core';
+import type { StartFailure } from './backoff.js';
+import { INFRA, LABELS } from './labels.js';
+import type { KubeletDeps } from './kubelet.js';
+import type { Action, PodPlan } from './plan.js';
+import { containerSpec, emptyDirs, infraSpec, podDir } from './spec.js';
+import { failureKey } from './views.js';
+
+type Failure = Pick<StartFailure, 'reason' | 'message'>;
+
+/** Runs pod actions for the kubelet loop. */
+export class PodActions {
+  constructor(
+    readonly deps: KubeletDeps,
+    readonly failures: Map<string, StartFailure>,
+    readonly finalized: Set<string>,
+    readonly forget: (uid: string) => void,
+  ) {}
+
+  /** Runs the actions of one pod in order (consecutive stops in parallel); stops at the first error. */
+  async apply(pp: PodPlan): Promise<void> {
+    const acts = pp.actions;
+    for (let i = 0; i < acts.length; ) {
+      const a = acts[i]!;
+      if (a.type === 'stop') {
+        let j = i;
+        const stops: Promise<void>[] = [];
+        for (; j < acts.length && acts[j]!.type === 'stop'; j++) {
+          const s = acts[j] as Extract<Action, { type: 'stop' }>;
+          stops.push(this.deps.runtime.stop(s.id, s.graceSeconds));
+        }
+        await Promise.all(stops);
+        i = j;
+        continue;
+      }
+      const ok = await this.#one(pp, a);
+      if (!ok) return;
+      i++;
+    }
+  }
+
+  async #one(pp: PodPlan, a: Action): Promise<boolean> {
+    const { runtime, ctx, log } = this.deps;
+    switch (a.type) {
+      case 'remove':
+        await this.deps.shipper.drain(a.id);
+        await runtime.remove(a.id);
+        return true;
+      case 'createInfra': {
+        const pod = pp.pod!;
+        for (const d of emptyDirs(ctx, pod)) await mkdir(d, { recursive: true });
+        return this.#start(pp.uid, INFRA, async () => {
+          const f = await this.#ensureImage(ctx.pauseImage, 'IfNotPresent');
+          if (f) return f;
+          await runtime.start(infraSpec(ctx, pod));
+          log.info({ pod: `${pp.namespace}/${pp.name}` }, 'pod sandbox started');
+          return undefined;
+        });
+      }
+      case 'createContainer': {
+        const pod = pp.pod!;
+        const c = pod.spec.containers.find((x) => x.name === a.container)!;
+        return this.#start(pp.uid, c.name, async () => {
+          let spec;
+          try {
+            spec = containerSpec(ctx, pod, c, a.infraId, a.restartCount, a.backoffStep);
+          } catch (e) {
+            return { reason: 'CreateContainerConfigError', message: (e as Error).message };
+          }
+          const f = await this.#ensureImage(c.image, c.imagePullPolicy ?? defaultPullPolicy(c.image));
+          if (f) return f;
+          try {
+            await runtime.start(spec);
+          } catch (e) {
+            return { reason: 'CreateContainerError', message: (e as Error).message };
+          }
+          log.info({ pod: `${pp.namespace}/${pp.name}`, container: c.name, restartCount: a.restartCount }, 'container started');
+          return undefined;
+        });
+      }
+      case 'cleanup':
+        await rm(podDir(ctx, pp.uid), { recursive: true, force: true });
+        await runtime.removeVolumes({ [LABELS.cluster]: ctx.cluster, [LABELS.node]: ctx.node, [LABELS.podUid]: pp.uid });
+        for (const k of [...this.failures.keys()]) if (k.startsWith(`${pp.uid}/`)) this.failures.delete(k);
+        this.forget(pp.uid);
+        return true;
+      case 'finalize':
+        await this.#finalize(pp.pod!);
+        this.finalized.add(pp.uid);
+        log.info({ pod: `${pp.namespace}/${pp.name}` }, 'pod deleted');
+        return true;
+      case 'stop':
+        await runtime.stop(a.id, a.graceSeconds);
+        return true;
+    }
+  }
+
+  /** Runs a start; records its failure (for back-off and status) or clears the previous one. */
+  async #start(uid: string, container: string, run: () => Promise<Failure | undefined>): Promise<boolean> {
+    const key = failureKey(uid, container);
+    const f = await run();
+    if (!f) {
+      this.failures.delete(key);
+      return true;
+    }
+    const prev = this.failures.get(key);
+    this.failures.set(key, { ...f, count: (prev?.count ?? 0) + 1, at: Date.now(), shown: false });
+    this.deps.log.warn({ podUid: uid, container, reason: f.reason, message: f.message }, 'container start failed');
+    return false;
+  }
+
+  async #ensureImage(image: string, policy: string): Promise<Failure | undefined> {
+    const rt = this.deps.runtime;
+    if (policy !== 'Always' && (await rt.hasImage(image))) return undefined;
+    if (policy === 'Never') return { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+    try {
+      await rt.pull(image);
+      return undefined;
+    } catch (e) {
+      return { reason: 'ErrImagePull', message: `failed to pull image "${image}": ${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+
+  async #finalize(pod: Pod): Promise<void> {
+    try {
+      await updateDirect<Pod & { metadata: { name: string } }>(
+        this.deps.store,
+        mustKind('Pod'),
+        pod.metadata.namespace ?? 'default',
+        pod.metadata.name ?? '',
+        (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined),
+        { actor: `system:node:${this.deps.ctx.node}`, reason: 'containers stopped and removed' },
+      );
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/** wharf-agent's command line: flags, durations and lists, parsed into an AgentConfig. */
+import { parseFlags, UsageError, type FlagSpec, type Taint } from '@wharf/core';
+import type { BackoffSettings } from './backoff.js';
+
+/** The agent's flags (plus core's --nats and --cluster). */
+export const AGENT_FLAGS: Record<string, FlagSpec> = {
+  node: { description: 'this node\'s name', env: 'WHARF_NODE', required: true },
+  address: { description: 'the address the node advertises; container ports are published on it', env: 'WHARF_NODE_ADDRESS', required: true },
+  labels: { description: 'extra node labels, k=v,k2=v2', default: '' },
+  taints: { description: 'node taints at registration, key=value:Effect,...', default: '' },
+  'heartbeat-interval': { description: 'how often to heartbeat', default: '2s' },
+  'max-pods': { description: 'pods capacity of the node', default: '110' },
+  'docker-socket': { description: 'the Docker engine socket', default: '/var/run/docker.sock', env: 'DOCKER_SOCKET' },
+  'state-dir': { description: 'per-node state (emptyDir volumes); default /var/lib/wharf/agent/<node>' },
+  'pause-image': { description: 'image of the infra container that owns each pod\'s network', default: 'wharf.local/busybox:1' },
+  'backoff-base': { description: 'first restart back-off (CrashLoopBackOff, ImagePullBackOff)', default: '10s' },
+  'backoff-cap': { description: 'longest restart back-off', default: '300s' },
+  'backoff-reset': { description: 'a container that ran this long restarts with the first back-off again', default: '10m' },
+  'resync-interval': { description: 'how often to look at every container even without events', default: '2s' },
+  'log-max-bytes': { description: 'size of the cluster\'s log stream; the oldest lines go first', default: String(1024 ** 3) },
+};
+
+/** The agent's settings. */
+export interface AgentConfig {
+  natsUrl: string;
+  cluster: string;
+  node: string;
+  address: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  heartbeatMs: number;
+  maxPods: number;
+  dockerSocket: string;
+  stateDir: string;
+  pauseImage: string;
+  backoff: BackoffSettings;
+  resyncMs: number;
+  logMaxBytes: number;
+}
+
+/** Parses "500ms", "2s", "1.5m", "1h" (a bare number is seconds) into milliseconds. */
+export function parseDuration(flag: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--${flag}: "${v}" is not a duration such as 500ms, 10s or 5m`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * unit;
+}
+
+/** Parses "k=v,k2=v2". */
+export function parseLabels(v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new UsageError(`--labels: "${part}" is not key=value`);
+    out[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return out;
+}
+
+/** Parses "key=value:Effect,key:Effect". */
+export function parseTaints(v: string): Taint[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(part);
+      if (!m) throw new UsageError(`--taints: "${part}" is not key=value:Effect (Effect is NoSchedule, PreferNoSchedule or NoExecute)`);
+      return { key: m[1]!, ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3] as Taint['effect'] };
+    });
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag}: "${v}" is not a positive integer`);
+  return n;
+}
+
+/** Parses argv into the agent's settings; prints help and exits on --help. */
+export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
+  const f = parseFlags('wharf-agent', 'wharf-agent: the node agent (kubelet) of a Wharf cluster', AGENT_FLAGS, argv) as Record<string, string>;
+  const node = f.node!;
+  return {
+    natsUrl: f.nats!,
+    cluster: f.cluster!,
+    node,
+    address: f.address!,
+    labels: parseLabels(f.labels ?? ''),
+    taints: parseTaints(f.taints ?? ''),
+    heartbeatMs: parseDuration('heartbeat-interval', f['heartbeat-interval']!),
+    maxPods: positiveInt('max-pods', f['max-pods']!),
+    dockerSocket: f['docker-socket']!,
+    stateDir: f['state-dir'] ?? `/var/lib/wharf/agent/${node}`,
+    pauseImage: f['pause-image']!,
+    backoff: { baseMs: parseDuration('backoff-base', f['backoff-base']!), capMs: parseDuration('backoff-cap', f['backoff-cap']!), resetMs: parseDuration('backoff-reset', f['backoff-reset']!) },
+    resyncMs: parseDuration('resync-interval', f['resync-interval']!),
+    logMaxBytes: positiveInt('log-max-bytes', f['log-max-bytes']!),
+  };
+}

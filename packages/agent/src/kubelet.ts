@@ -1,0 +1,172 @@
+/**
+ * The kubelet loop: follows the node feed, lists this node's containers, calls the pure `plan`
+ * and applies it. Each pod's actions run in their own worker (a slow graceful stop of one pod
+ * never holds up another); a pass runs on every feed change, container event, back-off expiry
+ * and resync tick.
+ */
+import type { EventStore, FeedEntry, Logger, NodeFeed, Pod } from '@wharf/core';
+import type { BackoffSettings, StartFailure } from './backoff.js';
+import { INFRA, nodeSelector, observe, type Observed } from './labels.js';
+import { plan, type DesiredPod, type PodPlan } from './plan.js';
+import { PodActions } from './actions.js';
+import type { LogShipper } from './logship.js';
+import type { Runtime } from './runtime/runtime.js';
+import type { SpecContext } from './spec.js';
+import { StatusReporter } from './reporter.js';
+import { failureKey } from './views.js';
+
+/** What the kubelet loop needs. */
+export interface KubeletDeps {
+  store: EventStore;
+  feed: NodeFeed;
+  runtime: Runtime;
+  shipper: LogShipper;
+  ctx: SpecContext;
+  backoff: BackoffSettings;
+  resyncMs: number;
+  log: Logger;
+}
+
+/** The node agent's pod loop. */
+export class Kubelet {
+  readonly #pods = new Map<string, FeedEntry>();
+  readonly #failures = new Map<string, StartFailure>();
+  readonly #finalized = new Set<string>();
+  readonly #busy = new Set<string>();
+  readonly #abort = new AbortController();
+  readonly #actions: PodActions;
+  readonly #reporter: StatusReporter;
+  #feedSynced = false;
+  #running = false;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopWatch: (() => void) | undefined;
+  #feedDone: Promise<void> = Promise.resolve();
+
+  constructor(readonly deps: KubeletDeps) {
+    this.#actions = new PodActions(deps, this.#failures, this.#finalized, (uid) => this.#reporter.forget(uid));
+    this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address);
+  }
+
+  /** True once the feed's initial list has been seen. */
+  get synced(): boolean {
+    return this.#feedSynced;
+  }
+
+  /** Starts following the feed and the runtime; resolves once the initial list is in. */
+  async start(): Promise<void> {
+    let initial!: () => void;
+    const listed = new Promise<void>((r) => (initial = r));
+    this.#feedDone = this.#follow(initial);
+    this.#stopWatch = this.deps.runtime.watch(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), () => this.kick());
+    await listed;
+  }
+
+  async #follow(initial: () => void): Promise<void> {
+    for (;;) {
+      try {
+        for await (const e of this.deps.feed.watch(this.deps.ctx.node, this.#abort.signal)) {
+          if (e === undefined) {
+            this.#feedSynced = true;
+            initial();
+          } else this.#accept(e);
+          this.kick();
+        }
+      } catch (err) {
+        if (this.#abort.signal.aborted) return;
+        this.deps.log.warn({ err: (err as Error).message }, 'node feed watch failed; watching again');
+      }
+      if (this.#abort.signal.aborted) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  #accept(e: FeedEntry): void {
+    const ns = e.pod ? (e.pod.metadata.namespace ?? 'default') : e.removed.namespace;
+    const name = e.pod ? (e.pod.metadata.name ?? '') : e.removed.name;
+    const key = `${ns}/${name}`;
+    const have = this.#pods.get(key);
+    if (!have || have.resourceVersion <= e.resourceVersion) this.#pods.set(key, e);
+  }
+
+  /** Asks for a pass soon (coalesced). */
+  kick(): void {
+    if (this.#abort.signal.aborted) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    setImmediate(() => void this.#pass());
+  }
+
+  async #pass(): Promise<void> {
+    let wakeAt: number | undefined;
+    try {
+      const infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node));
+      const containers = infos.map(observe).filter((o): o is Observed => !!o);
+      this.deps.shipper.ensure(containers);
+      const pods: DesiredPod[] = [];
+      for (const e of this.#pods.values()) {
+        if (!e.pod) continue;
+        const status = this.#reporter.known(e.pod) ?? e.pod.status;
+        pods.push(status ? { pod: e.pod, status } : { pod: e.pod });
+      }
+      const now = Date.now();
+      const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized });
+      wakeAt = p.wakeAt;
+      for (const pp of p.pods) if (!this.#busy.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, containers, now);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'sync pass failed; retrying');
+    } finally {
+      this.#schedule(wakeAt);
+      this.#running = false;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    }
+  }
+
+  #work(pp: PodPlan, containers: readonly Observed[], now: number): void {
+    this.#busy.add(pp.uid);
+    const job = pp.actions.length ? this.#actions.apply(pp) : this.#report(pp, containers, now);
+    job
+      .catch((err: Error) => this.deps.log.warn({ pod: `${pp.namespace}/${pp.name}`, err: err.message }, 'pod sync failed; retrying'))
+      .finally(() => {
+        this.#busy.delete(pp.uid);
+        if (pp.actions.length) this.kick();
+      });
+  }
+
+  async #report(pp: PodPlan, containers: readonly Observed[], now: number): Promise<void> {
+    const infra = containers.find((o) => o.podUid === pp.uid && o.container === INFRA && o.info.running);
+    const written = await this.#reporter.report(pp.pod!, pp.views, infra, now);
+    // A failure reported once as ErrImagePull is reported as ImagePullBackOff from now on.
+    for (const v of pp.views) {
+      const f = this.#failures.get(failureKey(pp.uid, v.name));
+      if (f && v.state.kind === 'failed') f.shown = true;
+    }
+    if (written) this.deps.log.debug({ pod: `${pp.namespace}/${pp.name}` }, 'status reported');
+  }
+
+  #schedule(wakeAt: number | undefined): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#abort.signal.aborted) return;
+    const delay = Math.max(0, Math.min(this.deps.resyncMs, (wakeAt ?? Infinity) - Date.now()));
+    this.#timer = setTimeout(() => this.kick(), delay + 5);
+  }
+
+  /** Stops the loop; containers keep running (a restarted agent adopts them). */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#stopWatch?.();
+    await this.#feedDone.catch(() => undefined);
+  }
+
+  /** The pods the feed currently binds to this node. */
+  pods(): Pod[] {
+    return [...this.#pods.values()].flatMap((e) => (e.pod ? [e.pod] : []));
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * wharf-agent's main: checks Docker and NATS, claims the node name, registers the Node, then
+ * runs the heartbeat, the kubelet loop and the log shipper until SIGTERM/SIGINT.
+ */
+import { randomUUID } from 'node:crypto';
+import { createLogger, EventStore, LogStore, NodeFeed, StartupError } from '@wharf/core';
+import { machineFacts } from './facts.js';
+import { agentConfig, type AgentConfig } from './flags.js';
+import { Heartbeat } from './heartbeat.js';
+import { Kubelet } from './kubelet.js';
+import { LogShipper } from './logship.js';
+import { registerNode } from './node.js';
+import { DockerRuntime } from './runtime/docker.js';
+import type { Runtime } from './runtime/runtime.js';
+
+/** A running agent. */
+export interface RunningAgent {
+  kubelet: Kubelet;
+  instance: string;
+  /** Stops the agent, leaving its containers running. */
+  stop(): Promise<void>;
+}
+
+/** Starts an agent with `cfg` (and optionally another runtime); resolves once it follows its feed. */
+export async function startAgent(cfg: AgentConfig, runtime: Runtime = new DockerRuntime(cfg.dockerSocket)): Promise<RunningAgent> {
+  const log = createLogger('agent').child({ node: cfg.node });
+  const runtimeVersion = await runtime.version();
+  const store = await EventStore.connect({ natsUrl: cfg.natsUrl, cluster: cfg.cluster, name: `wharf-agent ${cfg.node}` });
+  const instance = randomUUID();
+  let kubelet: Kubelet | undefined;
+  let shipper: LogShipper | undefined;
+  let hb: Heartbeat | undefined;
+  try {
+    hb = await Heartbeat.claim(store, { node: cfg.node, instance, address: cfg.address, intervalMs: cfg.heartbeatMs }, (by) => {
+      log.fatal({ by }, 'another agent took this node name over; exiting');
+      process.exit(1);
+    });
+    await registerNode(store, machineFacts(cfg, runtimeVersion));
+    const logs = await LogStore.open(store, { maxBytes: cfg.logMaxBytes });
+    const feed = await NodeFeed.open(store);
+    shipper = new LogShipper(logs, runtime, log);
+    kubelet = new Kubelet({
+      store,
+      feed,
+      runtime,
+      shipper,
+      ctx: { cluster: cfg.cluster, node: cfg.node, address: cfg.address, stateDir: cfg.stateDir, pauseImage: cfg.pauseImage },
+      backoff: cfg.backoff,
+      resyncMs: cfg.resyncMs,
+      log,
+    });
+    await kubelet.start();
+  } catch (e) {
+    await hb?.close();
+    await store.close();
+    throw e;
+  }
+  log.info({ instance, runtime: runtimeVersion, address: cfg.address }, 'agent started');
+  const k = kubelet;
+  const s = shipper;
+  const h = hb;
+  return {
+    kubelet: k,
+    instance,
+    async stop() {
+      await k.stop();
+      await s.stop();
+      await h.close();
+      await store.close();
+      log.info('agent stopped');
+    },
+  };
+}
+
+/** The wharf-agent command: parse flags, start, stop on SIGTERM/SIGINT. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const cfg = agentConfig(argv);
+  if (!cfg.node.trim()) throw new StartupError('--node must not be empty');
+  const agent = await startAgent(cfg);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,155 @@
+/**
+ * The container diff: a PURE function from (pods bound to this node, containers this node runs,
+ * now) to a plan of actions per pod. The kubelet runner applies it and calls it again; it is
+ * level-based, so the same inputs always give the same plan, and applying it converges.
+ */
+import type { Pod, PodStatus } from '@wharf/core';
+import type { BackoffSettings, StartFailure } from './backoff.js';
+import { INFRA, type Observed } from './labels.js';
+import { containerViews, failureKey, infraOf, podCompleted, type ContainerView } from './views.js';
+
+/** A pod bound to this node, with the best status known for it (the agent's last write, else the feed's). */
+export interface DesiredPod {
+  pod: Pod;
+  status?: PodStatus;
+}
+
+/** Everything the diff looks at. */
+export interface PlanInput {
+  pods: readonly DesiredPod[];
+  containers: readonly Observed[];
+  /** True once the node feed's initial list is complete: only then are orphans removed. */
+  feedSynced: boolean;
+  now: number;
+  backoff: BackoffSettings;
+  /** Start failures (image pull, create) by failureKey. */
+  failures: ReadonlyMap<string, StartFailure>;
+  /** Pods whose PodDeleted was already appended. */
+  finalized: ReadonlySet<string>;
+}
+
+/** One step of a plan. Steps of one pod run in order. */
+export type Action =
+  | { type: 'createInfra' }
+  | { type: 'createContainer'; container: string; restartCount: number; backoffStep: number; infraId: string }
+  | { type: 'stop'; id: string; graceSeconds: number }
+  | { type: 'remove'; id: string }
+  /** Remove the pod's volumes and directories. */
+  | { type: 'cleanup' }
+  /** Append PodDeleted: the pod's containers are gone. */
+  | { type: 'finalize' };
+
+/** The plan of one pod (or of an orphaned pod uid, which has no `pod`). */
+export interface PodPlan {
+  uid: string;
+  namespace: string;
+  name: string;
+  pod?: Pod;
+  actions: Action[];
+  /** The container views the status is computed from (live pods only). */
+  views: ContainerView[];
+  /** True when the pod's status should be reported (live pods with nothing left to do now). */
+  report: boolean;
+  /** When this pod needs another look even if nothing changes (back-off expiry). */
+  wakeAt?: number;
+}
+
+/** The plan for the whole node. */
+export interface Plan {
+  pods: PodPlan[];
+  wakeAt?: number;
+}
+
+/** How long an infra container gets to stop (it traps SIGTERM and exits at once). */
+export const INFRA_GRACE_SECONDS = 2;
+
+/** Computes the plan. Pure. */
+export function plan(input: PlanInput): Plan {
+  const byUid = new Map<string, Observed[]>();
+  for (const o of input.containers) byUid.set(o.podUid, [...(byUid.get(o.podUid) ?? []), o]);
+  const pods: PodPlan[] = [];
+  const desired = new Set<string>();
+  for (const d of input.pods) {
+    const uid = d.pod.metadata.uid ?? '';
+    desired.add(uid);
+    const mine = byUid.get(uid) ?? [];
+    pods.push(d.pod.metadata.deletionTimestamp ? deleting(d.pod, mine, input) : live(d, mine, input));
+  }
+  if (input.feedSynced) {
+    for (const [uid, mine] of byUid) if (!desired.has(uid)) pods.push(orphan(uid, mine));
+  }
+  const wakes = pods.map((p) => p.wakeAt).filter((w): w is number => w !== undefined);
+  return wakes.length ? { pods, wakeAt: Math.min(...wakes) } : { pods };
+}
+
+function stopThenRemove(containers: readonly Observed[], grace: (o: Observed) => number): Action[] {
+  const apps = containers.filter((o) => o.container !== INFRA);
+  const infra = containers.filter((o) => o.container === INFRA);
+  return [
+    ...apps.filter((o) => o.info.running).map((o): Action => ({ type: 'stop', id: o.id, graceSeconds: grace(o) })),
+    ...infra.filter((o) => o.info.running).map((o): Action => ({ type: 'stop', id: o.id, graceSeconds: INFRA_GRACE_SECONDS })),
+    ...containers.map((o): Action => ({ type: 'remove', id: o.id })),
+  ];
+}
+
+function orphan(uid: string, mine: Observed[]): PodPlan {
+  const first = mine[0]!;
+  return { uid, namespace: first.namespace, name: first.pod, actions: [...stopThenRemove(mine, (o) => o.graceSeconds), { type: 'cleanup' }], views: [], report: false };
+}
+
+/** The grace period of a pod being deleted: the deletion's, else the spec's, else 30 s. */
+export function graceOf(pod: Pod): number {
+  return pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+}
+
+function deleting(pod: Pod, mine: Observed[], input: PlanInput): PodPlan {
+  const uid = pod.metadata.uid ?? '';
+  const base = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, views: [], report: false };
+  if (input.finalized.has(uid)) return { ...base, actions: [] };
+  const grace = graceOf(pod);
+  return { ...base, actions: [...stopThenRemove(mine, () => grace), { type: 'cleanup' }, { type: 'finalize' }] };
+}
+
+function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
+  const pod = d.pod;
+  const uid = pod.metadata.uid ?? '';
+  const views = containerViews(pod, mine, d.status?.containerStatuses, input.failures, input.now, input.backoff);
+  const [infra, ...oldInfra] = infraOf(mine);
+  const actions: Action[] = [];
+  const wakes: number[] = [];
+  const known = new Set(pod.spec.containers.map((c) => c.name));
+  // Containers the spec no longer names, and instances older than the previous one, go.
+  const extra = mine.filter((o) => o.container !== INFRA && !known.has(o.container));
+  actions.push(...stopThenRemove([...extra, ...views.flatMap((v) => v.stale)], () => pod.spec.terminationGracePeriodSeconds ?? 30));
+  if (podCompleted(views)) {
+    // A completed pod keeps its containers (for status and logs) but frees its ports.
+    if (infra?.info.running) actions.push({ type: 'stop', id: infra.id, graceSeconds: INFRA_GRACE_SECONDS });
+  } else if (!infra?.info.running) {
+    const infraFailure = input.failures.get(failureKey(uid, INFRA));
+    // A sandbox that failed or died is recreated after the first back-off step, not in a hot loop.
+    const died = infra ? Date.parse(infra.info.finishedAt ?? infra.info.createdAt) + input.backoff.baseMs : input.now;
+    const retryAt = Math.max(died, infraFailure ? infraFailure.at + input.backoff.baseMs : input.now);
+    // The network namespace is gone: every running container must start again inside a new one.
+    for (const v of views) if (v.current?.info.running) actions.push({ type: 'stop', id: v.current.id, graceSeconds: pod.spec.terminationGracePeriodSeconds ?? 30 });
+    for (const o of [infra, ...oldInfra]) if (o) actions.push({ type: 'remove', id: o.id });
+    if (input.now >= retryAt) actions.push({ type: 'createInfra' });
+    else wakes.push(retryAt);
+  } else {
+    for (const o of oldInfra) actions.push(...stopThenRemove([o], () => INFRA_GRACE_SECONDS));
+    for (const v of views) {
+      const s = v.state;
+      if (s.kind === 'creating') actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: 0, infraId: infra.id });
+      else if (s.kind === 'restart') actions.push({ type: 'createContainer', container: v.name, restartCount: v.current!.restartCount + 1, backoffStep: s.nextStep, infraId: infra.id });
+      else if (s.kind === 'backoff') wakes.push(s.until);
+      else if (s.kind === 'failed') {
+        if (input.now >= s.retryAt) actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: s.nextStep, infraId: infra.id });
+        else wakes.push(s.retryAt);
+      }
+      // A restart turns the current instance into the previous one: the old previous goes.
+      if ((s.kind === 'restart' || (s.kind === 'failed' && input.now >= s.retryAt)) && v.previous) actions.push(...stopThenRemove([v.previous], () => 0));
+    }
+  }
+  const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, actions, views, report: actions.length === 0 };
+  if (wakes.length) p.wakeAt = Math.min(...wakes);
+  return p;
+}

@@ -1,0 +1,211 @@
+/** The Docker implementation of the runtime interface, on dockerode. */
+import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
+import { demuxLines } from './demux.js';
+
+const NEVER = '0001-01-01T00:00:00Z';
+const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
+
+/** Labels as Docker filters want them. */
+function labelFilter(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+function ports(p: Docker.ContainerInspectInfo['NetworkSettings']['Ports'] | undefined): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  for (const [key, binds] of Object.entries(p ?? {})) {
+    const [port, proto] = key.split('/');
+    for (const b of binds ?? []) out.push({ containerPort: Number(port), protocol: (proto ?? 'tcp') as PublishedPort['protocol'], hostIp: b.HostIp, hostPort: Number(b.HostPort) });
+  }
+  return out;
+}
+
+/** Maps `docker inspect` onto ContainerInfo. */
+export function infoOf(i: Docker.ContainerInspectInfo): ContainerInfo {
+  const s = i.State;
+  const info: ContainerInfo = {
+    id: i.Id,
+    name: i.Name.replace(/^\//, ''),
+    labels: i.Config.Labels ?? {},
+    image: i.Config.Image,
+    imageID: `docker://${i.Image}`,
+    running: s.Running,
+    exitCode: s.ExitCode || (s.Error ? 128 : 0),
+    oomKilled: s.OOMKilled,
+    error: s.Error ?? '',
+    createdAt: i.Created,
+    ports: ports(i.NetworkSettings?.Ports),
+  };
+  if (s.StartedAt && s.StartedAt !== NEVER) info.startedAt = s.StartedAt;
+  if (!s.Running && s.FinishedAt && s.FinishedAt !== NEVER) info.finishedAt = s.FinishedAt;
+  return info;
+}
+
+/** Drives a Docker engine through its socket. */
+export class DockerRuntime implements Runtime {
+  readonly docker: Docker;
+  #cache = new Map<string, { state: string; info: ContainerInfo }>();
+
+  constructor(readonly socketPath = '/var/run/docker.sock') {
+    this.docker = new Docker({ socketPath });
+  }
+
+  async version(): Promise<string> {
+    try {
+      await this.docker.ping();
+      const v = await this.docker.version();
+      return `docker://${v.Version.split('+')[0]}`;
+    } catch {
+      throw new DockerUnavailableError(`dockerd is not running at ${this.socketPath}: start it with 'dockerd &' or 'systemctl start docker'`);
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+    const seen = new Set<string>();
+    const out: ContainerInfo[] = [];
+    for (const r of rows) {
+      seen.add(r.Id);
+      const cached = this.#cache.get(r.Id);
+      if (cached && cached.state === r.State) {
+        out.push(cached.info);
+        continue;
+      }
+      const info = await this.inspect(r.Id);
+      if (info) out.push(info);
+    }
+    for (const id of this.#cache.keys()) if (!seen.has(id)) this.#cache.delete(id);
+    return out;
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | undefined> {
+    try {
+      const i = await this.docker.getContainer(id).inspect();
+      const info = infoOf(i);
+      this.#cache.set(id, { state: i.State.Status, info });
+      return info;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async start(spec: CreateSpec): Promise<string> {
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    for (const p of spec.ports) {
+      const key = `${p.containerPort}/${p.protocol}`;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort ? String(p.hostPort) : '' });
+    }
+    const volumeLabels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => ['wharf.cluster', 'wharf.node', 'wharf.pod-uid'].includes(k)));
+    const c: Docker.Container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+      Env: spec.env,
+      ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+      Labels: spec.labels,
+      ...(spec.hostname ? { Hostname: spec.hostname } : {}),
+      ExposedPorts: exposed,
+      HostConfig: {
+        ...(spec.joinNetworkOf ? { NetworkMode: `container:${spec.joinNetworkOf}` } : {}),
+        PortBindings: bindings,
+        Binds: spec.mounts.filter((m) => m.kind === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+        Mounts: spec.mounts
+          .filter((m) => m.kind === 'memory')
+          .map((m) => ({ Type: 'volume' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly, VolumeOptions: { NoCopy: false, Labels: volumeLabels, DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs' } } } })),
+        ...(spec.nanoCpus ? { NanoCpus: spec.nanoCpus } : {}),
+        ...(spec.memoryBytes ? { Memory: spec.memoryBytes } : {}),
+      },
+    });
+    try {
+      await c.start();
+    } catch {
+      // The container exists and says why it did not start (State.Error); the diff sees it exited.
+    }
+    return c.id;
+  }
+
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: graceSeconds });
+    } catch (e) {
+      if (statusOf(e) !== 304 && statusOf(e) !== 404) throw e;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (e) {
+      if (statusOf(e) !== 404 && statusOf(e) !== 409) throw e;
+    }
+    this.#cache.delete(id);
+  }
+
+  async removeVolumes(labels: Record<string, string>): Promise<void> {
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: labelFilter(labels) } });
+    for (const v of Volumes ?? []) {
+      try {
+        await this.docker.getVolume(v.Name).remove();
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+    }
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  async pull(image: string): Promise<void> {
+    const stream = (await this.docker.pull(image)) as Readable;
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  async *logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine> {
+    const stream = (await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as unknown as Readable;
+    const stop = () => stream.destroy();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      yield* demuxLines(stream);
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stream.destroy();
+    }
+  }
+
+  watch(labels: Record<string, string>, onChange: () => void): () => void {
+    let stopped = false;
+    let current: Readable | undefined;
+    const connect = () => {
+      if (stopped) return;
+      this.docker.getEvents({ filters: { type: ['container'], label: labelFilter(labels), event: ['create', 'start', 'die', 'destroy'] } }).then(
+        (s) => {
+          current = s as Readable;
+          current.on('data', () => onChange());
+          current.on('error', () => undefined);
+          current.on('close', () => setTimeout(connect, 1000));
+          if (stopped) current.destroy();
+        },
+        () => setTimeout(connect, 1000),
+      );
+    };
+    connect();
+    return () => {
+      stopped = true;
+      current?.destroy();
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { containerSpec, emptyDirs, infraSpec, type SpecContext } from './spec.js';
+import { podOf } from './testing/fixtures.js';
+
+const ctx: SpecContext = { cluster: 'c1', node: 'node-a', address: '127.0.0.1', stateDir: '/var/lib/wharf/agent/node-a', pauseImage: 'wharf.local/busybox:1' };
+
+describe('create specs', () => {
+  it('the infra container owns hostname and ports, published on the node address', () => {
+    const pod = podOf('web.1', ['a', 'b']);
+    pod.spec.containers[0]!.ports = [{ containerPort: 3000 }];
+    pod.spec.containers[1]!.ports = [{ containerPort: 53, protocol: 'UDP', hostPort: 5353 }];
+    const s = infraSpec(ctx, pod);
+    expect(s.hostname).toBe('web.1');
+    expect(s.ports).toEqual([
+      { containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 0 },
+      { containerPort: 53, protocol: 'udp', hostIp: '127.0.0.1', hostPort: 5353 },
+    ]);
+    expect(s.labels).toMatchObject({ 'wharf.cluster': 'c1', 'wharf.node': 'node-a', 'wharf.namespace': 'default', 'wharf.pod': 'web.1', 'wharf.pod-uid': 'uid-web.1', 'wharf.container': '_infra' });
+    expect(s.name).toBe('wharf_node-a_default_web.1_uid-web._POD');
+  });
+
+  it('maps command/args onto entrypoint/cmd like Kubernetes', () => {
+    const pod = podOf('p', ['a', 'b', 'c']);
+    pod.spec.containers[0]!.command = ['sh', '-c'];
+    pod.spec.containers[0]!.args = ['echo hi'];
+    pod.spec.containers[1]!.args = ['--port', '80'];
+    const [a, b, c] = pod.spec.containers.map((x) => containerSpec(ctx, pod, x, 'infra', 0, 0));
+    expect([a!.entrypoint, a!.cmd]).toEqual([['sh', '-c'], ['echo hi']]);
+    expect([b!.entrypoint, b!.cmd]).toEqual([undefined, ['--port', '80']]);
+    expect([c!.entrypoint, c!.cmd]).toEqual([undefined, undefined]);
+    expect(a!.joinNetworkOf).toBe('infra');
+    expect(a!.hostname).toBeUndefined();
+  });
+
+  it('maps env, workingDir, limits, restart count and volumes', () => {
+    const pod = podOf('p', ['a'], {
+      volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } }, { name: 'host', hostPath: { path: '/srv/data' } }],
+    });
+    Object.assign(pod.spec.containers[0]!, {
+      env: [{ name: 'A', value: '1' }, { name: 'B' }],
+      workingDir: '/w',
+      resources: { limits: { cpu: '500m', memory: '64Mi' } },
+      volumeMounts: [{ name: 'scratch', mountPath: '/s' }, { name: 'mem', mountPath: '/m' }, { name: 'host', mountPath: '/h', readOnly: true, subPath: 'x' }],
+    });
+    const s = containerSpec(ctx, pod, pod.spec.containers[0]!, 'infra', 3, 2);
+    expect(s.env).toEqual(['A=1', 'B=']);
+    expect(s.workingDir).toBe('/w');
+    expect([s.nanoCpus, s.memoryBytes]).toEqual([500_000_000, 64 * 2 ** 20]);
+    expect(s.labels).toMatchObject({ 'wharf.restart-count': '3', 'wharf.backoff-step': '2', 'wharf.container': 'a' });
+    expect(s.name).toBe('wharf_node-a_default_p_uid-p_a_3');
+    expect(s.mounts).toEqual([
+      { kind: 'bind', source: '/var/lib/wharf/agent/node-a/pods/uid-p/volumes/scratch', target: '/s', readOnly: false },
+      { kind: 'memory', source: 'wharf-uid-p-mem', target: '/m', readOnly: false },
+      { kind: 'bind', source: '/srv/data/x', target: '/h', readOnly: true },
+    ]);
+    expect(emptyDirs(ctx, pod)).toEqual(['/var/lib/wharf/agent/node-a/pods/uid-p/volumes/scratch']);
+  });
+
+  it('refuses a mount of an unknown volume', () => {
+    const pod = podOf('p', ['a']);
+    pod.spec.containers[0]!.volumeMounts = [{ name: 'nope', mountPath: '/x' }];
+    expect(() => containerSpec(ctx, pod, pod.spec.containers[0]!, 'i', 0, 0)).toThrow(/names no volume/);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The node agent end to end: a real nats-server, the real dockerd, and wharf-agent as a child
+ * process. Pods are written to the log and the node feed as the API and the scheduler will.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Docker from 'dockerode';
+import { EventStore, LogStore, mustKind, NodeFeed, readObject, type LogLine, type Node, type Pod } from '@wharf/core';
+import { startNats, type NatsHandle } from './harness/nats.js';
+import { eventually } from './harness/ports.js';
+import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, type AgentProcess } from './harness/agent.js';
+
+const cluster = `agent-t${process.pid}`;
+const NODE = 'node-a';
+const PodKind = mustKind('Pod');
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+
+describe('wharf-agent on real Docker', () => {
+  let nats: NatsHandle;
+  let store: EventStore;
+  let feed: NodeFeed;
+  let logs: LogStore;
+  let agent: AgentProcess;
+  const agents: AgentProcess[] = [];
+  const start = () => {
+    agent = spawnAgent(nats.url, cluster, NODE);
+    agents.push(agent);
+    return agent;
+  };
+  const pod = (name: string) => readObject<Pod & { metadata: { name: string } }>(store, PodKind, 'default', name);
+  const status = async (name: string) => (await pod(name))?.status;
+  const readAll = async (name: string, container: string, opts = {}) => {
+    const out: LogLine[] = [];
+    for await (const l of logs.read('default', name, container, opts)) out.push(l);
+    return out;
+  };
+
+  beforeAll(async () => {
+    nats = await startNats();
+    store = await EventStore.connect({ natsUrl: nats.url, cluster, name: 'agent-test' });
+    feed = await NodeFeed.open(store);
+    logs = await LogStore.open(store);
+    start();
+    await eventually(() => readObject<Node & { metadata: { name: string } }>(store, mustKind('Node'), undefined, NODE), 15_000).catch((e) => {
+      throw new Error(`${(e as Error).message}\n${agent.output()}`);
+    });
+  });
+
+  afterAll(async () => {
+    for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+    await removeClusterContainers(docker, cluster);
+    await store?.close();
+    await nats?.stop();
+  });
+
+  it('registers its Node with capacity, node info, labels and Ready', async () => {
+    const node = await readObject<Node & { metadata: { name: string } }>(store, mustKind('Node'), undefined, NODE);
+    expect(node?.metadata.labels).toMatchObject({ 'kubernetes.io/hostname': NODE, 'kubernetes.io/os': 'linux' });
+    expect(node?.status?.capacity?.pods).toBe('110');
+    expect(node?.status?.nodeInfo?.containerRuntimeVersion).toMatch(/^docker:\/\/\d+\.\d+\.\d+$/);
+    expect(node?.status?.nodeInfo?.kubeletVersion).toBe('v1.32.0-wharf');
+    expect(node?.status?.addresses).toContainEqual({ type: 'InternalIP', address: '127.0.0.1' });
+    expect(node?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady' });
+    const last = await store.last(store.subjects.object(mustKind('Node'), undefined, NODE));
+    expect(last?.metadata.actor).toBe(`system:node:${NODE}`);
+  });
+
+  it('refuses to start a second agent for a node that a live agent holds', async () => {
+    const second = spawnAgent(nats.url, cluster, NODE);
+    agents.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/wharf-agent: node node-a is held by a live agent/);
+    expect(second.output().split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('runs microservice1 and publishes its port: GET / answers with the pod name', async () => {
+    await createBoundPod(store, feed, NODE, 'web-1', { containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
+    const s = await eventually(async () => {
+      const st = await status('web-1');
+      return st?.phase === 'Running' && st.hostPorts?.length ? st : undefined;
+    }, 20_000);
+    expect(s.hostIP).toBe('127.0.0.1');
+    expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(s.containerStatuses?.[0]).toMatchObject({ name: 'web', ready: true, restartCount: 0, started: true, image: 'wharf.local/microservice1:1' });
+    expect(s.containerStatuses?.[0]?.containerID).toMatch(/^docker:\/\//);
+    const hp = s.hostPorts![0]!;
+    expect(hp).toMatchObject({ containerPort: 3000, protocol: 'TCP', name: 'http' });
+    const body = await eventually(async () => (await fetch(`http://127.0.0.1:${hp.hostPort}/`)).text(), 10_000);
+    expect(body.trim()).toBe('web-1');
+    const last = await store.last(store.subjects.object(PodKind, 'default', 'web-1'));
+    expect(last).toMatchObject({ type: 'PodStatusUpdated', metadata: { actor: `system:node:${NODE}` } });
+  });
+
+  it('backs a crashing container off with growing delays (CrashLoopBackOff)', async () => {
+    await createBoundPod(store, feed, NODE, 'crash-1', { containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', 'echo boom; exit 1'] }] });
+    const seen = new Map<number, number>();
+    let crashLoop = false;
+    await eventually(async () => {
+      const cs = (await status('crash-1'))?.containerStatuses?.[0];
+      if (cs && !seen.has(cs.restartCount)) seen.set(cs.restartCount, Date.now());
+      if (cs?.state?.waiting?.reason === 'CrashLoopBackOff') {
+        crashLoop = true;
+        expect(cs.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+      }
+      return (cs?.restartCount ?? 0) >= 3;
+    }, 30_000, 50);
+    expect(crashLoop).toBe(true);
+    const gap1 = seen.get(2)! - seen.get(1)!;
+    const gap2 = seen.get(3)! - seen.get(2)!;
+    // base 1s: the delays before restarts 2 and 3 are 2s and 4s.
+    expect(gap1).toBeGreaterThan(1500);
+    expect(gap2).toBeGreaterThan(gap1 + 1000);
+    expect((await status('crash-1'))?.phase).toBe('Running');
+    // Only the current and the previous instance are kept.
+    const uid = (await pod('crash-1'))!.metadata.uid!;
+    expect((await clusterContainers(docker, cluster, uid)).filter((c) => c.Labels['wharf.container'] === 'c').length).toBeLessThanOrEqual(2);
+  });
+
+  it('ends Never and OnFailure pods as Failed and Succeeded', async () => {
+    await createBoundPod(store, feed, NODE, 'never-1', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', 'exit 3'] }] });
+    await createBoundPod(store, feed, NODE, 'onfail-1', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', 'exit 0'] }] });
+    const never = await eventually(async () => ((await status('never-1'))?.phase === 'Failed' ? status('never-1') : undefined), 20_000);
+    expect(never?.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(never?.containerStatuses?.[0]?.restartCount).toBe(0);
+    await eventually(async () => (await status('onfail-1'))?.phase === 'Succeeded', 20_000);
+  });
+
+  it('reports ErrImagePull then ImagePullBackOff for an image that cannot be pulled', async () => {
+    await createBoundPod(store, feed, NODE, 'pull-1', { containers: [{ name: 'c', image: 'wharf.local/missing:1' }] });
+    const reasons = new Set<string>();
+    await eventually(async () => {
+      const r = (await status('pull-1'))?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (r) reasons.add(r);
+      return reasons.has('ImagePullBackOff');
+    }, 30_000, 50);
+    expect(reasons.has('ErrImagePull')).toBe(true);
+    expect((await status('pull-1'))?.phase).toBe('Pending');
+  });
+
+  it('shares emptyDir (disk and Memory) volumes and the hostname between a pod\'s containers', async () => {
+    const wait = (f: string) => `while [ ! -f ${f} ]; do sleep 0.1; done; cat ${f}`;
+    await createBoundPod(store, feed, NODE, 'vol-1', {
+      volumes: [{ name: 'disk', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } }],
+      containers: [
+        { name: 'writer', image: 'wharf.local/busybox:1', command: ['sh', '-c', "echo on-disk >/d/x; echo in-memory >/m/x; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done"], volumeMounts: [{ name: 'disk', mountPath: '/d' }, { name: 'mem', mountPath: '/m' }] },
+        { name: 'reader', image: 'wharf.local/busybox:1', command: ['sh', '-c', `${wait('/d/x')}; ${wait('/m/x')}; hostname; grep -c ' /m tmpfs' /proc/mounts; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done`], volumeMounts: [{ name: 'disk', mountPath: '/d' }, { name: 'mem', mountPath: '/m' }] },
+      ],
+    });
+    const lines = await eventually(async () => {
+      const l = (await readAll('vol-1', 'reader')).map((x) => x.text);
+      return l.length >= 4 ? l : undefined;
+    }, 20_000);
+    expect(lines).toEqual(['on-disk', 'in-memory', 'vol-1', '1']);
+  });
+
+  it('deletes a pod gracefully: SIGTERM, containers removed, PodDeleted; its logs stay readable', async () => {
+    const script = "trap 'echo bye; exit 0' TERM; echo hello; echo oops >&2; while :; do sleep 1 & wait $!; done";
+    const p = await createBoundPod(store, feed, NODE, 'del-1', { terminationGracePeriodSeconds: 20, containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', script] }] });
+    await eventually(async () => (await status('del-1'))?.phase === 'Running', 20_000);
+    await eventually(async () => (await readAll('del-1', 'c')).length >= 2, 10_000);
+    const t0 = Date.now();
+    await requestDeletion(store, feed, NODE, 'default', 'del-1');
+    await eventually(async () => (await pod('del-1')) === undefined, 20_000);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const last = await store.last(store.subjects.object(PodKind, 'default', 'del-1'));
+    expect(last).toMatchObject({ type: 'PodDeleted', metadata: { actor: `system:node:${NODE}` } });
+    expect(last?.data.metadata.uid).toBe(p.metadata.uid);
+    expect(await clusterContainers(docker, cluster, p.metadata.uid)).toEqual([]);
+    const lines = await readAll('del-1', 'c');
+    // Docker copies stdout and stderr separately, so only the order within a stream is kept.
+    expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['hello', 'bye']);
+    expect(lines.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['oops']);
+    expect(lines.every((l) => l.podUid === p.metadata.uid)).toBe(true);
+    expect((await readAll('del-1', 'c', { tailLines: 1 })).map((l) => l.text)).toEqual([lines.at(-1)!.text]);
+    expect(await readAll('del-1', 'c', { podUid: 'someone-else' })).toEqual([]);
+  });
+
+  it('follows a running container\'s log', async () => {
+    await createBoundPod(store, feed, NODE, 'follow-1', { containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', "trap 'exit 0' TERM; i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.2 & wait $!; done"] }] });
+    const ac = new AbortController();
+    const got: string[] = [];
+    const timer = setTimeout(() => ac.abort(), 20_000);
+    for await (const l of logs.read('default', 'follow-1', 'c', { follow: true, tailLines: 0 }, ac.signal)) {
+      got.push(l.text);
+      if (got.length === 5) ac.abort();
+    }
+    clearTimeout(timer);
+    expect(got).toHaveLength(5);
+    const n = got.map((t) => Number(t.split(' ')[1]));
+    expect(n).toEqual([n[0], n[0]! + 1, n[0]! + 2, n[0]! + 3, n[0]! + 4]);
+  });
+
+  it('a SIGKILLed agent restarts, adopts its containers and removes those of pods gone meanwhile', async () => {
+    const web = (await pod('web-1'))!;
+    const before = (await clusterContainers(docker, cluster, web.metadata.uid)).map((c) => c.Id).sort();
+    const restartsBefore = (await status('web-1'))?.containerStatuses?.[0]?.restartCount;
+    const follow = (await pod('follow-1'))!;
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    // While the agent is down, follow-1 leaves the node.
+    await feed.remove(NODE, 'default', 'follow-1', Number(follow.metadata.resourceVersion) + 1000);
+    const linesAtKill = (await readAll('follow-1', 'c')).length;
+    start();
+    await eventually(async () => (await clusterContainers(docker, cluster, follow.metadata.uid)).length === 0, 20_000).catch((e) => {
+      throw new Error(`${(e as Error).message}\n${agent.output()}`);
+    });
+    // Give the new agent a few resync rounds: nothing of web-1 may be restarted or replaced.
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = (await clusterContainers(docker, cluster, web.metadata.uid)).map((c) => c.Id).sort();
+    expect(after).toEqual(before);
+    expect(agent.output()).toMatch(/agent started/);
+    const s = await status('web-1');
+    expect(s?.phase).toBe('Running');
+    expect(s?.containerStatuses?.[0]?.restartCount).toBe(restartsBefore);
+    const hp = s!.hostPorts![0]!;
+    expect((await (await fetch(`http://127.0.0.1:${hp.hostPort}/`)).text()).trim()).toBe('web-1');
+    // The log was resumed, not shipped twice: ticks are unique and consecutive.
+    const ticks = (await readAll('follow-1', 'c')).map((l) => Number(l.text.split(' ')[1]));
+    expect(ticks.length).toBeGreaterThanOrEqual(linesAtKill);
+    expect(ticks).toEqual(ticks.map((_, i) => ticks[0]! + i));
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Runs wharf-agent as a real child process for tests, and writes pods the way the API and the
+ * scheduler's reconciler will: PodCreated, PodBound, then the node feed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { mustKind, mutateDirect, type EventStore, type KObject, type NodeFeed, type Pod, type PodSpec } from '@wharf/core';
+
+const PodKind = mustKind('Pod');
+const BIN = join(import.meta.dirname, '../../packages/agent/bin/wharf-agent.js');
+
+/** A spawned agent and its captured stderr. */
+export interface AgentProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (or signal). */
+  exited: Promise<number | string>;
+}
+
+/** Spawns `wharf-agent` with short heartbeats and back-off; extra flags override. */
+export function spawnAgent(natsUrl: string, cluster: string, node: string, extra: string[] = []): AgentProcess {
+  const stateDir = mkdtempSync(join(tmpdir(), `wharf-agent-${node}-`));
+  const args = [BIN, '--nats', natsUrl, '--cluster', cluster, '--node', node, '--address', '127.0.0.1', '--heartbeat-interval', '500ms', '--backoff-base', '1s', '--backoff-cap', '8s', '--resync-interval', '500ms', '--state-dir', stateDir, ...extra];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' } });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((r) => child.once('exit', (code, sig) => r(code ?? sig ?? -1)));
+  return { child, output: () => out, exited };
+}
+
+/** Creates a pod in the log, binds it to `node` and puts it on the node's feed; returns it as bound. */
+export async function createBoundPod(store: EventStore, feed: NodeFeed, node: string, name: string, spec: PodSpec, ns = 'default'): Promise<Pod> {
+  const uid = `${name}-${Math.random().toString(36).slice(2, 10)}`;
+  const actor = { actor: 'test' };
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, uid, creationTimestamp: new Date().toISOString() }, spec, status: { phase: 'Pending' } };
+  await mutateDirect(store, PodKind, ns, name, () => ({ object: pod as KObject, type: 'PodCreated' }), actor);
+  const bound = await mutateDirect<Pod & KObject>(store, PodKind, ns, name, (cur) => ({ object: { ...cur!, spec: { ...cur!.spec, nodeName: node } }, type: 'PodBound' }), actor);
+  await feed.put(node, bound!);
+  return bound!;
+}
+
+/** Asks for the pod's deletion as the API does (deletionTimestamp, PodDeletionRequested) and feeds it. */
+export async function requestDeletion(store: EventStore, feed: NodeFeed, node: string, ns: string, name: string, graceSeconds?: number): Promise<void> {
+  const p = await mutateDirect<Pod & KObject>(
+    store,
+    PodKind,
+    ns,
+    name,
+    (cur) => ({ object: { ...cur!, metadata: { ...cur!.metadata, deletionTimestamp: new Date().toISOString(), ...(graceSeconds !== undefined ? { deletionGracePeriodSeconds: graceSeconds } : {}) } }, type: 'PodDeletionRequested' }),
+    { actor: 'test' },
+  );
+  await feed.put(node, p!);
+}
+
+/** Containers of one test cluster (optionally one pod uid). */
+export async function clusterContainers(docker: Docker, cluster: string, podUid?: string): Promise<Docker.ContainerInfo[]> {
+  const label = [`wharf.cluster=${cluster}`, ...(podUid ? [`wharf.pod-uid=${podUid}`] : [])];
+  return docker.listContainers({ all: true, filters: { label } });
+}
+
+/** Removes every container and volume labelled with the test cluster. */
+export async function removeClusterContainers(docker: Docker, cluster: string): Promise<void> {
+  for (const c of await clusterContainers(docker, cluster)) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`wharf.cluster=${cluster}`] } });
+  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+}
