@@ -1,4 +1,5 @@
-/** WharfClient: the Kubernetes-shaped REST API over Node's global fetch. */
+/** WharfClient: the Kubernetes-shaped REST API over fetch (undici's, to trust the cluster CA). */
+import { Agent, fetch as undiciFetch } from 'undici';
 import { buildTable, type KObject, type KindName, type Table } from '@wharf/core';
 import { ServerUnreachableError, errorFromResponse } from './errors.js';
 import { ndjson, textChunks } from './ndjson.js';
@@ -11,7 +12,17 @@ export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,applic
 export interface ClientOptions {
   server: string;
   token?: string;
+  /** PEM of the CA that signed the server's certificate (the cluster CA from the config file). */
+  certificateAuthority?: string;
+  /** Skip verification of the server's certificate (like kubectl --insecure-skip-tls-verify). */
+  insecureSkipTlsVerify?: boolean;
   fetch?: typeof fetch;
+}
+
+/** A fetch that trusts `ca` (or nothing, when insecure) for HTTPS servers. */
+function tlsFetch(ca: string | undefined, insecure: boolean): typeof fetch {
+  const dispatcher = new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !insecure } });
+  return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 }
 
 /** Which objects a list, table or watch covers. `at` asks for the state at a past time or revision. */
@@ -77,7 +88,8 @@ export class WharfClient {
   constructor(opts: ClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
     this.token = opts.token || undefined;
-    this.fetchFn = opts.fetch ?? globalThis.fetch;
+    const tls = opts.certificateAuthority || opts.insecureSkipTlsVerify;
+    this.fetchFn = opts.fetch ?? (tls ? tlsFetch(opts.certificateAuthority, Boolean(opts.insecureSkipTlsVerify)) : globalThis.fetch);
   }
 
   /** Sends one request and returns the parsed JSON body (undefined when empty). */

@@ -1,5 +1,7 @@
 /** The base of every wharf command: shared connection flags, config resolution and kubectl-style error output. */
+import { readFile } from 'node:fs/promises';
 import { Command, Errors, Flags } from '@oclif/core';
+import { CliError } from './errors.js';
 import { WharfClient } from '@wharf/client';
 import { defaultConfigPath, readConfigFile, resolveConfig } from './config.js';
 import { formatError } from './errors.js';
@@ -37,16 +39,30 @@ export abstract class WharfCommand extends Command {
     server: Flags.string({ description: 'Address of the Wharf API server (default http://127.0.0.1:6443, or the config file\'s).', env: 'WHARF_SERVER', helpGroup: 'GLOBAL' }),
     token: Flags.string({ description: 'Bearer token for authentication to the API server.', env: 'WHARF_TOKEN', helpGroup: 'GLOBAL' }),
     namespace: Flags.string({ char: 'n', description: 'Namespace for this request (default: the config file\'s, else "default").', helpGroup: 'GLOBAL' }),
-    config: Flags.string({ description: 'Path of the JSON config file ({"server", "token", "namespace"}).', env: 'WHARF_CONFIG', default: defaultConfigPath(), helpGroup: 'GLOBAL' }),
+    config: Flags.string({ description: 'Path of the JSON config file ({"server", "token", "namespace", "certificateAuthority"}).', env: 'WHARF_CONFIG', default: defaultConfigPath(), helpGroup: 'GLOBAL' }),
+    'certificate-authority': Flags.string({ description: 'Path to a CA certificate (PEM) to verify the server with (default: the config file\'s).', env: 'WHARF_CA', helpGroup: 'GLOBAL' }),
+    'insecure-skip-tls-verify': Flags.boolean({ description: 'Do not verify the server\'s certificate (insecure).', helpGroup: 'GLOBAL' }),
   };
 
   protected readonly io: Io = processIo;
 
   /** Resolves server, token and namespace (flag > env > config file > default) and builds the client. */
-  protected async connect(flags: { server?: string; token?: string; namespace?: string; config: string }): Promise<Connection> {
+  protected async connect(flags: { server?: string; token?: string; namespace?: string; config: string; 'certificate-authority'?: string; 'insecure-skip-tls-verify'?: boolean }): Promise<Connection> {
     const file = await readConfigFile(flags.config);
-    const cfg = resolveConfig(flags, process.env, file);
-    return { client: new WharfClient({ server: cfg.server, ...(cfg.token ? { token: cfg.token } : {}) }), namespace: cfg.namespace, explicitNamespace: flags.namespace };
+    let certificateAuthority: string | undefined;
+    if (flags['certificate-authority']) {
+      certificateAuthority = await readFile(flags['certificate-authority'], 'utf8').catch((e: Error) => {
+        throw new CliError(`cannot read --certificate-authority: ${e.message}`);
+      });
+    }
+    const cfg = resolveConfig({ ...flags, ...(certificateAuthority ? { certificateAuthority } : {}) }, process.env, file);
+    const client = new WharfClient({
+      server: cfg.server,
+      ...(cfg.token ? { token: cfg.token } : {}),
+      ...(cfg.certificateAuthority ? { certificateAuthority: cfg.certificateAuthority } : {}),
+      insecureSkipTlsVerify: Boolean(flags['insecure-skip-tls-verify']),
+    });
+    return { client, namespace: cfg.namespace, explicitNamespace: flags.namespace };
   }
 
   /** Prints a failure the way kubectl does (one line, no stack; usage errors add kubectl's "See ... --help" hint) and sets exit code 1. */

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { CliError } from './errors.js';
 
 /** The server the CLI talks to when nothing says otherwise. */
-export const DEFAULT_SERVER = 'http://127.0.0.1:6443';
+export const DEFAULT_SERVER = 'https://127.0.0.1:6443';
 
 /** The resolved connection settings. */
 export interface WharfConfig {
   server: string;
   token?: string;
   namespace: string;
+  /** PEM of the cluster CA. */
+  certificateAuthority?: string;
 }
 
 /** The config file's JSON shape (written by wharf-api on first start). */
@@ -36,7 +38,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile | undefin
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('expected a JSON object');
     const o = v as Record<string, unknown>;
     const str = (k: string) => (typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : undefined);
-    return Object.fromEntries(Object.entries({ server: str('server'), token: str('token'), namespace: str('namespace') }).filter(([, x]) => x !== undefined));
+    return Object.fromEntries(Object.entries({ server: str('server'), token: str('token'), namespace: str('namespace'), certificateAuthority: str('certificateAuthority') }).filter(([, x]) => x !== undefined));
   } catch (e) {
     throw new CliError(`invalid config file ${path}: ${(e as Error).message}`);
   }
@@ -47,15 +49,19 @@ export interface ConfigFlags {
   server?: string;
   token?: string;
   namespace?: string;
+  /** PEM text of --certificate-authority. */
+  certificateAuthority?: string;
 }
 
 /** Merges the sources, each field taking the first set value of flag, env (WHARF_SERVER, WHARF_TOKEN), file, default. */
 export function resolveConfig(flags: ConfigFlags, env: Record<string, string | undefined>, file: ConfigFile = {}): WharfConfig {
   const pick = (...xs: (string | undefined)[]) => xs.find((x) => x !== undefined && x !== '');
   const token = pick(flags.token, env.WHARF_TOKEN, file.token);
+  const ca = pick(flags.certificateAuthority, file.certificateAuthority);
   return {
     server: pick(flags.server, env.WHARF_SERVER, file.server) ?? DEFAULT_SERVER,
     ...(token ? { token } : {}),
+    ...(ca ? { certificateAuthority: ca } : {}),
     namespace: pick(flags.namespace, file.namespace) ?? 'default',
   };
 }
