@@ -63,7 +63,9 @@ export class Projection {
     try {
       for await (const e of this.store.read(this.#state.seq + 1, this.store.subjects.allObjects, this.#abort.signal)) {
         this.#pending.push(e);
-        if (this.#pending.length >= 4096 || e.pending === 0) this.#flush();
+        // Fold in batches: everything that arrived within one turn of the event loop goes into
+        // one immer produce, so a busy log costs one copy per batch, not one per event.
+        if (this.#pending.length >= 4096) this.#flush();
         else if (!this.#flushScheduled) {
           this.#flushScheduled = true;
           setImmediate(() => this.#flush());
