@@ -1,0 +1,12 @@
+/** @wharf/reconcilers: the reconciler runtime, the scheduler and the node feed reconciler. */
+export * from './runtime/ratelimit.js';
+export * from './runtime/queue.js';
+export * from './runtime/keys.js';
+export * from './runtime/controller.js';
+export * from './scheduler/types.js';
+export * from './scheduler/demand.js';
+export * from './scheduler/nodeinfo.js';
+export * from './scheduler/filters.js';
+export * from './scheduler/score.js';
+export * from './scheduler/message.js';
+export * from './scheduler/schedule.js';
