@@ -8,9 +8,10 @@
 import type { Change, Logger, Projection, State, WriteContext } from '@wharf/core';
 import { WorkQueue, type QueueItem } from './queue.js';
 
-/** What a reconcile may ask for: a run again after `requeueAfter` ms. */
+/** What a reconcile may ask for: a run again after `requeueAfter` ms, or soon with back-off (`retry`, not logged as a failure). */
 export interface Result {
   requeueAfter?: number;
+  retry?: boolean;
 }
 
 /** What a reconcile knows besides its key. */
@@ -146,6 +147,8 @@ export class Controller {
         this.queue.forget(key);
       } else if (outcome instanceof Error) {
         ctx.log.warn({ err: outcome, retries: this.queue.retries(key) }, 'reconcile failed; requeued with back-off');
+        this.queue.addRateLimited(key, ctx.cause);
+      } else if (outcome?.retry) {
         this.queue.addRateLimited(key, ctx.cause);
       } else {
         this.queue.forget(key);

@@ -31,8 +31,19 @@ export function hostPortsOf(pod: Pod): HostPort[] {
   return out;
 }
 
-/** The pod's requests summed over its containers (a limit stands in for a missing request). */
+const memo = new WeakMap<Pod, Demand>();
+
+/** The pod's requests summed over its containers (a limit stands in for a missing request); memoized per (immutable) pod object. */
 export function demandOf(pod: Pod): Demand {
+  let d = memo.get(pod);
+  if (!d) {
+    d = computeDemand(pod);
+    memo.set(pod, d);
+  }
+  return d;
+}
+
+function computeDemand(pod: Pod): Demand {
   let cpu = 0;
   let mem = 0;
   for (const c of pod.spec.containers) {
