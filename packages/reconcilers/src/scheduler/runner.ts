@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ConflictError, mustKind, rvOf, type KObject, type Logger, type Node, type Objects, type Pod, type Projection } from '@wharf/core';
+import { ConflictError, mustKind, rvOf, type KObject, type Logger, type Node, type Objects, type Pod, type Projection, type WriteContext } from '@wharf/core';
 import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
 import { parseKey } from '../runtime/keys.js';
 import { boundPod, showsUnschedulable, unschedulablePod } from './binding.js';
@@ -23,6 +23,11 @@ const PodKind = mustKind('Pod');
 
 function asObject(p: Pod): KObject {
   return p as unknown as KObject;
+}
+
+/** The write context; a key with no triggering event (a resync) names the pod's own latest event as cause. */
+function writeContext(ctx: ReconcileContext, pod: Pod): WriteContext {
+  return ctx.write.cause !== undefined ? ctx.write : { ...ctx.write, cause: rvOf(pod) };
 }
 
 /** How to run the scheduler. */
@@ -177,7 +182,7 @@ export class SchedulerRunner {
         if (!admitted.has(key)) return (out[i] = { retry: true });
         try {
           const ctx = items[i]!;
-          await this.opts.objects.update(PodKind, asObject(boundPod(b.pod, node, new Date())), rvOf(b.pod), 'PodBound', { ...ctx.write, reason: `Successfully assigned ${key} to ${node}` });
+          await this.opts.objects.update(PodKind, asObject(boundPod(b.pod, node, new Date())), rvOf(b.pod), 'PodBound', { ...writeContext(ctx, b.pod), reason: `Successfully assigned ${key} to ${node}` });
           ctx.log.debug({ node }, 'bound');
         } catch (e) {
           lost.push({ key, reservation: { demand: demandOf(b.pod), by: this.instance, at: reservedAt } });
@@ -195,7 +200,7 @@ export class SchedulerRunner {
     const retry = { requeueAfter: this.opts.unschedulableRetryMs ?? 60_000 };
     if (showsUnschedulable(pod, message)) return retry;
     try {
-      await this.opts.objects.update(PodKind, asObject(unschedulablePod(pod, message, new Date())), rvOf(pod), 'PodScheduleFailed', { ...ctx.write, reason: message });
+      await this.opts.objects.update(PodKind, asObject(unschedulablePod(pod, message, new Date())), rvOf(pod), 'PodScheduleFailed', { ...writeContext(ctx, pod), reason: message });
     } catch (e) {
       if (!(e instanceof ConflictError)) return e as Error;
     }
