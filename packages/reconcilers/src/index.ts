@@ -16,3 +16,6 @@ export * from './scheduler/watches.js';
 export * from './scheduler/ledger.js';
 export * from './scheduler/runner.js';
 export * from './runtime/kvmirror.js';
+export * from './nodefeed/plan.js';
+export * from './nodefeed/reconciler.js';
+export * from './manager.js';
