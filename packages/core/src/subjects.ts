@@ -43,6 +43,8 @@ export class Subjects {
   readonly logStream: string;
   /** KV bucket that carries each node's bound pods (the agent's own subject). */
   readonly nodeFeedBucket: string;
+  /** KV bucket of each node's allocation ledger: the pods reserved on it (history 1). */
+  readonly allocBucket: string;
 
   constructor(readonly cluster: string) {
     checkClusterName(cluster);
@@ -55,6 +57,7 @@ export class Subjects {
     this.snapshotBucket = `wharf_${up}_snapshots`;
     this.logStream = `WHARF_${up}_LOGS`;
     this.nodeFeedBucket = `wharf_${up}_nodefeed`;
+    this.allocBucket = `wharf_${up}_alloc`;
   }
 
   /** The subject of one object. */

@@ -1,0 +1,81 @@
+/**
+ * The reconciler manager: one process, one connection, one Projection shared by every
+ * controller it runs. Any number of managers may run at once; every write they make is a
+ * compare-and-set, so two of them never act twice.
+ */
+import { EventStore, NodeFeed, Objects, Projection, type Logger } from '@wharf/core';
+import { NodeFeedReconciler } from './nodefeed/reconciler.js';
+import { AllocationLedger } from './scheduler/ledger.js';
+import { SchedulerRunner } from './scheduler/runner.js';
+
+/** The controllers a manager can run. */
+export const CONTROLLER_NAMES = ['scheduler', 'nodefeed'] as const;
+/** One of CONTROLLER_NAMES. */
+export type ControllerName = (typeof CONTROLLER_NAMES)[number];
+
+/** How to start a manager. */
+export interface ManagerOptions {
+  natsUrl: string;
+  cluster: string;
+  controllers: readonly ControllerName[];
+  log: Logger;
+  /** The connection name shown by nats-server. */
+  name?: string;
+}
+
+/** A running manager. */
+export interface Manager {
+  projection: Projection;
+  scheduler?: SchedulerRunner;
+  nodefeed?: NodeFeedReconciler;
+  /** Stops every controller, then the projection and the connection. */
+  stop(): Promise<void>;
+}
+
+/** Parses `--controllers`: a comma-separated subset of CONTROLLER_NAMES ('*' or '' for all). */
+export function parseControllers(list: string | undefined): ControllerName[] {
+  if (!list || list === '*') return [...CONTROLLER_NAMES];
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(CONTROLLER_NAMES as readonly string[]).includes(n)) throw new Error(`unknown controller "${n}": choose from ${CONTROLLER_NAMES.join(', ')}`);
+  }
+  return [...new Set(names)] as ControllerName[];
+}
+
+/** Connects, starts the shared projection and then each controller asked for. */
+export async function startManager(opts: ManagerOptions): Promise<Manager> {
+  const store = await EventStore.connect({ natsUrl: opts.natsUrl, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers' });
+  const projection = new Projection(store);
+  const stops: (() => Promise<void> | void)[] = [];
+  const m: Manager = {
+    projection,
+    async stop() {
+      for (const s of stops.reverse()) await s();
+      projection.stop();
+      await store.close();
+    },
+  };
+  try {
+    await projection.start();
+    const objects = new Objects(store, projection);
+    if (opts.controllers.includes('scheduler')) {
+      const log = opts.log.child({ controller: 'scheduler' });
+      const ledger = await AllocationLedger.open(store, log);
+      const scheduler = new SchedulerRunner({ projection, objects, ledger, log });
+      scheduler.start();
+      stops.push(() => ledger.stop(), () => scheduler.stop());
+      m.scheduler = scheduler;
+    }
+    if (opts.controllers.includes('nodefeed')) {
+      const nodefeed = new NodeFeedReconciler({ projection, feed: await NodeFeed.open(store), log: opts.log.child({ controller: 'nodefeed' }) });
+      await nodefeed.start();
+      stops.push(() => nodefeed.stop());
+      m.nodefeed = nodefeed;
+    }
+  } catch (e) {
+    await m.stop().catch(() => undefined);
+    throw e;
+  }
+  opts.log.info({ cluster: opts.cluster, controllers: opts.controllers, seq: projection.seq }, 'reconcilers started');
+  return m;
+}

@@ -1,0 +1,86 @@
+/**
+ * A local mirror of a KV bucket (an informer on observed state): loads every key, then follows
+ * changes. `ready` resolves once the mirror holds the bucket as it was at start. Readers treat it
+ * as a hint; every write still goes through compare-and-set on the key's revision.
+ */
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { Logger } from '@wharf/core';
+
+/** One mirrored value and the bucket revision that wrote it. */
+export interface Mirrored<T> {
+  value: T;
+  revision: number;
+}
+
+/** Called with the key, the value before and the value after (undefined when deleted). */
+export type MirrorListener<T> = (key: string, before: T | undefined, after: T | undefined) => void;
+
+/** The mirror of one bucket (optionally a key filter). */
+export class KvMirror<T> {
+  readonly entries = new Map<string, Mirrored<T>>();
+  #listeners = new Set<MirrorListener<T>>();
+  #stop: (() => void) | undefined;
+  #ready!: Promise<void>;
+
+  constructor(readonly kv: KV, readonly log: Logger, readonly filter = '>') {}
+
+  /** Resolves once the initial contents are loaded. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Starts following the bucket; resolves once the initial contents are loaded. */
+  async start(): Promise<void> {
+    const status = await this.kv.status();
+    const last = status.streamInfo.state.last_seq;
+    let loaded!: () => void;
+    this.#ready = new Promise<void>((r) => (loaded = r));
+    if (last === 0) loaded();
+    const it = await this.kv.watch({ key: this.filter });
+    this.#stop = () => it.stop();
+    void (async () => {
+      try {
+        for await (const e of it as AsyncIterable<KvEntry>) {
+          this.#apply(e);
+          if (e.revision >= last) loaded();
+        }
+      } catch (err) {
+        this.log.error({ err, bucket: status.bucket }, 'KV mirror stopped');
+      }
+    })();
+    await this.#ready;
+  }
+
+  #apply(e: KvEntry): void {
+    const before = this.entries.get(e.key);
+    if (before && before.revision >= e.revision) return;
+    let after: T | undefined;
+    if (e.operation === 'PUT') {
+      try {
+        after = e.json<T>();
+      } catch (err) {
+        this.log.warn({ err, key: e.key }, 'ignoring a malformed KV value');
+        return;
+      }
+      this.entries.set(e.key, { value: after, revision: e.revision });
+    } else this.entries.delete(e.key);
+    for (const l of this.#listeners) {
+      try {
+        l(e.key, before?.value, after);
+      } catch (err) {
+        this.log.error({ err, key: e.key }, 'KV mirror listener failed');
+      }
+    }
+  }
+
+  /** Subscribes to changes; returns an unsubscribe function. */
+  onChange(l: MirrorListener<T>): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  /** Stops following. */
+  stop(): void {
+    this.#stop?.();
+  }
+}

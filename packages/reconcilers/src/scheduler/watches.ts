@@ -1,0 +1,55 @@
+/**
+ * Which pods the scheduler looks at again when the projection changes (pure): a pod that needs
+ * scheduling; every pending pod when a node changes in a way that matters, or when a bound pod
+ * frees its resources (deleted, finished, or moved).
+ */
+import { listObjects, type Change, type Node, type Pod, type State } from '@wharf/core';
+import { objectKey } from '../runtime/keys.js';
+import { isFinished, needsScheduling } from './demand.js';
+
+const pendingMemo = new WeakMap<State, string[]>();
+
+/** Keys of every pod in `state` that needs scheduling (memoized per state). */
+export function pendingPodKeys(state: State, schedulerName?: string): string[] {
+  let keys = pendingMemo.get(state);
+  if (!keys) {
+    keys = (listObjects(state, 'Pod') as unknown as Pod[])
+      .filter((p) => needsScheduling(p, schedulerName))
+      .map((p) => objectKey('Pod', p.metadata.namespace, p.metadata.name!));
+    pendingMemo.set(state, keys);
+  }
+  return keys;
+}
+
+function holds(p: Pod | undefined): p is Pod {
+  return !!p && !!p.spec.nodeName && !isFinished(p);
+}
+
+/** Maps a pod change to the pods to schedule. */
+export function podWatch(schedulerName?: string) {
+  return (c: Change, state: State): string[] | undefined => {
+    if (c.object.kind !== 'Pod') return undefined;
+    const pod = c.type === 'DELETED' ? undefined : (c.object as Pod);
+    const prev = c.previous as Pod | undefined;
+    if (holds(prev) && !(holds(pod) && pod.spec.nodeName === prev.spec.nodeName)) return pendingPodKeys(state, schedulerName);
+    if (pod && needsScheduling(pod, schedulerName)) return [objectKey('Pod', pod.metadata.namespace, pod.metadata.name!)];
+    return undefined;
+  };
+}
+
+/** What of a node the scheduler decides on; heartbeat times and addresses are left out. */
+export function nodeSchedulingFacts(n: Node | undefined): string {
+  if (!n) return '';
+  const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return JSON.stringify([n.metadata.labels ?? {}, n.spec ?? {}, n.status?.allocatable ?? {}, n.status?.capacity ?? {}, ready]);
+}
+
+/** Maps a node change that matters to every pending pod. */
+export function nodeWatch(schedulerName?: string) {
+  return (c: Change, state: State): string[] | undefined => {
+    if (c.object.kind !== 'Node') return undefined;
+    const now = c.type === 'DELETED' ? undefined : (c.object as Node);
+    if (nodeSchedulingFacts(now) === nodeSchedulingFacts(c.previous as Node | undefined)) return undefined;
+    return pendingPodKeys(state, schedulerName);
+  };
+}
