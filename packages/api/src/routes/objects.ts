@@ -9,6 +9,7 @@ import { actorOf } from './auth.js';
 import { serveWatch } from './watch.js';
 import { getScale, patchScale, putScale } from './scale.js';
 import { sendList, sendObject } from './render.js';
+import { serveLogs } from './logs.js';
 
 function writeOpts(req: FastifyRequest) {
   const q = req.query as Query;
@@ -37,6 +38,7 @@ async function handle(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
     if (req.method === 'PATCH') return patchScale(ctx, ns, name!, patchType(req), req.body, writeOpts(req));
     throw new MethodNotAllowedError(`${req.method} is not supported on ${info.resource}/scale`);
   }
+  if (sub === 'log' && info.kind === 'Pod' && req.method === 'GET' && ns) return serveLogs(ctx, req, reply, ns, name!);
   if (sub !== undefined && sub !== 'status') throw pathNotFound();
   if (!name) {
     if (req.method === 'GET' && (p.watchPrefix || bool(q, 'watch'))) return serveWatch(ctx, req, reply, info, ns);

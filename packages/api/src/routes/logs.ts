@@ -1,0 +1,74 @@
+/**
+ * GET /api/v1/namespaces/{ns}/pods/{name}/log: a container's log from the log stream, as
+ * kubectl logs reads it (container, follow, tailLines, sinceSeconds, sinceTime, timestamps,
+ * previous). It works after the pod, or its node, is gone. Without `previous`, the lines of
+ * every restart of the container are shown in order (the log stream keeps them all).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequestError, decodeToken, LogStore, NotFoundError, type KObject } from '@wharf/core';
+import type { ApiContext } from '../context.js';
+import { bool, int, str, type Query } from '../http/query.js';
+
+type PodLike = KObject & { spec: { containers: { name: string }[] }; status?: { containerStatuses?: { name: string; restartCount: number }[] } };
+
+let logStore: Promise<LogStore> | undefined;
+
+/** Containers that have lines in the log stream for a pod that no longer exists. */
+async function loggedContainers(ctx: ApiContext, ns: string, pod: string): Promise<string[]> {
+  const prefix = ctx.store.subjects.logs(ns, pod, '');
+  const info = await ctx.store.jsm.streams.info(ctx.store.subjects.logStream, { subjects_filter: `${prefix}*` });
+  return Object.keys(info.state.subjects ?? {}).map((s) => decodeToken(s.slice(prefix.length)));
+}
+
+/** Serves one log request (streams when follow=true). */
+export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply, ns: string, name: string): Promise<void> {
+  const q = req.query as Query;
+  await ctx.projection.sync();
+  const pod = ctx.projection.get<PodLike>('Pod', ns, name);
+  const names = pod ? pod.spec.containers.map((c) => c.name) : await loggedContainers(ctx, ns, name).catch(() => []);
+  if (!pod && names.length === 0) throw new NotFoundError('pods', name);
+  let container = str(q, 'container');
+  if (!container) {
+    if (names.length !== 1) throw new BadRequestError(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    container = names[0]!;
+  } else if (!names.includes(container)) {
+    throw new BadRequestError(`container ${container} is not valid for pod ${name}`);
+  }
+  const follow = bool(q, 'follow');
+  const tailLines = int(q, 'tailLines');
+  const sinceSeconds = int(q, 'sinceSeconds');
+  const sinceTime = str(q, 'sinceTime') ?? (sinceSeconds !== undefined ? new Date(Date.now() - sinceSeconds * 1000).toISOString() : undefined);
+  if (sinceTime && Number.isNaN(Date.parse(sinceTime))) throw new BadRequestError(`invalid sinceTime "${sinceTime}"`);
+  const timestamps = bool(q, 'timestamps');
+  const previous = bool(q, 'previous');
+  const restarts = pod?.status?.containerStatuses?.find((c) => c.name === container)?.restartCount ?? 0;
+  if (previous && restarts === 0) throw new BadRequestError(`previous terminated container "${container}" in pod "${name}" not found`);
+
+  logStore ??= LogStore.open(ctx.store);
+  const logs = await logStore;
+  const abort = new AbortController();
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+  const onClose = () => abort.abort();
+  req.raw.on('close', onClose);
+  res.on('close', onClose);
+  try {
+    const format = (l: { time: string; text: string }) => `${timestamps ? `${l.time} ` : ''}${l.text}\n`;
+    const base = { ...(sinceTime ? { sinceTime } : {}), ...(pod?.metadata.uid ? { podUid: pod.metadata.uid } : {}) };
+    if (previous) {
+      // The previous instance's lines only; the tail is taken after that filter.
+      const lines: string[] = [];
+      for await (const l of logs.read(ns, name, container, base, abort.signal)) if (l.restartCount === restarts - 1) lines.push(format(l));
+      res.write(lines.slice(tailLines !== undefined ? -tailLines || lines.length : 0).join(''));
+    } else {
+      for await (const l of logs.read(ns, name, container, { ...base, follow, ...(tailLines !== undefined ? { tailLines } : {}) }, abort.signal)) res.write(format(l));
+    }
+  } catch (err) {
+    if (!abort.signal.aborted) req.log.warn({ err }, 'log stream failed');
+  } finally {
+    req.raw.off('close', onClose);
+    if (!res.writableEnded) res.end();
+  }
+}
