@@ -61,7 +61,7 @@ export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: Fas
       // The previous instance's lines only; the tail is taken after that filter.
       const lines: string[] = [];
       for await (const l of logs.read(ns, name, container, base, abort.signal)) if (l.restartCount === restarts - 1) lines.push(format(l));
-      res.write(lines.slice(tailLines !== undefined ? -tailLines || lines.length : 0).join(''));
+      res.write(lines.slice(tailLines === undefined ? 0 : Math.max(0, lines.length - tailLines)).join(''));
     } else {
       for await (const l of logs.read(ns, name, container, { ...base, follow, ...(tailLines !== undefined ? { tailLines } : {}) }, abort.signal)) res.write(format(l));
     }
