@@ -1,0 +1,87 @@
+/**
+ * A whole Wharf cluster for end-to-end tests: a real nats-server, wharf-api, wharf-reconcilers
+ * and several wharf-agent processes (different node names on the one Docker engine), driven
+ * through the real `wharf` CLI. Containers are labelled with the test's cluster name and removed
+ * at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import Docker from 'dockerode';
+import { startNats, type NatsHandle } from './nats.js';
+import { BIN, startApi, type ApiHandle } from './api.js';
+import { spawnAgent, removeClusterContainers, type AgentProcess } from './agent.js';
+import { run, type RunResult } from './exec.js';
+import { eventually } from './ports.js';
+
+/** One node to start: its name and extra agent flags (labels, taints). */
+export interface NodeSpec {
+  name: string;
+  args?: string[];
+}
+
+/** A running test cluster. */
+export interface TestCluster {
+  cluster: string;
+  nats: NatsHandle;
+  api: ApiHandle;
+  reconcilers: ChildProcess[];
+  agents: Map<string, AgentProcess>;
+  docker: Docker;
+  /** Runs `wharf ...` against the cluster. */
+  wharf(...args: string[]): Promise<RunResult>;
+  /** Parsed `wharf get KIND NAME -o json`. */
+  getJson<T = Record<string, unknown>>(kind: string, name: string): Promise<T>;
+  startAgent(node: NodeSpec): Promise<AgentProcess>;
+  startReconcilers(): ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts nats-server, wharf-api, one wharf-reconcilers and one agent per node; waits for nodes Ready. */
+export async function startCluster(cluster: string, nodes: NodeSpec[], reconcilerArgs: string[] = []): Promise<TestCluster> {
+  const nats = await startNats();
+  const api = await startApi({ natsUrl: nats.url, cluster });
+  const docker = new Docker();
+  await removeClusterContainers(docker, cluster);
+  const env = { HOME: api.home, WHARF_CONFIG: api.configPath };
+  const c: TestCluster = {
+    cluster,
+    nats,
+    api,
+    reconcilers: [],
+    agents: new Map(),
+    docker,
+    wharf: (...args) => run(process.execPath, [BIN.cli, ...args], { env }),
+    async getJson(kind, name) {
+      const r = await c.wharf('get', kind, name, '-o', 'json');
+      if (r.code !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout);
+    },
+    async startAgent(node) {
+      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? []);
+      c.agents.set(node.name, a);
+      await eventually(async () => (await c.wharf('get', 'node', node.name)).code === 0, 20_000);
+      return a;
+    },
+    startReconcilers() {
+      const p = spawn(process.execPath, [BIN.reconcilers, '--nats', nats.url, '--cluster', cluster, ...reconcilerArgs], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn' },
+      });
+      c.reconcilers.push(p);
+      return p;
+    },
+    async stop() {
+      const procs = [...c.reconcilers, ...[...c.agents.values()].map((a) => a.child)];
+      await Promise.all(procs.map((p) => new Promise<void>((r) => {
+        if (p.exitCode !== null || p.signalCode !== null) return r();
+        p.once('exit', () => r());
+        p.kill('SIGTERM');
+      })));
+      await removeClusterContainers(docker, cluster);
+      await api.stop();
+      await nats.stop();
+    },
+  };
+  c.startReconcilers();
+  for (const n of nodes) await c.startAgent(n);
+  return c;
+}
