@@ -65,6 +65,13 @@ async function startNats() {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  // If the bench is interrupted, do not leave the server or its store behind.
+  const cleanup = () => {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
   return { url: `nats://127.0.0.1:${port}`, stop: () => new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); }).then(() => rmSync(dir, { recursive: true, force: true })) };
 }
 
