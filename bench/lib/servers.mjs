@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -51,8 +51,8 @@ export async function startNats({ sync } = {}) {
 }
 
 /** wharf-api against `natsUrl`; returns its URL, token and an undici dispatcher trusting its CA. */
-export async function startApi(natsUrl, cluster = 'bench') {
-  const home = mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
+export async function startApi(natsUrl, cluster = 'bench', reuseHome) {
+  const home = reuseHome ?? mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
   const port = await freePort();
   const config = join(home, 'config');
   const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
@@ -63,7 +63,9 @@ export async function startApi(natsUrl, cluster = 'bench') {
   let cfg;
   await waitFor(() => (cfg = JSON.parse(readFileSync(config, 'utf8'))));
   const dispatcher = new Agent({ connect: { ca: cfg.certificateAuthority }, connections: 256, pipelining: 1 });
-  return { url: cfg.server, token: cfg.token, dispatcher, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
+  const url = `https://127.0.0.1:${port}`;
+  await waitFor(async () => (await request(`${url}/readyz`, { dispatcher })).statusCode === 200);
+  return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
 }
 
 /** Spawns a Wharf daemon bin (reconcilers, agent, proxy) with the given args; stopped by PID. */
