@@ -7,7 +7,7 @@
 //   node        5 keep-alive Node HTTP servers behind a selectorless Service with hand-written
 //               Endpoints (measures bytes through an established connection)
 // Run under the machine's Docker lock:
-//   flock /tmp/wharf-docker-e2e.lock node bench/proxy.mjs [--duration 10s] [--connections 32] [--backends both]
+//   flock /tmp/wharf-docker-e2e.lock node bench/proxy.mjs [--duration 10s] [--connections 32] [--rounds 2] [--backends both|containers|node]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { printTable } from './lib/stats.mjs';
-import { apiClient, freePort, startApi, startDaemon, startNats } from './lib/servers.mjs';
+import { apiClient, freePort, ROOT, startApi, startDaemon, startNats } from './lib/servers.mjs';
 
-const { values: o } = parseArgs({ options: { duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '32' }, threads: { type: 'string', default: '2' }, backends: { type: 'string', default: 'both' } } });
+const { values: o } = parseArgs({ options: { duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '32' }, threads: { type: 'string', default: '2' }, backends: { type: 'string', default: 'both' }, rounds: { type: 'string', default: '2' } } });
 const CLUSTER = `bench-proxy-${process.pid}`;
 const PROXY_ADDR = '127.0.0.2';
 const HAPROXY_ADDR = '127.0.0.3';
@@ -51,7 +51,7 @@ function startHaproxy(port, backends) {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-haproxy-'));
   const cfg = join(dir, 'haproxy.cfg');
   const servers = backends.map((b, i) => `  server b${i} ${b}`).join('\n');
-  writeFileSync(cfg, `global\n  maxconn 10000\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n  retries 3\n  option redispatch\nfrontend fe\n  bind ${HAPROXY_ADDR}:${port}\n  default_backend be\nbackend be\n  balance roundrobin\n${servers}\n`);
+  writeFileSync(cfg, `global\n  maxconn 4000\n  nbthread 1\ndefaults\n  mode tcp\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n  retries 3\n  option redispatch\nfrontend fe\n  bind ${HAPROXY_ADDR}:${port}\n  default_backend be\nbackend be\n  balance roundrobin\n${servers}\n`);
   const p = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
   return { stop: () => new Promise((r) => (p.exitCode !== null ? r() : (p.once('exit', r), p.kill('SIGTERM')))) };
 }
@@ -72,10 +72,22 @@ async function measure(label, backends, nodePort, rows) {
   const direct = `http://${backends[0]}/`;
   const targets = [['direct (one backend, the limit)', direct], ['wharf-proxy', `http://${PROXY_ADDR}:${nodePort}/`], ['haproxy (tcp, roundrobin)', `http://${HAPROXY_ADDR}:${hport}/`]];
   const res = {};
-  for (const [what, url] of targets) {
-    wrk(url, '2s'); // warm-up (JIT, connection tables)
-    const r = wrk(url);
-    res[what] = r;
+  for (const [, url] of targets) wrk(url, '2s'); // warm-up (JIT, connection tables)
+  // Interleaved rounds, averaged: the machine's noise hits every path alike.
+  for (let round = 0; round < Number(o.rounds); round++) {
+    for (const [what, url] of targets) {
+      const r = wrk(url);
+      const acc = (res[what] ??= { rps: 0, p99: 0, errors: 0, n: 0 });
+      acc.rps += r.rps;
+      acc.p99 += r.p99;
+      acc.errors += r.errors;
+      acc.n++;
+    }
+  }
+  for (const [what] of targets) {
+    const r = res[what];
+    r.rps /= r.n;
+    r.p99 /= r.n;
     rows.push({ backends: label, path: what, 'req/s': r.rps.toFixed(0), 'p99 ms': r.p99.toFixed(2), errors: r.errors });
   }
   await ha.stop();
@@ -90,8 +102,15 @@ const { call } = apiClient(api);
 const daemons = [
   startDaemon('reconcilers', ['--nats', nats.url, '--cluster', CLUSTER]),
   startDaemon('agent', ['--nats', nats.url, '--cluster', CLUSTER, '--node', 'bench-1', '--address', '127.0.0.1', '--state-dir', mkdtempSync(join(tmpdir(), 'wharf-bench-agent-'))]),
-  startDaemon('proxy', ['--nats', nats.url, '--cluster', CLUSTER, '--node', 'bench-1', '--address', PROXY_ADDR]),
+  startProxy(),
 ];
+
+/** wharf-proxy for the node; with WHARF_BENCH_PROFILE=DIR it writes a CPU profile there. */
+function startProxy() {
+  const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
+  const p = spawn(process.execPath, [...prof, join(ROOT, 'packages/proxy/bin/wharf-proxy.js'), '--nats', nats.url, '--cluster', CLUSTER, '--node', 'bench-1', '--address', PROXY_ADDR], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: 'warn' } });
+  return { stop: () => new Promise((r) => (p.exitCode !== null ? r() : (p.once('exit', r), p.kill('SIGTERM')))) };
+}
 const rows = [];
 let nodeBackends;
 try {
@@ -124,5 +143,5 @@ try {
   await api.stop();
   await nats.stop();
 }
-console.log(`\nwrk -t${o.threads} -c${o.connections} -d${o.duration} --latency, new connection per request for the pods (busybox httpd closes), keep-alive for the node servers`);
+console.log(`\nwrk -t${o.threads} -c${o.connections} -d${o.duration} --latency, mean of ${o.rounds} interleaved rounds, new connection per request for the pods (busybox httpd closes), keep-alive for the node servers`);
 printTable(rows);

@@ -1,5 +1,5 @@
 /**
- * Forwards one client connection to a backend. Bytes are piped as they come (no parsing). Until
+ * Forwards one client connection to a backend. Bytes are relayed as they come (no parsing). Until
  * the backend sends its first byte, what the client sent is kept (up to a cap), so that a backend
  * that refuses, times out or closes without answering (a pod that just died) is replaced by the
  * next one in the attempt order and the client never notices. After the first byte the two
@@ -21,6 +21,34 @@ export function reset(s: Socket): void {
   if (s.destroyed) return;
   if (typeof s.resetAndDestroy === 'function' && !s.connecting) s.resetAndDestroy();
   else s.destroy();
+}
+
+/**
+ * Copies `from` into `to` until `from` ends, then ends `to`; pauses `from` while `to` is full.
+ * Chunks read within one turn of the event loop leave in one write (cork until setImmediate):
+ * a response read as headers and body goes out as one segment, as HAProxy sends it.
+ */
+export function relay(from: Socket, to: Socket, first?: Buffer): void {
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    to.uncork();
+  };
+  const onData = (chunk: Buffer) => {
+    if (!corked) {
+      corked = true;
+      to.cork();
+      setImmediate(flush);
+    }
+    if (!to.write(chunk)) from.pause();
+  };
+  if (first) onData(first);
+  from.on('data', onData);
+  to.on('drain', () => from.resume());
+  from.once('end', () => {
+    if (corked) flush();
+    to.end();
+  });
 }
 
 /**
@@ -92,13 +120,12 @@ export function forward(client: Socket, order: readonly Backend[], opts: Forward
       committed = true;
       kept.length = 0;
       onConnected(b);
-      // From here on the sockets are simply piped both ways.
+      // From here on bytes are relayed both ways as they come.
       client.removeListener('data', onClientData);
       client.removeListener('end', onClientEnd);
       up.removeAllListeners('drain');
-      client.write(first);
-      if (!clientEnded) client.pipe(up);
-      up.pipe(client);
+      if (!clientEnded) relay(client, up);
+      relay(up, client, first);
       up.on('error', () => client.destroy());
       up.on('close', () => {
         if (!client.writableEnded) client.end();

@@ -90,7 +90,8 @@ export class NodePortProxy {
     }
     let state = this.#balancers.get(route.id);
     if (!state) this.#balancers.set(route.id, (state = newBalancerState()));
-    const ip = client.remoteAddress ?? '';
+    // The peer address costs a syscall: only affinity needs it.
+    const ip = route.affinityMs === undefined ? '' : (client.remoteAddress ?? '');
     const order = attemptOrder(route, state, ip, Date.now());
     const st = state;
     forward(client, order, this.opts, (b) => connected(route, st, ip, b, Date.now()));
