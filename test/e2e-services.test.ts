@@ -148,6 +148,25 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     expect([...seen].sort()).toEqual(['microservice1-0', 'microservice1-4']);
   }, 90_000);
 
+  it('honours sessionAffinity ClientIP, and an update keeps the allocated NodePort', async () => {
+    const patch = (affinity: string) =>
+      c.api.fetch('/api/v1/namespaces/default/services/microservice1', { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { sessionAffinity: affinity } }) });
+    const r = await patch('ClientIP');
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { spec: { ports: { nodePort: number }[] } }).spec.ports[0]!.nodePort).toBe(nodePort);
+    await eventually(async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) seen.add(await get(PROXIES[0]!, nodePort));
+      return seen.size === 1;
+    }, 20_000, 200);
+    expect((await patch('None')).status).toBe(200);
+    await eventually(async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 4; i++) seen.add(await get(PROXIES[0]!, nodePort));
+      return seen.size === 2;
+    }, 20_000, 200);
+  });
+
   it('takes a pod out of the rotation while its readiness probe fails, and back', async () => {
     await create(podYaml('gated', '    readinessProbe: {exec: {command: [test, -f, /tmp/ready]}, periodSeconds: 1, failureThreshold: 1}'));
     await eventually(async () => (await notReady()).includes('gated'), 60_000, 200);
