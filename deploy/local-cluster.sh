@@ -3,7 +3,8 @@
 # wharf-proxy once it exists), all on 127.0.0.1. `up` installs what is missing, builds, starts
 # everything and runs the seed's microservice1 pod on it. Run as root on Debian 12/13.
 #
-#   deploy/local-cluster.sh up       start (idempotent) and run examples/microservice1-pod.yaml
+#   deploy/local-cluster.sh up       start (idempotent), run examples/microservice1-pod.yaml and
+#                                    expose it with examples/microservice1-svc.yaml (NodePort)
 #   deploy/local-cluster.sh down     stop what `up` started and remove its containers
 #   deploy/local-cluster.sh status   show what runs
 #
@@ -74,6 +75,13 @@ up() {
   [ -n "$port" ] || die "pod microservice1 runs but publishes no port"
   echo
   echo "microservice1 answers on 127.0.0.1:$port: $(curl -fsS "http://127.0.0.1:$port/")"
+  if [ -x "$ROOT/packages/proxy/bin/wharf-proxy.js" ]; then
+    $WHARF get svc microservice1 >/dev/null 2>&1 || $WHARF create -f "$ROOT/examples/microservice1-svc.yaml"
+    local nodeport
+    nodeport=$($WHARF get svc microservice1 -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).spec.ports[0].nodePort||""))')
+    wait_for "NodePort $nodeport" 30 curl -fsS "http://127.0.0.1:$nodeport/"
+    echo "service microservice1 answers on its NodePort 127.0.0.1:$nodeport: $(curl -fsS "http://127.0.0.1:$nodeport/")"
+  fi
   echo
   echo "The CLI: $WHARF get pods    (config: ~/.wharf/config; kubectl: KUBECONFIG=~/.wharf/kubeconfig kubectl get pods)"
   echo "Stop it: $0 down"

@@ -1,7 +1,7 @@
 /**
- * A whole Wharf cluster for end-to-end tests: a real nats-server, wharf-api, wharf-reconcilers
- * and several wharf-agent processes (different node names on the one Docker engine), driven
- * through the real `wharf` CLI. Containers are labelled with the test's cluster name and removed
+ * A whole Wharf cluster for end-to-end tests: a real nats-server, wharf-api, wharf-reconcilers,
+ * several wharf-agent processes (different node names on the one Docker engine) and, per node on
+ * request, a wharf-proxy on its own loopback address, driven through the real `wharf` CLI. Containers are labelled with the test's cluster name and removed
  * at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +16,15 @@ import { eventually } from './ports.js';
 export interface NodeSpec {
   name: string;
   args?: string[];
+  /** Also run a wharf-proxy for this node, listening on this loopback address (e.g. 127.0.0.2). */
+  proxy?: string;
+}
+
+/** A running wharf-proxy. */
+export interface ProxyProcess {
+  child: ChildProcess;
+  address: string;
+  output: () => string;
 }
 
 /** A running test cluster. */
@@ -25,12 +34,15 @@ export interface TestCluster {
   api: ApiHandle;
   reconcilers: ChildProcess[];
   agents: Map<string, AgentProcess>;
+  /** wharf-proxy per node name. */
+  proxies: Map<string, ProxyProcess>;
   docker: Docker;
   /** Runs `wharf ...` against the cluster. */
   wharf(...args: string[]): Promise<RunResult>;
   /** Parsed `wharf get KIND NAME -o json`. */
   getJson<T = Record<string, unknown>>(kind: string, name: string): Promise<T>;
   startAgent(node: NodeSpec): Promise<AgentProcess>;
+  startProxy(node: string, address: string): ProxyProcess;
   startReconcilers(): ChildProcess;
   stop(): Promise<void>;
 }
@@ -48,6 +60,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     api,
     reconcilers: [],
     agents: new Map(),
+    proxies: new Map(),
     docker,
     wharf: (...args) => run(process.execPath, [BIN.cli, ...args], { env }),
     async getJson(kind, name) {
@@ -58,8 +71,20 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     async startAgent(node) {
       const a = spawnAgent(nats.url, cluster, node.name, node.args ?? []);
       c.agents.set(node.name, a);
+      if (node.proxy) c.startProxy(node.name, node.proxy);
       await eventually(async () => (await c.wharf('get', 'node', node.name)).code === 0, 20_000);
       return a;
+    },
+    startProxy(node, address) {
+      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' },
+      });
+      let out = '';
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const p: ProxyProcess = { child, address, output: () => out };
+      c.proxies.set(node, p);
+      return p;
     },
     startReconcilers() {
       const p = spawn(process.execPath, [BIN.reconcilers, '--nats', nats.url, '--cluster', cluster, ...reconcilerArgs], {
@@ -70,7 +95,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return p;
     },
     async stop() {
-      const procs = [...c.reconcilers, ...[...c.agents.values()].map((a) => a.child)];
+      const procs = [...c.reconcilers, ...[...c.agents.values()].map((a) => a.child), ...[...c.proxies.values()].map((p) => p.child)];
       await Promise.all(procs.map((p) => new Promise<void>((r) => {
         if (p.exitCode !== null || p.signalCode !== null) return r();
         p.once('exit', () => r());

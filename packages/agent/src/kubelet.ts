@@ -14,6 +14,7 @@ import type { Runtime } from './runtime/runtime.js';
 import type { SpecContext } from './spec.js';
 import { StatusReporter } from './reporter.js';
 import { failureKey } from './views.js';
+import { Prober, type ProbeSubject } from './probe/prober.js';
 
 /** What the kubelet loop needs. */
 export interface KubeletDeps {
@@ -36,6 +37,7 @@ export class Kubelet {
   readonly #abort = new AbortController();
   readonly #actions: PodActions;
   readonly #reporter: StatusReporter;
+  readonly #prober: Prober;
   #feedSynced = false;
   #running = false;
   #again = false;
@@ -45,7 +47,8 @@ export class Kubelet {
 
   constructor(readonly deps: KubeletDeps) {
     this.#actions = new PodActions(deps, this.#failures, this.#finalized, (uid) => this.#reporter.forget(uid));
-    this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address);
+    this.#prober = new Prober({ runtime: deps.runtime, log: deps.log, onChange: () => this.kick() });
+    this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address, (id) => this.#prober.ready(id));
   }
 
   /** True once the feed's initial list has been seen. */
@@ -115,6 +118,7 @@ export class Kubelet {
       const now = Date.now();
       const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized });
       wakeAt = p.wakeAt;
+      this.#prober.sync(probeSubjects(p.pods, containers, this.deps.ctx.address));
       for (const pp of p.pods) if (!this.#busy.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, containers, now);
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'sync pass failed; retrying');
@@ -160,6 +164,7 @@ export class Kubelet {
   /** Stops the loop; containers keep running (a restarted agent adopts them). */
   async stop(): Promise<void> {
     this.#abort.abort();
+    this.#prober.stop();
     if (this.#timer) clearTimeout(this.#timer);
     this.#stopWatch?.();
     await this.#feedDone.catch(() => undefined);
@@ -169,4 +174,29 @@ export class Kubelet {
   pods(): Pod[] {
     return [...this.#pods.values()].flatMap((e) => (e.pod ? [e.pod] : []));
   }
+}
+
+/** The running app containers of live pods that declare a probe. */
+function probeSubjects(pods: readonly PodPlan[], containers: readonly Observed[], address: string): ProbeSubject[] {
+  const out: ProbeSubject[] = [];
+  for (const pp of pods) {
+    const pod = pp.pod;
+    if (!pod || pod.metadata.deletionTimestamp) continue;
+    const infra = containers.find((o) => o.podUid === pp.uid && o.container === INFRA && o.info.running);
+    for (const v of pp.views) {
+      const c = pod.spec.containers.find((x) => x.name === v.name);
+      const cur = v.current;
+      if (!c || (!c.readinessProbe && !c.livenessProbe) || !cur?.info.running) continue;
+      out.push({
+        id: cur.id,
+        pod: `${pp.namespace}/${pp.name}`,
+        container: c,
+        infra: infra?.info,
+        address,
+        startedAt: Date.parse(cur.info.startedAt ?? cur.info.createdAt),
+        graceSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
+      });
+    }
+  }
+  return out;
 }

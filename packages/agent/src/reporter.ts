@@ -5,7 +5,7 @@
  */
 import { mustKind, NotFoundError, updateDirect, type EventStore, type Pod, type PodStatus } from '@wharf/core';
 import type { Observed } from './labels.js';
-import { podStatus } from './status.js';
+import { podStatus, type Readiness } from './status.js';
 import type { ContainerView } from './views.js';
 
 /** JSON with sorted keys, for equality of plain data. */
@@ -18,7 +18,7 @@ export class StatusReporter {
   readonly #cache = new Map<string, { status: PodStatus; json: string }>();
   readonly #podKind = mustKind('Pod');
 
-  constructor(readonly store: EventStore, readonly node: string, readonly address: string) {}
+  constructor(readonly store: EventStore, readonly node: string, readonly address: string, readonly readiness?: Readiness) {}
 
   /** The status last written (or seen) for the pod, if any. */
   known(pod: Pod): PodStatus | undefined {
@@ -34,7 +34,7 @@ export class StatusReporter {
   async report(pod: Pod, views: readonly ContainerView[], infra: Observed | undefined, now: number): Promise<boolean> {
     const uid = pod.metadata.uid ?? '';
     const cached = this.#cache.get(uid);
-    const guess = podStatus(pod, views, infra, this.address, cached?.status ?? pod.status, now);
+    const guess = podStatus(pod, views, infra, this.address, cached?.status ?? pod.status, now, this.readiness);
     if (cached && stableJson(guess) === cached.json) return false;
     let result = guess;
     let wrote = false;
@@ -46,7 +46,7 @@ export class StatusReporter {
         pod.metadata.name ?? '',
         (cur) => {
           if (cur.metadata.uid !== uid) return undefined;
-          result = podStatus(pod, views, infra, this.address, cur.status, now);
+          result = podStatus(pod, views, infra, this.address, cur.status, now, this.readiness);
           if (stableJson(result) === stableJson(cur.status)) return undefined;
           wrote = true;
           return { object: { ...cur, status: result }, type: 'PodStatusUpdated' };

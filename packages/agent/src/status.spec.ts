@@ -22,6 +22,18 @@ describe('pod status', () => {
     expect(s.containerStatuses?.[0]).toEqual({ name: 'a', state: { running: { startedAt: '1970-01-01T00:00:50Z' } }, ready: true, restartCount: 0, image: 'wharf.local/busybox:1', started: true, containerID: 'docker://abc', imageID: 'docker://sha256:abc' });
   });
 
+  it('given a running container that fails its readiness probe, is Running but not Ready', () => {
+    const pod = podOf('p', ['a']);
+    const containers = [inst('p', INFRA), inst('p', 'a', { id: 'abc', startedAt: 50_000 })];
+    const pp = plan(input({ pods: [{ pod }], containers, now: 100_000 })).pods[0]!;
+    const s = podStatus(pod, pp.views, containers[0], '127.0.0.1', undefined, 100_000, (id) => (id === 'abc' ? false : undefined));
+    expect(s.phase).toBe('Running');
+    expect(s.containerStatuses?.[0]?.ready).toBe(false);
+    expect(s.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+    const ok = podStatus(pod, pp.views, containers[0], '127.0.0.1', undefined, 100_000, () => true);
+    expect(ok.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
   it('given nothing running yet, is Pending with ContainerCreating', () => {
     const s = statusOf(podOf('p', ['a']), []);
     expect(s.phase).toBe('Pending');

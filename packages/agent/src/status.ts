@@ -29,8 +29,11 @@ function terminated(o: Observed): KContainerState {
   };
 }
 
-/** The status of one container. */
-export function containerStatus(pod: Pod, v: ContainerView): ContainerStatus {
+/** A readiness probe's verdict on a container instance; undefined when it has no readiness probe. */
+export type Readiness = (containerId: string) => boolean | undefined;
+
+/** The status of one container: running and (with a readiness probe) passing it is ready. */
+export function containerStatus(pod: Pod, v: ContainerView, readiness: Readiness = () => undefined): ContainerStatus {
   const s = v.state;
   if (s.kind === 'done') return { ...s.status, ready: false, started: false };
   const cur = v.current;
@@ -44,7 +47,7 @@ export function containerStatus(pod: Pod, v: ContainerView): ContainerStatus {
   switch (s.kind) {
     case 'running':
       out.state = { running: { startedAt: k8sTime(cur!.info.startedAt ?? cur!.info.createdAt) } };
-      out.ready = true;
+      out.ready = readiness(cur!.id) ?? true;
       out.started = true;
       break;
     case 'terminated':
@@ -119,8 +122,8 @@ export function hostPorts(pod: Pod, infra: Observed | undefined): PodHostPort[] 
 }
 
 /** The pod's status; `previous` supplies start and transition times and fields the agent does not own. */
-export function podStatus(pod: Pod, views: readonly ContainerView[], infra: Observed | undefined, address: string, previous: PodStatus | undefined, now: number): PodStatus {
-  const containerStatuses = views.map((v) => containerStatus(pod, v));
+export function podStatus(pod: Pod, views: readonly ContainerView[], infra: Observed | undefined, address: string, previous: PodStatus | undefined, now: number, readiness?: Readiness): PodStatus {
+  const containerStatuses = views.map((v) => containerStatus(pod, v, readiness));
   const phase = podPhase(pod, containerStatuses);
   const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
   const completed = phase === 'Succeeded' || phase === 'Failed';

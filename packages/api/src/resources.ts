@@ -17,12 +17,15 @@ import {
   type KObject,
   type Objects,
   type Projection,
+  type Service,
 } from '@wharf/core';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
 import { applyPatch } from './patch.js';
 import type { PatchType } from './http/body.js';
 import { deleteObject, type DeleteOptions } from './admission/delete.js';
+import { heldNodePorts } from './admission/nodeports.js';
+import type { NodePortAllocator } from './nodeports.js';
 
 /** Options shared by writes. */
 export interface WriteOptions {
@@ -50,7 +53,22 @@ export function compileFilter(info: KindInfo, opts: ListOptions): ObjectFilter {
 
 /** Resource operations for the API routes. */
 export class Resources {
-  constructor(readonly objects: Objects, readonly projection: Projection) {}
+  constructor(readonly objects: Objects, readonly projection: Projection, readonly nodePorts?: NodePortAllocator) {}
+
+  /** Runs a Service write with its NodePorts reserved: freed ones go after success, claimed ones after failure. */
+  async #withNodePorts<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
+    if (info.kind !== 'Service' || !this.nodePorts) return write();
+    const r = await this.nodePorts.reserve(next as unknown as Service, current as unknown as Service | undefined);
+    let result: T;
+    try {
+      result = await write();
+    } catch (e) {
+      for (const p of r.onFailure) await this.nodePorts.release(p, next.metadata.uid ?? '');
+      throw e;
+    }
+    for (const p of r.onSuccess) await this.nodePorts.release(p, next.metadata.uid ?? '');
+    return result;
+  }
 
   /** The namespace must exist; a miss is checked again against the log's latest state. */
   async #mustNamespace(info: KindInfo, ns: string | undefined): Promise<void> {
@@ -67,7 +85,7 @@ export class Resources {
     // No sync needed: the append itself checks that the name is free in the log.
     await this.#mustNamespace(info, ns);
     if (o.dryRun) return { object, warnings };
-    return { object: await this.objects.create(info, object, { actor: o.actor }), warnings };
+    return { object: await this.#withNodePorts(info, object, undefined, () => this.objects.create(info, object, { actor: o.actor })), warnings };
   }
 
   /** The current object; 404 when missing. */
@@ -100,7 +118,7 @@ export class Resources {
       const { object, warnings } = prepareUpdate(info, structuredClone(body), current, o.fieldValidation);
       if (sameObject(object, current) || o.dryRun) return { object: o.dryRun ? object : current, warnings };
       try {
-        const stored = await this.objects.update(info, object, rvOf(current), updateEventType(info, current, object), { actor: o.actor });
+        const stored = await this.#withNodePorts(info, object, current, () => this.objects.update(info, object, rvOf(current), updateEventType(info, current, object), { actor: o.actor }));
         return { object: stored, warnings };
       } catch (e) {
         // Without a resourceVersion the update is unconditional: retry on the newer version.
@@ -147,6 +165,10 @@ export class Resources {
   /** Deletes an object (gracefully for running pods); returns the object as the deletion left it. */
   async delete(info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, o: WriteOptions): Promise<KObject> {
     await this.projection.sync();
-    return deleteObject(this.objects, this.projection, info, ns, name, opts, o.actor, o.dryRun);
+    const gone = await deleteObject(this.objects, this.projection, info, ns, name, opts, o.actor, o.dryRun);
+    if (info.kind === 'Service' && this.nodePorts && !o.dryRun && !this.projection.get(info.kind, ns, name)) {
+      for (const p of heldNodePorts(gone as unknown as Service)) await this.nodePorts.release(p, gone.metadata.uid ?? '');
+    }
+    return gone;
   }
 }

@@ -9,6 +9,7 @@ import { servingCert } from './auth/pki.js';
 import { ensureAdminToken, ensureNamespaces } from './bootstrap.js';
 import { BODY_LIMIT } from './http/errors.js';
 import { Resources } from './resources.js';
+import { NodePortAllocator } from './nodeports.js';
 
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
@@ -45,7 +46,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
   const objects = new Objects(store, projection);
   const tokens = await Tokens.open(store, Number(f.replicas));
-  const resources = new Resources(objects, projection);
+  const nodePorts = await NodePortAllocator.open(store, projection, Number(f.replicas));
+  const resources = new Resources(objects, projection, nodePorts);
   await ensureNamespaces(objects);
 
   let tls: { cert: string; key: string; ca?: string } | undefined;

@@ -45,6 +45,8 @@ export class Subjects {
   readonly nodeFeedBucket: string;
   /** KV bucket of each node's allocation ledger: the pods reserved on it (history 1). */
   readonly allocBucket: string;
+  /** KV bucket of allocated NodePorts: key = port, value = the owning Service (create-if-absent). */
+  readonly nodePortBucket: string;
 
   constructor(readonly cluster: string) {
     checkClusterName(cluster);
@@ -58,6 +60,7 @@ export class Subjects {
     this.logStream = `WHARF_${up}_LOGS`;
     this.nodeFeedBucket = `wharf_${up}_nodefeed`;
     this.allocBucket = `wharf_${up}_alloc`;
+    this.nodePortBucket = `wharf_${up}_nodeports`;
   }
 
   /** The subject of one object. */

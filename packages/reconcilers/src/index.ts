@@ -1,4 +1,4 @@
-/** @wharf/reconcilers: the reconciler runtime, the scheduler and the node feed reconciler. */
+/** @wharf/reconcilers: the reconciler runtime, the scheduler, the node feed reconciler and the endpoint controller. */
 export * from './runtime/ratelimit.js';
 export * from './runtime/queue.js';
 export * from './runtime/keys.js';
@@ -18,4 +18,7 @@ export * from './scheduler/runner.js';
 export * from './runtime/kvmirror.js';
 export * from './nodefeed/plan.js';
 export * from './nodefeed/reconciler.js';
+export * from './endpoints/decide.js';
+export * from './endpoints/plan.js';
+export * from './endpoints/reconciler.js';
 export * from './manager.js';

@@ -7,7 +7,7 @@ const BIN = 'wharf-reconcilers';
 /** Runs the daemon until SIGTERM or SIGINT. */
 export function main(argv = process.argv.slice(2)): void {
   runMain(BIN, async () => {
-    const flags = parseFlags(BIN, 'Runs Wharf reconcilers (scheduler, node feed) against the event log. Any number of instances may run at once.', {
+    const flags = parseFlags(BIN, 'Runs Wharf reconcilers (scheduler, node feed, endpoints) against the event log. Any number of instances may run at once.', {
       controllers: { description: `controllers to run, comma-separated (${CONTROLLER_NAMES.join(', ')})`, default: CONTROLLER_NAMES.join(','), env: 'WHARF_CONTROLLERS' },
     }, argv);
     let controllers;

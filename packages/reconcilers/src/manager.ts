@@ -4,12 +4,13 @@
  * compare-and-set, so two of them never act twice.
  */
 import { EventStore, NodeFeed, Objects, Projection, type Logger } from '@wharf/core';
+import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
 import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerRunner } from './scheduler/runner.js';
 
 /** The controllers a manager can run. */
-export const CONTROLLER_NAMES = ['scheduler', 'nodefeed'] as const;
+export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints'] as const;
 /** One of CONTROLLER_NAMES. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
@@ -28,6 +29,7 @@ export interface Manager {
   projection: Projection;
   scheduler?: SchedulerRunner;
   nodefeed?: NodeFeedReconciler;
+  endpoints?: EndpointsReconciler;
   /** Stops every controller, then the projection and the connection. */
   stop(): Promise<void>;
 }
@@ -71,6 +73,12 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       await nodefeed.start();
       stops.push(() => nodefeed.stop());
       m.nodefeed = nodefeed;
+    }
+    if (opts.controllers.includes('endpoints')) {
+      const endpoints = new EndpointsReconciler({ projection, objects, log: opts.log.child({ controller: 'endpoints' }) });
+      endpoints.start();
+      stops.push(() => endpoints.stop());
+      m.endpoints = endpoints;
     }
   } catch (e) {
     await m.stop().catch(() => undefined);

@@ -1,7 +1,7 @@
 /** The Docker implementation of the runtime interface, on dockerode. */
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
+import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
 import { demuxLines } from './demux.js';
 
 const NEVER = '0001-01-01T00:00:00Z';
@@ -37,6 +37,8 @@ export function infoOf(i: Docker.ContainerInspectInfo): ContainerInfo {
     createdAt: i.Created,
     ports: ports(i.NetworkSettings?.Ports),
   };
+  const ip = (i.NetworkSettings as { IPAddress?: string } | undefined)?.IPAddress || Object.values(i.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+  if (ip) info.ip = ip;
   if (s.StartedAt && s.StartedAt !== NEVER) info.startedAt = s.StartedAt;
   if (!s.Running && s.FinishedAt && s.FinishedAt !== NEVER) info.finishedAt = s.FinishedAt;
   return info;
@@ -183,6 +185,30 @@ export class DockerRuntime implements Runtime {
     } finally {
       signal.removeEventListener('abort', stop);
       stream.destroy();
+    }
+  }
+
+  async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    const e = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = (await e.start({ hijack: true, stdin: false })) as Readable;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new Error(`command timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      stream.on('data', (d: Buffer) => {
+        if (output.length < 4096) output += d.toString('utf8');
+      });
+      stream.on('error', () => undefined);
+      stream.on('end', () => (clearTimeout(timer), resolve()));
+      stream.on('close', () => (clearTimeout(timer), resolve()));
+    });
+    // The exit code can lag the end of the output by a moment.
+    for (let i = 0; ; i++) {
+      const info = await e.inspect();
+      if ((info.ExitCode !== null && info.ExitCode !== undefined && !info.Running) || i >= 10) return { exitCode: info.ExitCode ?? -1, output };
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 

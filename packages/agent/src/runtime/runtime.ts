@@ -1,6 +1,6 @@
 /**
  * The container runtime interface the agent drives, in the spirit of Nomad's task drivers:
- * create-and-start, stop, remove, list, inspect, pull and logs. Docker implements it; a fake
+ * create-and-start, stop, remove, list, inspect, pull, logs and exec. Docker implements it; a fake
  * runtime for hollow nodes (benchmarks only) can implement it too.
  */
 
@@ -69,6 +69,15 @@ export interface ContainerInfo {
   finishedAt?: string;
   createdAt: string;
   ports: PublishedPort[];
+  /** The container's address on the runtime's bridge network, if it has one (probes use it). */
+  ip?: string;
+}
+
+/** The outcome of a command run inside a container. */
+export interface ExecResult {
+  exitCode: number;
+  /** stdout and stderr, interleaved, cut at a few KiB. */
+  output: string;
 }
 
 /** One line of a container's output. */
@@ -101,6 +110,8 @@ export interface Runtime {
   pull(image: string): Promise<void>;
   /** The container's output from `sinceSeconds` (unix seconds), following it while it runs. */
   logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine>;
+  /** Runs `cmd` inside a running container; rejects after `timeoutMs` (the command may go on). */
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Calls `onChange` whenever a container carrying `labels` starts, dies or goes; returns a stop function. */
   watch(labels: Record<string, string>, onChange: () => void): () => void;
 }

@@ -1,0 +1,71 @@
+/**
+ * What the endpoint controller writes for one Service name (pure): create, update or delete its
+ * Endpoints, or nothing. Level-based: it looks at the Service, the current Endpoints and the
+ * pods, never at the event that woke it.
+ */
+import type { Endpoints, EndpointSubset, Pod, Service } from '@wharf/core';
+import { desiredSubsets } from './decide.js';
+
+/** Annotation on the Endpoints this controller maintains (hand-written ones lack it). */
+export const MANAGED_BY = 'endpoints.wharf.io/managed-by';
+/** The value of MANAGED_BY. */
+export const CONTROLLER = 'endpoint-controller';
+
+/** One write, or none. */
+export type EndpointsPlan =
+  | { action: 'none' }
+  | { action: 'create' | 'update'; endpoints: Endpoints; reason: string }
+  | { action: 'delete'; endpoints: Endpoints; reason: string };
+
+/** JSON with sorted object keys: equality of plain data. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+}
+
+function count(subsets: readonly EndpointSubset[]): string {
+  let ready = 0;
+  let notReady = 0;
+  for (const s of subsets) {
+    ready += s.addresses?.length ?? 0;
+    notReady += s.notReadyAddresses?.length ?? 0;
+  }
+  return `${ready} ready, ${notReady} not ready`;
+}
+
+/**
+ * Plans the Endpoints named like the Service (`fresh`: time and uid for a new object). `svc` undefined means the Service is gone: its
+ * Endpoints go too. A Service without a selector keeps whatever Endpoints were written by hand.
+ */
+export function planEndpoints(svc: Service | undefined, current: Endpoints | undefined, pods: readonly Pod[], fresh: { now: string; uid: string }): EndpointsPlan {
+  if (!svc) return current ? { action: 'delete', endpoints: current, reason: 'service deleted' } : { action: 'none' };
+  if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return { action: 'none' };
+  const subsets = desiredSubsets(svc, pods);
+  const labels = svc.metadata.labels ?? {};
+  if (!current) {
+    const endpoints: Endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        name: svc.metadata.name,
+        namespace: svc.metadata.namespace ?? 'default',
+        ...(Object.keys(labels).length ? { labels: { ...labels } } : {}),
+        annotations: { [MANAGED_BY]: CONTROLLER },
+        uid: fresh.uid,
+        creationTimestamp: fresh.now,
+      },
+      ...(subsets.length ? { subsets } : {}),
+    };
+    return { action: 'create', endpoints, reason: count(subsets) };
+  }
+  const sameSubsets = canonical(current.subsets ?? []) === canonical(subsets);
+  const sameLabels = canonical(current.metadata.labels ?? {}) === canonical(labels);
+  const managed = current.metadata.annotations?.[MANAGED_BY] === CONTROLLER;
+  if (sameSubsets && sameLabels && managed) return { action: 'none' };
+  const metadata = { ...current.metadata, annotations: { ...current.metadata.annotations, [MANAGED_BY]: CONTROLLER } };
+  if (Object.keys(labels).length) metadata.labels = { ...labels };
+  else delete metadata.labels;
+  const endpoints: Endpoints = { ...current, metadata };
+  if (subsets.length) endpoints.subsets = subsets;
+  else delete endpoints.subsets;
+  return { action: 'update', endpoints, reason: count(subsets) };
+}
