@@ -1,7 +1,8 @@
 /** Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send. */
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import { BadRequestError } from '@wharf/core';
+import { BadRequestError, RequestEntityTooLargeError } from '@wharf/core';
+import { BODY_LIMIT } from './errors.js';
 
 /** Patch media types we accept, as Kubernetes names them. */
 export const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'] as const;
@@ -18,6 +19,12 @@ function parseJson(body: string): unknown {
 
 /** Registers the content-type parsers; anything else gets 415. */
 export function installBodyParsers(app: FastifyInstance): void {
+  // Refuse an announced oversized body before reading it, so the client gets its 413 rather
+  // than a connection reset halfway through the upload.
+  app.addHook('onRequest', async (req) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > BODY_LIMIT) throw new RequestEntityTooLargeError(BODY_LIMIT);
+  });
   app.removeAllContentTypeParsers();
   const json = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
     try {
