@@ -17,6 +17,11 @@ import {
   type KObject,
   type Objects,
   type Projection,
+  getObject,
+  listObjects,
+  parsePoint,
+  type State,
+  type TimeTravel,
 } from '@wharf/core';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
@@ -35,6 +40,8 @@ export interface WriteOptions {
 export interface ListOptions {
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** A past revision or time (`?at=`): list the state as it was then. */
+  at?: string | undefined;
 }
 
 /** A compiled list filter. */
@@ -50,7 +57,17 @@ export function compileFilter(info: KindInfo, opts: ListOptions): ObjectFilter {
 
 /** Resource operations for the API routes. */
 export class Resources {
-  constructor(readonly objects: Objects, readonly projection: Projection) {}
+  constructor(readonly objects: Objects, readonly projection: Projection, readonly timeTravel?: TimeTravel) {}
+
+  /** The state to read: the live one (synced), or the one at `at` (400 on a bad point, 410 past the retained history). */
+  async #state(at: string | undefined): Promise<State> {
+    if (at !== undefined && at !== '') {
+      if (!this.timeTravel) throw new BadRequestError('time travel (?at=) is not available on this server');
+      return this.timeTravel.stateAt(parsePoint(at));
+    }
+    await this.projection.sync();
+    return this.projection.state;
+  }
 
   /** The namespace must exist; a miss is checked again against the log's latest state. */
   async #mustNamespace(info: KindInfo, ns: string | undefined): Promise<void> {
@@ -70,10 +87,9 @@ export class Resources {
     return { object: await this.objects.create(info, object, { actor: o.actor }), warnings };
   }
 
-  /** The current object; 404 when missing. */
-  async get(info: KindInfo, ns: string | undefined, name: string): Promise<KObject> {
-    await this.projection.sync();
-    const obj = this.projection.get(info.kind, ns, name);
+  /** The current object (or the one at `at`); 404 when missing. */
+  async get(info: KindInfo, ns: string | undefined, name: string, at?: string): Promise<KObject> {
+    const obj = getObject(await this.#state(at), info.kind, ns, name);
     if (!obj) throw new NotFoundError(info.resource, name);
     return obj;
   }
@@ -81,9 +97,8 @@ export class Resources {
   /** Objects of a kind (in one namespace or all), filtered, with the state's resourceVersion. */
   async list(info: KindInfo, ns: string | undefined, opts: ListOptions): Promise<{ items: KObject[]; resourceVersion: number }> {
     const filter = compileFilter(info, opts);
-    await this.projection.sync();
-    const state = this.projection.state;
-    const items = this.projection.list(info.kind, info.namespaced ? ns : undefined).filter(filter);
+    const state = await this.#state(opts.at);
+    const items = listObjects(state, info.kind, info.namespaced ? ns : undefined).filter(filter);
     return { items, resourceVersion: state.seq };
   }
 

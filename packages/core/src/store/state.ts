@@ -47,6 +47,30 @@ export function emptyState(): State {
   return freeze({ seq: 0, kinds, counts }, true);
 }
 
+/** A state at `seq` holding exactly `objects` (from a snapshot); deep-frozen like a folded one. */
+export function stateOf(seq: number, objects: Iterable<KObject>): State {
+  const kinds = {} as Record<KindName, Record<string, KObject>[]>;
+  const counts = {} as Record<KindName, number>;
+  for (const k of KINDS) {
+    kinds[k.kind] = Array.from({ length: BUCKETS }, () => ({}));
+    counts[k.kind] = 0;
+  }
+  for (const o of objects) {
+    const buckets = kinds[o.kind as KindName];
+    if (!buckets) continue;
+    const key = keyString(o.metadata.namespace, o.metadata.name);
+    const b = buckets[bucketOf(key)]!;
+    if (!b[key]) counts[o.kind as KindName]++;
+    b[key] = o;
+  }
+  return freeze({ seq, kinds, counts }, true);
+}
+
+/** Every object in `state`, kind by kind in registry order (unsorted within a kind). */
+export function* allObjects(state: State): Generator<KObject> {
+  for (const k of KINDS) for (const b of state.kinds[k.kind]) yield* Object.values(b);
+}
+
 /** The object with this key, if it exists in `state`. */
 export function getObject<T extends KObject = KObject>(state: State, kind: KindName, namespace: string | undefined, name: string): T | undefined {
   const key = keyString(namespace, name);
