@@ -19,6 +19,9 @@ interface Draft {
   host?: string | undefined;
 }
 
+/** Components whose pod deletions are evictions (a node went away), not a kubelet finishing a deletion. */
+const EVICTORS = new Set(['system:node-lifecycle', 'system:node-controller', 'system:taint-manager']);
+
 type Obj = KObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
 function statuses(o: Obj | undefined): Map<string, ContainerStatus> {
@@ -54,8 +57,8 @@ function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
   if (e.type === 'PodDeletionRequested' && node) {
     for (const c of (pod.spec?.containers ?? []) as { name: string }[]) out.push(kubelet('Killing', `Stopping container ${c.name}`));
   }
-  if (isDeletion(e.type) && e.metadata.reason && e.metadata.actor !== 'system:replication-controller' && e.metadata.actor.startsWith('system:')) {
-    out.push({ on: me, type: 'Normal', reason: 'TaintManagerEviction', message: `Deleting pod: ${e.metadata.reason}`, component: e.metadata.actor.slice(7) });
+  if (isDeletion(e.type) && EVICTORS.has(e.metadata.actor)) {
+    out.push({ on: me, type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${ns}/${pod.metadata.name}${e.metadata.reason ? `: ${e.metadata.reason}` : ''}`, component: e.metadata.actor.slice(7) });
   }
   if (!e.type.endsWith('StatusUpdated')) return out;
   const before = statuses(prev);
