@@ -19,3 +19,4 @@ export * from './runtime/kvmirror.js';
 export * from './nodefeed/plan.js';
 export * from './nodefeed/reconciler.js';
 export * from './manager.js';
+export * from './replay/scheduler.js';

@@ -96,3 +96,11 @@ export function matchesAudit(e: LoggedEvent, f: AuditFilter): boolean {
   if (f.types !== undefined && !f.types.includes(e.type)) return false;
   return true;
 }
+
+/** The logged event an entry was made from (for replaying a recorded audit log); the subject is `kind/namespace/name`. */
+export function entryToEvent(entry: HistoryEntry): LoggedEvent {
+  const metadata: LoggedEvent['metadata'] = { actor: entry.actor, time: entry.time };
+  if (entry.cause !== undefined) metadata.cause = entry.cause;
+  if (entry.reason) metadata.reason = entry.reason;
+  return { type: entry.type as LoggedEvent['type'], data: entry.object, metadata, seq: entry.revision, subject: `${entry.kind}/${entry.namespace}/${entry.name}` };
+}

@@ -1,0 +1,44 @@
+/**
+ * describe: one describer per kind (add a kind by adding a file and a line below), then the
+ * Events section taken from the log through the API, however old.
+ */
+import type { KindInfo, KindName, KObject, Node, Pod, ReplicationController, Service } from '@wharf/core';
+import type { WharfClient } from '@wharf/client';
+import { CliError } from '../errors.js';
+import { eventsFor, eventsSection } from './events.js';
+import { mapLines, orNone, renderLines, type Line } from './format.js';
+import { describeNode } from './node.js';
+import { describePod } from './pod.js';
+import { describeReplicationController } from './rc.js';
+import { describeService } from './service.js';
+
+/** Turns one object into describe lines. */
+export type Describer = (o: KObject) => Line[];
+
+function generic(o: KObject): Line[] {
+  return [[0, 'Name', o.metadata.name], [0, 'Namespace', orNone(o.metadata.namespace)], ...mapLines(0, 'Labels', o.metadata.labels)];
+}
+
+/** The describer of each kind; kinds without one get name, namespace and labels. */
+export const DESCRIBERS: Partial<Record<KindName, Describer>> = {
+  Pod: (o) => describePod(o as unknown as Pod),
+  ReplicationController: (o) => describeReplicationController(o as unknown as ReplicationController),
+  Service: (o) => describeService(o as unknown as Service),
+  Node: (o) => describeNode(o as unknown as Node),
+};
+
+/** The describe text of one object, with its events. */
+export function describeText(info: KindInfo, o: KObject, events: Parameters<typeof eventsSection>[0], now = new Date()): string {
+  const lines = (DESCRIBERS[info.kind] ?? generic)(o);
+  return renderLines(lines) + eventsSection(events, now);
+}
+
+/** Fetches the object (or every object of the kind when `name` is undefined) and its events, and prints them. */
+export async function runDescribe(client: WharfClient, info: KindInfo, namespace: string, name: string | undefined, out: (t: string) => void): Promise<void> {
+  const ns = info.namespaced ? namespace : undefined;
+  const objects = name !== undefined ? [await client.get<KObject>(info.kind, ns, name)] : (await client.list<KObject>(info.kind, { ...(ns ? { namespace: ns } : {}) })).items;
+  if (objects.length === 0) throw new CliError(`No resources found in ${namespace} namespace.`);
+  const texts: string[] = [];
+  for (const o of objects) texts.push(describeText(info, o, await eventsFor(client, info.kind, ns, o.metadata.name)));
+  out(texts.join('\n\n'));
+}
