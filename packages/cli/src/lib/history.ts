@@ -19,7 +19,7 @@ function objectRef(e: HistoryEntry, withNamespace: boolean): string {
 
 /** The rows of one object's history: REVISION TIME TYPE ACTOR CAUSE CHANGE. */
 export function historyTable(entries: readonly HistoryEntry[], opts: { noHeaders?: boolean } = {}): string {
-  const rows = entries.map((e) => [String(e.revision), shortTime(e.time), e.type, e.actor, e.cause !== undefined ? String(e.cause) : e.reason ? '' : '<user>', [e.change, e.reason ? `(${e.reason})` : ''].filter(Boolean).join(' ')]);
+  const rows = entries.map((e) => [String(e.revision), shortTime(e.time), e.type, e.actor, e.cause !== undefined ? String(e.cause) : e.actor.startsWith('system:') ? '' : '<user>', [e.change, e.reason ? `(${e.reason})` : ''].filter(Boolean).join(' ')]);
   return formatTable({ headers: ['REVISION', 'TIME', 'TYPE', 'ACTOR', 'CAUSE', 'CHANGE'], rows }, opts).text;
 }
 
