@@ -67,7 +67,7 @@ function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
     const was = before.get(name);
     const started = (s: ContainerStatus | undefined) => Boolean(s?.state?.running || s?.state?.terminated);
     const restarted = was !== undefined && now.restartCount > was.restartCount;
-    if ((started(now) && !started(was)) || restarted) {
+    if (started(now) && (!started(was) || restarted)) {
       if (!was || !started(was)) out.push(kubelet('Pulled', `Container image "${images.get(name) ?? now.image}" already present on machine`));
       out.push(kubelet('Created', `Created container ${name}`), kubelet('Started', `Started container ${name}`));
     }
