@@ -6,7 +6,7 @@ export type Line = [level: number, label: string, value?: string];
 /** Renders lines, aligning the values of consecutive lines at the same level, as kubectl's tabwriter does. */
 export function renderLines(lines: readonly Line[]): string {
   const width = new Map<number, number>();
-  for (const [lvl, label, value] of lines) if (value !== undefined) width.set(lvl, Math.max(width.get(lvl) ?? 0, label.length + 2));
+  for (const [lvl, label, value] of lines) if (value !== undefined) width.set(lvl, Math.max(width.get(lvl) ?? 0, label.length + 3));
   return lines.map(([lvl, label, value]) => '  '.repeat(lvl) + (value === undefined ? `${label}:` : `${(label ? label + ':' : '').padEnd(width.get(lvl)!)}${value}`)).join('\n') + '\n';
 }
 
