@@ -178,7 +178,12 @@ export class EventStore {
     signal?.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of msgs) {
-        yield { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject, pending: m.info.pending };
+        // The freshly parsed event is extended in place (no copy: a replay reads millions).
+        const e = m.json() as LoggedEvent & { pending: number };
+        e.seq = m.seq;
+        e.subject = m.subject;
+        e.pending = m.info.pending;
+        yield e;
       }
     } finally {
       signal?.removeEventListener('abort', stop);
