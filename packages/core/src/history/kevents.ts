@@ -82,7 +82,8 @@ function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
 }
 
 function nodeDrafts(e: LoggedEvent, node: Obj, prev: Obj | undefined): Draft[] {
-  const me = { kind: 'Node', namespace: '', name: node.metadata.name, uid: node.metadata.uid };
+  // As the kubelet does, node events name the node as uid: kubectl describe node searches by it.
+  const me = { kind: 'Node', namespace: '', name: node.metadata.name, uid: node.metadata.name };
   const d = (reason: string, message: string, component = 'node-controller'): Draft => ({ on: me, type: 'Normal', reason, message, component, host: node.metadata.name });
   if (e.type === 'NodeRegistered') return [d('RegisteredNode', `Node ${node.metadata.name} event: Registered Node ${node.metadata.name} in Controller`)];
   if (e.type === 'NodeCordoned') return [d('NodeNotSchedulable', `Node ${node.metadata.name} status is now: NodeNotSchedulable`, 'kubelet')];
