@@ -71,4 +71,16 @@ describe.skipIf(!existsSync(KUBECTL))('the real kubectl against wharf-api', () =
     const json = JSON.parse((await kubectl('get', 'rc', 'microservice1', '-o', 'json')).stdout) as { spec: { replicas: number } };
     expect(json.spec.replicas).toBe(2);
   });
+
+  it('describe lists the Events Wharf derives from the log', async () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'kn-1' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+    expect((await api.fetch('/api/v1/nodes', { method: 'POST', json: node })).status).toBe(201);
+    const stored = (await (await api.fetch('/api/v1/nodes/kn-1')).json()) as Record<string, unknown>;
+    const down = { ...stored, status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown' }] } };
+    expect((await api.fetch('/api/v1/nodes/kn-1/status', { method: 'PUT', json: down })).status).toBe(200);
+    const d = await kubectl('describe', 'node', 'kn-1');
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/Name:\s+kn-1/);
+    expect(d.stdout).toMatch(/Normal\s+NodeNotReady\s+\S+\s+node-controller\s+Node kn-1 status is now: NodeNotReady/);
+  });
 });

@@ -6,6 +6,7 @@ import { installErrorHandlers } from './http/errors.js';
 import { authHook } from './routes/auth.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { objectRoutes } from './routes/objects.js';
+import { historyRoutes } from './routes/history.js';
 
 /** Registers everything the API serves on `app`. */
 export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -14,4 +15,5 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   await authHook(app, ctx);
   await discoveryRoutes(app, ctx);
   await objectRoutes(app, ctx);
+  await historyRoutes(app, ctx);
 }

@@ -1,5 +1,5 @@
 /** What the API routes need: the store, the projection, the write path and the token table. */
-import type { EventStore, Objects, Projection } from '@wharf/core';
+import type { EventStore, Objects, Projection, SnapshotStore, TimeTravel } from '@wharf/core';
 import type { Tokens } from './auth/tokens.js';
 import type { Resources } from './resources.js';
 
@@ -10,4 +10,8 @@ export interface ApiContext {
   objects: Objects;
   resources: Resources;
   tokens: Tokens;
+  /** The snapshot bucket, unless snapshots are off. */
+  snapshots?: SnapshotStore | undefined;
+  /** Rebuilds past states for `?at=` and diffs. */
+  timeTravel: TimeTravel;
 }

@@ -18,6 +18,11 @@ import {
   type Objects,
   type Projection,
   type Service,
+  getObject,
+  listObjects,
+  parsePoint,
+  type State,
+  type TimeTravel,
 } from '@wharf/core';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
@@ -38,6 +43,8 @@ export interface WriteOptions {
 export interface ListOptions {
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
+  /** A past revision or time (`?at=`): list the state as it was then. */
+  at?: string | undefined;
 }
 
 /** A compiled list filter. */
@@ -53,7 +60,13 @@ export function compileFilter(info: KindInfo, opts: ListOptions): ObjectFilter {
 
 /** Resource operations for the API routes. */
 export class Resources {
-  constructor(readonly objects: Objects, readonly projection: Projection, readonly nodePorts?: NodePortAllocator) {}
+  readonly nodePorts: NodePortAllocator | undefined;
+  readonly timeTravel: TimeTravel | undefined;
+
+  constructor(readonly objects: Objects, readonly projection: Projection, opts: { nodePorts?: NodePortAllocator; timeTravel?: TimeTravel } = {}) {
+    this.nodePorts = opts.nodePorts;
+    this.timeTravel = opts.timeTravel;
+  }
 
   /** Runs a Service write with its NodePorts reserved: freed ones go after success, claimed ones after failure. */
   async #withNodePorts<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
@@ -68,6 +81,16 @@ export class Resources {
     }
     for (const p of r.onSuccess) await this.nodePorts.release(p, next.metadata.uid ?? '');
     return result;
+  }
+
+  /** The state to read: the live one (synced), or the one at `at` (400 on a bad point, 410 past the retained history). */
+  async #state(at: string | undefined): Promise<State> {
+    if (at !== undefined && at !== '') {
+      if (!this.timeTravel) throw new BadRequestError('time travel (?at=) is not available on this server');
+      return this.timeTravel.stateAt(parsePoint(at));
+    }
+    await this.projection.sync();
+    return this.projection.state;
   }
 
   /** The namespace must exist; a miss is checked again against the log's latest state. */
@@ -88,10 +111,9 @@ export class Resources {
     return { object: await this.#withNodePorts(info, object, undefined, () => this.objects.create(info, object, { actor: o.actor })), warnings };
   }
 
-  /** The current object; 404 when missing. */
-  async get(info: KindInfo, ns: string | undefined, name: string): Promise<KObject> {
-    await this.projection.sync();
-    const obj = this.projection.get(info.kind, ns, name);
+  /** The current object (or the one at `at`); 404 when missing. */
+  async get(info: KindInfo, ns: string | undefined, name: string, at?: string): Promise<KObject> {
+    const obj = getObject(await this.#state(at), info.kind, ns, name);
     if (!obj) throw new NotFoundError(info.resource, name);
     return obj;
   }
@@ -99,9 +121,8 @@ export class Resources {
   /** Objects of a kind (in one namespace or all), filtered, with the state's resourceVersion. */
   async list(info: KindInfo, ns: string | undefined, opts: ListOptions): Promise<{ items: KObject[]; resourceVersion: number }> {
     const filter = compileFilter(info, opts);
-    await this.projection.sync();
-    const state = this.projection.state;
-    const items = this.projection.list(info.kind, info.namespaced ? ns : undefined).filter(filter);
+    const state = await this.#state(opts.at);
+    const items = listObjects(state, info.kind, info.namespaced ? ns : undefined).filter(filter);
     return { items, resourceVersion: state.seq };
   }
 

@@ -1,7 +1,7 @@
 /** wharf-api: owns listen, logging, start-up checks and graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { createLogger, EventStore, Objects, parseFlags, Projection, StartupError } from '@wharf/core';
+import { createLogger, EventStore, initialState, Objects, parseFlags, Projection, SnapshotStore, Snapshotter, StartupError, TimeTravel } from '@wharf/core';
 import { apiPlugin } from './app.js';
 import { Tokens } from './auth/tokens.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
@@ -14,8 +14,12 @@ import { NodePortAllocator } from './nodeports.js';
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
   replicas: { description: 'replicas of the event log stream: 1 on one server, 3 on an R3 cluster', default: '1', env: 'WHARF_REPLICAS' },
-  'retention-max-age': { description: 'drop events older than this many seconds (0 keeps all)', default: '0' },
-  'retention-max-bytes': { description: 'cap the event log at this many bytes (-1: no cap)', default: '-1' },
+  'retention-max-age': { description: 'drop events older than this many seconds (0 keeps all; unset leaves the stream as it is)' },
+  'retention-max-bytes': { description: 'cap the event log at this many bytes (-1: no cap; unset leaves the stream as it is)' },
+  'snapshot-interval': { description: 'save a projection snapshot after this many events (0: never by count)', default: '10000', env: 'WHARF_SNAPSHOT_INTERVAL' },
+  'snapshot-interval-seconds': { description: 'save a snapshot this often when there are new events (0: never by time)', default: '300' },
+  'snapshot-keep': { description: 'snapshots to keep; time travel past the log retention reaches back to the oldest', default: '48' },
+  'no-snapshots': { description: 'neither load nor save snapshots (start by a full replay)', type: 'boolean' as const },
   'cli-config': { description: 'where to write the CLI config (server + admin token) on first start', env: 'WHARF_CONFIG' },
   'reset-admin-token': { description: 'make a new admin token and write it to the CLI config', type: 'boolean' as const },
   'tls-cert': { description: 'serve HTTPS with this certificate (PEM) instead of one signed by the cluster CA' },
@@ -37,17 +41,23 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     cluster: String(f.cluster),
     name: 'wharf-api',
     replicas: Number(f.replicas),
-    maxAgeSeconds: Number(f['retention-max-age']),
-    maxBytes: Number(f['retention-max-bytes']),
+    ...(f['retention-max-age'] !== undefined ? { maxAgeSeconds: Number(f['retention-max-age']) } : {}),
+    ...(f['retention-max-bytes'] !== undefined ? { maxBytes: Number(f['retention-max-bytes']) } : {}),
   });
   const t0 = Date.now();
-  const projection = new Projection(store);
+  const snapshots = f['no-snapshots'] ? undefined : await SnapshotStore.open(store, Number(f.replicas));
+  const projection = new Projection(store, await initialState(store, snapshots, log));
   await projection.start();
   log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
+  const snapshotter = snapshots
+    ? new Snapshotter(projection, snapshots, { everyEvents: Number(f['snapshot-interval']), everyMs: Number(f['snapshot-interval-seconds']) * 1000, keep: Number(f['snapshot-keep']) }, log.child({ part: 'snapshots' }))
+    : undefined;
+  snapshotter?.start();
+  const timeTravel = new TimeTravel(store, snapshots, log);
   const objects = new Objects(store, projection);
   const tokens = await Tokens.open(store, Number(f.replicas));
   const nodePorts = await NodePortAllocator.open(store, projection, Number(f.replicas));
-  const resources = new Resources(objects, projection, nodePorts);
+  const resources = new Resources(objects, projection, { nodePorts, timeTravel });
   await ensureNamespaces(objects);
 
   let tls: { cert: string; key: string; ca?: string } | undefined;
@@ -59,7 +69,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     tls = await servingCert(tokens.kv, store.subjects.cluster, sans);
   }
   const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens }));
+  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens, snapshots, timeTravel }));
   try {
     await app.listen({ host, port });
   } catch (e) {
@@ -80,6 +90,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     closing = true;
     log.info('shutting down');
     await app.close();
+    await snapshotter?.stop();
     projection.stop();
     tokens.close();
     await store.close();

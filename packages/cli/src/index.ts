@@ -5,7 +5,6 @@ export * from './lib/config.js';
 export * from './lib/delete.js';
 export * from './lib/describe/index.js';
 export * from './lib/describe/service.js';
-export * from './lib/describe/writer.js';
 export * from './lib/errors.js';
 export * from './lib/get.js';
 export * from './lib/manifests.js';

@@ -181,6 +181,22 @@ export class WharfClient {
     return this.send('PATCH', path, { body: { spec: { replicas } }, contentType: 'application/merge-patch+json' }).then((r) => this.json<T>(r));
   }
 
+  /** GETs an NDJSON stream and yields each parsed line until the server ends it or `signal` aborts. */
+  async *stream<T = unknown>(path: string, signal?: AbortSignal): AsyncGenerator<T> {
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await this.send('GET', path, { signal: ctl.signal });
+      yield* ndjson<T>(res.body as unknown as AsyncIterable<Uint8Array>);
+    } catch (e) {
+      if (!(ctl.signal.aborted && (e as Error).name === 'AbortError')) throw e;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      ctl.abort();
+    }
+  }
+
   private async send(method: string, path: string, o: SendOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { accept: o.accept ?? 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

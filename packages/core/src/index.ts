@@ -26,3 +26,5 @@ export * from './store/direct.js';
 export * from './store/nodefeed.js';
 export * from './printers/index.js';
 export * from './logs.js';
+export * from './history/index.js';
+export * from './snapshot/index.js';

@@ -22,3 +22,4 @@ export * from './endpoints/decide.js';
 export * from './endpoints/plan.js';
 export * from './endpoints/reconciler.js';
 export * from './manager.js';
+export * from './replay/scheduler.js';

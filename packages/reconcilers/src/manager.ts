@@ -3,7 +3,7 @@
  * controller it runs. Any number of managers may run at once; every write they make is a
  * compare-and-set, so two of them never act twice.
  */
-import { EventStore, NodeFeed, Objects, Projection, type Logger } from '@wharf/core';
+import { EventStore, initialState, NodeFeed, Objects, Projection, SnapshotStore, type Logger } from '@wharf/core';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
 import { AllocationLedger } from './scheduler/ledger.js';
@@ -22,6 +22,8 @@ export interface ManagerOptions {
   log: Logger;
   /** The connection name shown by nats-server. */
   name?: string;
+  /** Start from the newest snapshot (default true). */
+  snapshots?: boolean;
 }
 
 /** A running manager. */
@@ -46,8 +48,11 @@ export function parseControllers(list: string | undefined): ControllerName[] {
 
 /** Connects, starts the shared projection and then each controller asked for. */
 export async function startManager(opts: ManagerOptions): Promise<Manager> {
+  // No retention settings: the stream's retention is wharf-api's to configure, never reset here.
   const store = await EventStore.connect({ natsUrl: opts.natsUrl, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers' });
-  const projection = new Projection(store);
+  // Start from the newest snapshot the API servers saved (read only: one kind of writer is enough).
+  const snapshots = opts.snapshots === false ? undefined : await SnapshotStore.open(store).catch((err: unknown) => (opts.log.warn({ err }, 'snapshots unavailable; replaying the whole log'), undefined));
+  const projection = new Projection(store, await initialState(store, snapshots, opts.log));
   const stops: (() => Promise<void> | void)[] = [];
   const m: Manager = {
     projection,

@@ -10,6 +10,7 @@ import { serveWatch } from './watch.js';
 import { getScale, patchScale, putScale } from './scale.js';
 import { sendList, sendObject } from './render.js';
 import { serveLogs } from './logs.js';
+import { getEvent, listEvents } from './events.js';
 
 function writeOpts(req: FastifyRequest) {
   const q = req.query as Query;
@@ -43,7 +44,8 @@ async function handle(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   if (!name) {
     if (req.method === 'GET' && (p.watchPrefix || bool(q, 'watch'))) return serveWatch(ctx, req, reply, info, ns);
     if (req.method === 'GET') {
-      const { items, resourceVersion } = await r.list(info, ns, { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector') });
+      if (info.kind === 'Event' && !str(q, 'at')) return sendList(req, reply, info, ...(await listEvents(ctx, ns, q)));
+      const { items, resourceVersion } = await r.list(info, ns, { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector'), at: str(q, 'at') });
       return sendList(req, reply, info, items, resourceVersion);
     }
     if (req.method === 'POST') {
@@ -65,7 +67,8 @@ async function handle(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   switch (req.method) {
     case 'GET':
       if (bool(q, 'watch')) return serveWatch(ctx, req, reply, info, ns, name);
-      return sendObject(req, reply, info, await r.get(info, ns, name));
+      if (info.kind === 'Event' && !str(q, 'at')) return sendObject(req, reply, info, await getEvent(ctx, ns, name));
+      return sendObject(req, reply, info, await r.get(info, ns, name, str(q, 'at')));
     case 'PUT': {
       if (sub === 'status') return sendObject(req, reply, info, await r.replaceStatus(info, ns, name, objectBody(req.body), writeOpts(req)));
       const { object, warnings } = await r.replace(info, ns, name, objectBody(req.body), writeOpts(req));

@@ -2,29 +2,27 @@ import { Args } from '@oclif/core';
 import { WharfCommand } from '../lib/base.js';
 import { runDescribe } from '../lib/describe/index.js';
 import { parseTargets } from '../lib/targets.js';
+import { CliError } from '../lib/errors.js';
 
-/** `wharf describe KIND [NAME...]`: kubectl describe, one block per object. */
+/** `wharf describe KIND [NAME]`: kubectl describe, with Events derived from the event log. */
 export default class Describe extends WharfCommand {
-  static override summary = 'Show details of a specific resource or group of resources.';
-  static override description = `Print a detailed description of the named resources (all of the kind when no name is given), as kubectl describe does. Services show their type, each port with its target port, NodePort and ready endpoints (node address:host port), and the session affinity. Other kinds show their metadata followed by their spec and status.`;
+  static override summary = 'Show details of a resource, with its events.';
+  static override description = `Print a detailed description of pods, replication controllers, services and nodes (others show name, namespace and labels), followed by the object's Events (Scheduled, Pulled, Started, Killing, BackOff, NodeNotReady, SuccessfulCreate...), which Wharf derives from the event log and so keeps however old they are.`;
 
-  static override usage = 'describe KIND [NAME...] | KIND/NAME... [flags]';
-
-  static override examples = ['<%= config.bin %> describe svc microservice1', '<%= config.bin %> describe service/microservice1', '<%= config.bin %> describe pods'];
+  static override usage = 'describe (KIND [NAME] | KIND/NAME) [flags]';
+  static override examples = ['<%= config.bin %> describe pod microservice1', '<%= config.bin %> describe rc/microservice1', '<%= config.bin %> describe nodes'];
 
   static override strict = false;
   static override args = {
-    type: Args.string({ description: 'Resource kind (svc, po, rc, no, ep...), or KIND/NAME.' }),
-    name: Args.string({ description: 'Names of the resources to describe (any number).' }),
+    type: Args.string({ description: 'Resource kind, or KIND/NAME.' }),
+    name: Args.string({ description: 'Name of the object (all of the kind when left out).' }),
   };
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Describe);
     const targets = parseTargets(argv as string[]);
+    if (targets.length !== 1 || targets[0]!.names.length > 1) throw new CliError('describe takes one kind and at most one name');
     const { client, namespace } = await this.connect(flags);
-    for (let i = 0; i < targets.length; i++) {
-      if (i > 0) this.io.out('\n\n');
-      await runDescribe(client, targets[i]!.info, namespace, targets[i]!.names, this.io);
-    }
+    await runDescribe(client, targets[0]!.info, namespace, targets[0]!.names[0], (t) => this.io.out(t));
   }
 }

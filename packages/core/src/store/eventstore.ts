@@ -26,9 +26,9 @@ const WRONG_LAST_SEQUENCE = 10071;
 export interface StreamSettings {
   /** 1 on a single server; 3 on an R3 cluster for HA. */
   replicas?: number;
-  /** Maximum age of events in seconds; 0 keeps them forever. */
+  /** Maximum age of events in seconds; 0 keeps them forever; undefined leaves an existing stream's setting alone. */
   maxAgeSeconds?: number;
-  /** Maximum size of the log in bytes; -1 is unlimited. */
+  /** Maximum size of the log in bytes; -1 is unlimited; undefined leaves an existing stream's setting alone. */
   maxBytes?: number;
 }
 
@@ -117,10 +117,13 @@ export class EventStore {
     const cfg = this.streamConfig(settings);
     try {
       const info = await this.jsm.streams.info(this.subjects.stream);
-      const want = { max_age: cfg.max_age, max_bytes: cfg.max_bytes, duplicate_window: cfg.duplicate_window };
-      if (info.config.max_age !== want.max_age || info.config.max_bytes !== want.max_bytes) {
-        await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
-      }
+      // Only settings given explicitly change an existing stream: a component that does not
+      // manage retention (reconcilers, agents) never resets what wharf-api configured.
+      const want: Partial<StreamConfig> = {};
+      if (settings.maxAgeSeconds !== undefined) Object.assign(want, { max_age: cfg.max_age, duplicate_window: cfg.duplicate_window });
+      if (settings.maxBytes !== undefined) want.max_bytes = cfg.max_bytes;
+      const changed = (Object.keys(want) as (keyof StreamConfig)[]).some((k) => info.config[k] !== want[k]);
+      if (changed) await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
     } catch (e) {
       if (!(e instanceof JetStreamApiError) || e.code !== 10059) throw e;
       await this.jsm.streams.add(cfg);
@@ -175,7 +178,12 @@ export class EventStore {
     signal?.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of msgs) {
-        yield { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject, pending: m.info.pending };
+        // The freshly parsed event is extended in place (no copy: a replay reads millions).
+        const e = m.json() as LoggedEvent & { pending: number };
+        e.seq = m.seq;
+        e.subject = m.subject;
+        e.pending = m.info.pending;
+        yield e;
       }
     } finally {
       signal?.removeEventListener('abort', stop);

@@ -102,11 +102,15 @@ export class Projection {
       this.#lastEventAt = Date.now();
       this.#pending.push(e);
       // Fold in batches: everything that arrived within one turn of the event loop goes into
-      // one immer produce, so a busy log costs one copy per batch, not one per event.
-      if (this.#pending.length >= 4096) this.#flush();
+      // one evolve, so a busy log costs one bucket copy per batch, not one per event. While
+      // catching up nobody reads intermediate states, so batches grow until the consumer has
+      // nothing more pending (a replay then copies each bucket a few times, not per event).
+      const catchingUp = !this.#ready;
+      if (this.#pending.length >= (catchingUp ? 32_768 : 4096) || (catchingUp && e.pending === 0)) this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
+        if (catchingUp) setTimeout(() => this.#flush(), 500);
+        else setImmediate(() => this.#flush());
       }
     }
   }

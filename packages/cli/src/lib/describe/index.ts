@@ -1,40 +1,61 @@
 /**
- * `wharf describe`: one describer per kind, chosen by the kind's name, with a generic fallback.
- * A describer fetches what it needs through the client and returns the text; add a kind by
- * adding an entry to DESCRIBERS (an Events section can be appended here for every kind).
+ * describe: one describer per kind (add a kind by adding a file and a line below), then the
+ * Events section taken from the log through the API, however old.
  */
-import { WharfError, type KindInfo, type KindName, type KObject } from '@wharf/core';
+import type { Endpoints, KindInfo, KindName, KObject, Node, Pod, ReplicationController, Service } from '@wharf/core';
+import { WharfError } from '@wharf/core';
 import type { WharfClient } from '@wharf/client';
-import type { Io } from '../base.js';
-import { describeGeneric } from './generic.js';
+import { CliError } from '../errors.js';
+import { eventsFor, eventsSection } from './events.js';
+import { mapLines, orNone, renderLines, type Line } from './format.js';
+import { describeNode } from './node.js';
+import { describePod } from './pod.js';
+import { describeReplicationController } from './rc.js';
 import { describeService } from './service.js';
 
-/** Renders one object of a kind. */
-export type Describer = (client: WharfClient, info: KindInfo, namespace: string | undefined, name: string) => Promise<string>;
+/** Objects a describer shows next to the described one (a Service's Endpoints). */
+export interface Related {
+  endpoints?: Endpoints;
+}
 
-const notFound = (e: unknown) => e instanceof WharfError && e.code === 404;
+/** Turns one object (and what is related to it) into describe lines. */
+export type Describer = (o: KObject, related: Related) => Line[];
 
-/** Describers by kind; kinds without an entry use the generic one. */
+function generic(o: KObject): Line[] {
+  return [[0, 'Name', o.metadata.name], [0, 'Namespace', orNone(o.metadata.namespace)], ...mapLines(0, 'Labels', o.metadata.labels)];
+}
+
+/** The describer of each kind; kinds without one get name, namespace and labels. */
 export const DESCRIBERS: Partial<Record<KindName, Describer>> = {
-  Service: async (client, info, ns, name) => {
-    const svc = await client.get(info.kind, ns, name);
-    const ep = await client.get('endpoints', ns, name).catch((e: unknown) => {
-      if (notFound(e)) return undefined;
-      throw e;
-    });
-    return describeService(svc as never, ep as never);
-  },
+  Pod: (o) => describePod(o as unknown as Pod),
+  ReplicationController: (o) => describeReplicationController(o as unknown as ReplicationController),
+  Service: (o, r) => describeService(o as unknown as Service, r.endpoints),
+  Node: (o) => describeNode(o as unknown as Node),
 };
 
-const generic: Describer = async (client, info, ns, name) => describeGeneric(await client.get<KObject>(info.kind, ns, name));
-
-/** Describes each named object (or every object of the kind when no name is given), separated by a blank line. */
-export async function runDescribe(client: WharfClient, info: KindInfo, namespace: string, names: string[], io: Io): Promise<void> {
-  const ns = info.namespaced ? namespace : undefined;
-  const list = names.length ? names : (await client.list<KObject>(info.kind, { namespace: ns })).items.map((o) => o.metadata.name);
-  const d = DESCRIBERS[info.kind] ?? generic;
-  for (let i = 0; i < list.length; i++) {
-    if (i > 0) io.out('\n\n');
-    io.out(await d(client, info, ns, list[i]!));
+/** Fetches what a describer shows next to `o`: a Service's Endpoints (none yet is fine). */
+async function relatedOf(client: WharfClient, info: KindInfo, o: KObject): Promise<Related> {
+  if (info.kind !== 'Service') return {};
+  try {
+    return { endpoints: await client.get<Endpoints>('Endpoints', o.metadata.namespace, o.metadata.name) };
+  } catch (e) {
+    if (e instanceof WharfError && e.code === 404) return {};
+    throw e;
   }
+}
+
+/** The describe text of one object, with its events. */
+export function describeText(info: KindInfo, o: KObject, events: Parameters<typeof eventsSection>[0], now = new Date(), related: Related = {}): string {
+  const lines = (DESCRIBERS[info.kind] ?? generic)(o, related);
+  return renderLines(lines) + eventsSection(events, now);
+}
+
+/** Fetches the object (or every object of the kind when `name` is undefined) and its events, and prints them. */
+export async function runDescribe(client: WharfClient, info: KindInfo, namespace: string, name: string | undefined, out: (t: string) => void): Promise<void> {
+  const ns = info.namespaced ? namespace : undefined;
+  const objects = name !== undefined ? [await client.get<KObject>(info.kind, ns, name)] : (await client.list<KObject>(info.kind, { ...(ns ? { namespace: ns } : {}) })).items;
+  if (objects.length === 0) throw new CliError(`No resources found in ${namespace} namespace.`);
+  const texts: string[] = [];
+  for (const o of objects) texts.push(describeText(info, o, await eventsFor(client, info.kind, ns, o.metadata.name), new Date(), await relatedOf(client, info, o)));
+  out(texts.join('\n\n'));
 }

@@ -4,6 +4,7 @@ import { captureIo, routedClient } from '../fake.spec-helper.js';
 import { kindOf } from '@wharf/client';
 import { runDescribe } from './index.js';
 import { describeService } from './service.js';
+import { renderLines } from './format.js';
 
 const svc: Service = {
   apiVersion: 'v1',
@@ -23,7 +24,7 @@ const ep: Endpoints = {
 
 describe('describe service', () => {
   it('prints kubectl’s rows, aligned, with NodePort and the endpoints of the port', () => {
-    expect(describeService(svc, ep)).toBe(
+    expect(renderLines(describeService(svc, ep))).toBe(
       [
         'Name:                     microservice1',
         'Namespace:                default',
@@ -45,11 +46,16 @@ describe('describe service', () => {
   });
 
   it('shows <none> without Endpoints, and fetches the Service and its Endpoints', async () => {
-    expect(describeService(svc, undefined)).toMatch(/^Endpoints:\s+<none>$/m);
-    const { client, calls } = routedClient({ 'GET /api/v1/namespaces/default/services/microservice1': svc });
+    expect(renderLines(describeService(svc, undefined))).toMatch(/^Endpoints:\s+<none>$/m);
+    const { client, calls } = routedClient({
+      'GET /api/v1/namespaces/default/services/microservice1': svc,
+      'GET /api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DService%2CinvolvedObject.name%3Dmicroservice1': { apiVersion: 'v1', kind: 'EventList', metadata: {}, items: [] },
+    });
     const io = captureIo();
-    await runDescribe(client, kindOf('svc'), 'default', ['microservice1'], io);
-    expect(calls).toEqual(['GET /api/v1/namespaces/default/services/microservice1', 'GET /api/v1/namespaces/default/endpoints/microservice1']);
+    await runDescribe(client, kindOf('svc'), 'default', 'microservice1', (t) => io.out(t));
+    expect(calls).toContain('GET /api/v1/namespaces/default/services/microservice1');
+    expect(calls).toContain('GET /api/v1/namespaces/default/endpoints/microservice1');
     expect(io.stdout).toMatch(/^Endpoints:\s+<none>$/m);
+    expect(io.stdout).toMatch(/^Events:\s+<none>$/m);
   });
 });

@@ -1,6 +1,6 @@
-/** `describe service`: kubectl's layout, with the NodePort and the ready endpoints of each port. */
-import { formatEndpoints, formatSelectorMap, type Endpoints, type Service, type ServicePort } from '@wharf/core';
-import { DescribeWriter, mapLines } from './writer.js';
+/** describe svc: kubectl's layout, with the NodePort and the ready endpoints of each port. */
+import { formatEndpoints, type Endpoints, type Service, type ServicePort } from '@wharf/core';
+import { mapLines, orNone, type Line } from './format.js';
 
 /** The endpoints of one service port: the subsets' addresses with that port's entry only. */
 export function endpointsOfPort(ep: Endpoints | undefined, sp: ServicePort, single: boolean): string {
@@ -9,31 +9,29 @@ export function endpointsOfPort(ep: Endpoints | undefined, sp: ServicePort, sing
   return formatEndpoints({ ...ep, subsets });
 }
 
-/** Renders a Service and its Endpoints (undefined when there are none). */
-export function describeService(svc: Service, ep: Endpoints | undefined): string {
-  const w = new DescribeWriter();
-  const spec = svc.spec;
-  const selector = formatSelectorMap(spec.selector);
-  w.row('Name', svc.metadata.name)
-    .row('Namespace', svc.metadata.namespace ?? 'default')
-    .row('Labels', mapLines(svc.metadata.labels))
-    .row('Annotations', mapLines(svc.metadata.annotations))
-    .row('Selector', selector || '<none>')
-    .row('Type', spec.type ?? 'ClusterIP')
+/** The lines of a Service and its Endpoints (undefined when there are none). */
+export function describeService(s: Service, ep: Endpoints | undefined): Line[] {
+  const spec = s.spec;
+  const lines: Line[] = [
+    [0, 'Name', s.metadata.name],
+    [0, 'Namespace', orNone(s.metadata.namespace)],
+    ...mapLines(0, 'Labels', s.metadata.labels),
+    ...mapLines(0, 'Annotations', s.metadata.annotations, ': '),
+    [0, 'Selector', Object.entries(spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    [0, 'Type', spec?.type ?? 'ClusterIP'],
     // Wharf has no cluster IPs: a Service is reached through its NodePorts on every node.
-    .row('IP', spec.clusterIP || '<none>');
-  const ports = spec.ports ?? [];
+    [0, 'IP', orNone(spec?.clusterIP)],
+  ];
+  const ports = spec?.ports ?? [];
   for (const p of ports) {
     const name = p.name || '<unset>';
     const proto = p.protocol ?? 'TCP';
-    w.row('Port', `${name}  ${p.port}/${proto}`);
-    const target = p.targetPort ?? p.port;
-    w.row('TargetPort', `${target}/${proto}`);
-    if (p.nodePort) w.row('NodePort', `${name}  ${p.nodePort}/${proto}`);
-    w.row('Endpoints', endpointsOfPort(ep, p, ports.length === 1));
+    lines.push([0, 'Port', `${name}  ${p.port}/${proto}`], [0, 'TargetPort', `${p.targetPort ?? p.port}/${proto}`]);
+    if (p.nodePort) lines.push([0, 'NodePort', `${name}  ${p.nodePort}/${proto}`]);
+    lines.push([0, 'Endpoints', endpointsOfPort(ep, p, ports.length === 1)]);
   }
-  w.row('Session Affinity', spec.sessionAffinity ?? 'None');
-  if (spec.sessionAffinity === 'ClientIP') w.row('Session Affinity Timeout', `${spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800}s`);
-  if (spec.type === 'NodePort') w.row('External Traffic Policy', spec.externalTrafficPolicy ?? 'Cluster');
-  return w.render();
+  lines.push([0, 'Session Affinity', spec?.sessionAffinity ?? 'None']);
+  if (spec?.sessionAffinity === 'ClientIP') lines.push([0, 'Session Affinity Timeout', `${spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800}s`]);
+  if (spec?.type === 'NodePort') lines.push([0, 'External Traffic Policy', spec.externalTrafficPolicy ?? 'Cluster']);
+  return lines;
 }

@@ -1,0 +1,77 @@
+/**
+ * Wharf's history extensions under /wharf/v1 (not Kubernetes API groups, so kubectl discovery
+ * never sees them): object history, why, diff between two points, replay verification and
+ * snapshots. The audit log is in audit.ts. See the api README for the shapes.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BadRequestError, diffObjects, eventAt, KINDS, listObjects, objectHistory, parsePoint, verifyReplay, whyObject, type State } from '@wharf/core';
+import type { ApiContext } from '../context.js';
+import { parseResourcePath, pathNotFound } from '../http/path.js';
+import { str, type Query } from '../http/query.js';
+import { serveAudit } from './audit.js';
+
+/** The API version of every history response. */
+export const HISTORY_API_VERSION = 'wharf.io/v1';
+
+function target(req: FastifyRequest) {
+  const p = parseResourcePath((req.params as { '*': string })['*']);
+  if (!p.name || p.subresource || (p.info.namespaced && !p.namespace)) throw pathNotFound();
+  return p;
+}
+
+async function stateAt(ctx: ApiContext, at: string | undefined): Promise<State> {
+  if (at === undefined || at === '' || at === 'now') {
+    await ctx.projection.sync();
+    return ctx.projection.state;
+  }
+  return ctx.timeTravel.stateAt(parsePoint(at));
+}
+
+function* everything(state: State) {
+  for (const k of KINDS) yield* listObjects(state, k.kind);
+}
+
+/** Registers the /wharf/v1 routes. */
+export async function historyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get('/wharf/v1/history/*', async (req) => {
+    const p = target(req);
+    const items = await objectHistory(ctx.store, p.info, p.namespace, p.name!);
+    return { kind: 'History', apiVersion: HISTORY_API_VERSION, object: { kind: p.info.kind, namespace: p.namespace ?? '', name: p.name }, items };
+  });
+
+  app.get('/wharf/v1/why/*', async (req) => {
+    const p = target(req);
+    return { kind: 'Why', apiVersion: HISTORY_API_VERSION, ...(await whyObject(ctx.store, p.info, p.namespace, p.name!)) };
+  });
+
+  app.get('/wharf/v1/diff', async (req) => {
+    const q = req.query as Query;
+    const fromText = str(q, 'from');
+    if (!fromText) throw new BadRequestError('diff needs ?from= (a revision, a time or an age like 10m)');
+    const [a, b] = [await stateAt(ctx, fromText), await stateAt(ctx, str(q, 'to'))];
+    if (a.seq > b.seq) throw new BadRequestError(`from (revision ${a.seq}) is after to (revision ${b.seq})`);
+    return { kind: 'Diff', apiVersion: HISTORY_API_VERSION, from: a.seq, to: b.seq, items: diffObjects(everything(a), everything(b)) };
+  });
+
+  app.get('/wharf/v1/replay/verify', async () => {
+    await ctx.projection.sync();
+    return { kind: 'ReplayVerification', apiVersion: HISTORY_API_VERSION, ...(await verifyReplay(ctx.store, ctx.projection.state, ctx.snapshots)) };
+  });
+
+  app.get('/wharf/v1/snapshots', async () => {
+    const items = ctx.snapshots ? await ctx.snapshots.list() : [];
+    const { first, last } = await ctx.store.bounds();
+    return { kind: 'SnapshotList', apiVersion: HISTORY_API_VERSION, log: { first, last }, items };
+  });
+
+  app.post('/wharf/v1/snapshots', async (_req, reply) => {
+    if (!ctx.snapshots) throw new BadRequestError('snapshots are off on this server (--no-snapshots)');
+    await ctx.projection.sync();
+    const state = ctx.projection.state;
+    const time = state.seq ? (await eventAt(ctx.store, state.seq))?.metadata.time ?? '' : '';
+    const header = await ctx.snapshots.save(state, time);
+    return reply.code(201).send({ kind: 'Snapshot', apiVersion: HISTORY_API_VERSION, seq: state.seq, time, created: Boolean(header) });
+  });
+
+  app.get('/wharf/v1/audit', (req, reply) => serveAudit(ctx, req, reply));
+}

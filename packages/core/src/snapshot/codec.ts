@@ -1,0 +1,72 @@
+/**
+ * The snapshot format: gzip of one header line (JSON: format, cluster, seq, time, count, sha256
+ * of the body) and a body (JSON array of every object). The checksum catches corruption that
+ * survives gzip; a bad snapshot is refused with CorruptSnapshotError, never half-loaded.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { KObject } from '../object.js';
+import { allObjects, stateOf, type State } from '../store/state.js';
+
+const gz = promisify(gzip);
+const gunz = promisify(gunzip);
+
+/** The format tag of snapshots this code writes and reads. */
+export const SNAPSHOT_FORMAT = 'wharf-snapshot/1';
+
+/** What a snapshot says about itself. */
+export interface SnapshotHeader {
+  format: string;
+  cluster: string;
+  /** The last sequence folded into the snapshot. */
+  seq: number;
+  /** Time of the event at `seq` (ISO-8601), '' for an empty log. */
+  time: string;
+  count: number;
+  /** sha256 (hex) of the body. */
+  sha256: string;
+}
+
+/** A snapshot could not be read: bad gzip, bad header, checksum mismatch or bad JSON. */
+export class CorruptSnapshotError extends Error {
+  override name = 'CorruptSnapshotError';
+}
+
+/** Serializes and compresses `state`. */
+export async function encodeSnapshot(state: State, cluster: string, time: string): Promise<{ header: SnapshotHeader; bytes: Buffer }> {
+  const objects: KObject[] = [...allObjects(state)];
+  const body = JSON.stringify(objects);
+  const header: SnapshotHeader = { format: SNAPSHOT_FORMAT, cluster, seq: state.seq, time, count: objects.length, sha256: createHash('sha256').update(body).digest('hex') };
+  const bytes = await gz(Buffer.from(JSON.stringify(header) + '\n' + body), { level: 3 });
+  return { header, bytes };
+}
+
+/** Decompresses, checks and rebuilds a snapshot's state; throws CorruptSnapshotError. */
+export async function decodeSnapshot(bytes: Uint8Array, cluster?: string): Promise<{ header: SnapshotHeader; state: State }> {
+  let text: string;
+  try {
+    text = (await gunz(bytes)).toString('utf8');
+  } catch (e) {
+    throw new CorruptSnapshotError(`snapshot does not decompress: ${(e as Error).message}`);
+  }
+  const nl = text.indexOf('\n');
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(text.slice(0, nl)) as SnapshotHeader;
+  } catch {
+    throw new CorruptSnapshotError('snapshot header is not JSON');
+  }
+  if (header.format !== SNAPSHOT_FORMAT) throw new CorruptSnapshotError(`unknown snapshot format "${header.format}"`);
+  if (cluster !== undefined && header.cluster !== cluster) throw new CorruptSnapshotError(`snapshot of cluster "${header.cluster}", not "${cluster}"`);
+  const body = text.slice(nl + 1);
+  if (createHash('sha256').update(body).digest('hex') !== header.sha256) throw new CorruptSnapshotError(`snapshot at ${header.seq}: checksum mismatch`);
+  let objects: KObject[];
+  try {
+    objects = JSON.parse(body) as KObject[];
+  } catch {
+    throw new CorruptSnapshotError(`snapshot at ${header.seq}: body is not JSON`);
+  }
+  if (objects.length !== header.count) throw new CorruptSnapshotError(`snapshot at ${header.seq}: ${objects.length} objects, header says ${header.count}`);
+  return { header, state: stateOf(header.seq, objects) };
+}
