@@ -1,4 +1,4 @@
-/** @wharf/reconcilers: the reconciler runtime, the scheduler and the node feed reconciler. */
+/** @wharf/reconcilers: the reconciler runtime, the scheduler, node feed, replication controller, garbage collector and node lifecycle. */
 export * from './runtime/ratelimit.js';
 export * from './runtime/queue.js';
 export * from './runtime/keys.js';
@@ -18,4 +18,16 @@ export * from './scheduler/runner.js';
 export * from './runtime/kvmirror.js';
 export * from './nodefeed/plan.js';
 export * from './nodefeed/reconciler.js';
+export * from './replication/pods.js';
+export * from './replication/names.js';
+export * from './replication/rank.js';
+export * from './replication/template.js';
+export * from './replication/plan.js';
+export * from './replication/watches.js';
+export * from './replication/runner.js';
+export * from './runtime/podwrites.js';
+export * from './gc/plan.js';
+export * from './gc/runner.js';
+export * from './nodelifecycle/plan.js';
+export * from './nodelifecycle/runner.js';
 export * from './manager.js';

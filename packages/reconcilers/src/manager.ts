@@ -4,12 +4,15 @@
  * compare-and-set, so two of them never act twice.
  */
 import { EventStore, NodeFeed, Objects, Projection, type Logger } from '@wharf/core';
+import { GarbageCollector } from './gc/runner.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
+import { NodeLifecycleRunner } from './nodelifecycle/runner.js';
+import { ReplicationRunner } from './replication/runner.js';
 import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerRunner } from './scheduler/runner.js';
 
 /** The controllers a manager can run. */
-export const CONTROLLER_NAMES = ['scheduler', 'nodefeed'] as const;
+export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'replication', 'gc', 'nodelifecycle'] as const;
 /** One of CONTROLLER_NAMES. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
@@ -21,6 +24,10 @@ export interface ManagerOptions {
   log: Logger;
   /** The connection name shown by nats-server. */
   name?: string;
+  /** Node lifecycle: heartbeat silence before NotReady (default 10 s). */
+  nodeMonitorGraceMs?: number;
+  /** Node lifecycle: NotReady time before eviction (default 20 s). */
+  podEvictionTimeoutMs?: number;
 }
 
 /** A running manager. */
@@ -28,6 +35,9 @@ export interface Manager {
   projection: Projection;
   scheduler?: SchedulerRunner;
   nodefeed?: NodeFeedReconciler;
+  replication?: ReplicationRunner;
+  gc?: GarbageCollector;
+  nodelifecycle?: NodeLifecycleRunner;
   /** Stops every controller, then the projection and the connection. */
   stop(): Promise<void>;
 }
@@ -71,6 +81,31 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       await nodefeed.start();
       stops.push(() => nodefeed.stop());
       m.nodefeed = nodefeed;
+    }
+    if (opts.controllers.includes('replication')) {
+      const replication = new ReplicationRunner({ projection, objects, log: opts.log.child({ controller: 'replication' }) });
+      replication.start();
+      stops.push(() => replication.stop());
+      m.replication = replication;
+    }
+    if (opts.controllers.includes('gc')) {
+      const gc = new GarbageCollector({ projection, objects, log: opts.log.child({ controller: 'gc' }) });
+      gc.start();
+      stops.push(() => gc.stop());
+      m.gc = gc;
+    }
+    if (opts.controllers.includes('nodelifecycle')) {
+      const nl = new NodeLifecycleRunner({
+        store,
+        projection,
+        objects,
+        log: opts.log.child({ controller: 'nodelifecycle' }),
+        ...(opts.nodeMonitorGraceMs !== undefined ? { graceMs: opts.nodeMonitorGraceMs } : {}),
+        ...(opts.podEvictionTimeoutMs !== undefined ? { evictionMs: opts.podEvictionTimeoutMs } : {}),
+      });
+      await nl.start();
+      stops.push(() => nl.stop());
+      m.nodelifecycle = nl;
     }
   } catch (e) {
     await m.stop().catch(() => undefined);
