@@ -17,8 +17,23 @@ const PROTECTED = new Set(['default', 'kube-system', 'kube-public']);
 
 type PodLike = KObject & { spec: { nodeName?: string; terminationGracePeriodSeconds?: number }; status?: { phase?: string } };
 
-/** Deletes one object; returns it as the deletion left it (marked, or with its final version). */
+/**
+ * Deletes one object; returns it as the deletion left it (marked, or with its final version).
+ * A concurrent write (a reconciler's status update) is retried on the latest version, unless the
+ * caller gave a resourceVersion precondition.
+ */
 export async function deleteObject(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deleteOnce(objects, projection, info, ns, name, opts, actor, dryRun);
+    } catch (e) {
+      if (!(e instanceof ConflictError) || opts.preconditions?.resourceVersion || attempt >= 8) throw e;
+      await projection.sync();
+    }
+  }
+}
+
+async function deleteOnce(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
   const current = projection.get(info.kind, ns, name);
   if (!current) throw new NotFoundError(info.resource, name);
   const pre = opts.preconditions;
