@@ -9,6 +9,7 @@ import { run } from './harness/exec.js';
 import { clusterContainers } from './harness/agent.js';
 import { startCluster, type TestCluster } from './harness/cluster.js';
 import { eventually } from './harness/ports.js';
+import { timeline } from './harness/timeline.js';
 
 type Pod = { metadata: { name: string; uid: string; deletionTimestamp?: string; ownerReferences?: { uid: string }[] }; spec: { nodeName?: string }; status: { phase: string } };
 type List<T> = { items: T[] };
@@ -81,7 +82,7 @@ describe('replication controllers on a real Docker engine', () => {
     c.agents.get(node)!.child.kill('SIGKILL');
     await runningExactly(5, (GRACE + EVICTION + 20) * 1000, (ps) => ps.every((p) => p.spec.nodeName !== node));
     const moved = Date.now() - t0;
-    console.log(`pods of ${node} running elsewhere after ${moved} ms (grace ${GRACE}s + eviction ${EVICTION}s)`);
+    console.log(`pods of ${node} running elsewhere after ${moved} ms (grace ${GRACE}s + eviction ${EVICTION}s)\n${(await timeline(c.nats.url, cluster, t0, (t) => t !== 'ReplicationControllerStatusUpdated')).join('\n')}`);
     const n = JSON.parse(await ok('get', 'node', node, '-o', 'json'));
     expect(n.status.conditions.find((x: { type: string }) => x.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
     expect(n.spec.taints).toContainEqual(expect.objectContaining({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }));
