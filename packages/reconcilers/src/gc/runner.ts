@@ -3,7 +3,7 @@
  * foreground or orphan deletion). Deletions are graceful, as the API's, so agents stop the
  * containers; every write is a compare-and-set, so any number of collectors can run.
  */
-import { getObject, listObjects, mustKind, rvOf, type Change, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type State } from '@wharf/core';
+import { ConflictError, getObject, listObjects, mustKind, rvOf, type Change, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type State } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
 import { deletePod } from '../runtime/podwrites.js';
@@ -88,6 +88,12 @@ export class GarbageCollector {
     }
     for (const p of plan.delete) await deletePod(objects, projection, p, { ...write, reason: `foreground deletion of replicationcontroller ${name}` }).catch(() => undefined);
     if (!plan.remove) return { requeueAfter: 1000 };
-    await objects.remove(RCKind, { ...rc, metadata: { ...rc.metadata, finalizers: [] } } as unknown as KObject, rvOf(rc), { ...write, reason: 'dependents handled' });
+    try {
+      await objects.remove(RCKind, { ...rc, metadata: { ...rc.metadata, finalizers: [] } } as unknown as KObject, rvOf(rc), { ...write, reason: 'dependents handled' });
+    } catch (e) {
+      // The API (orphan) or a status write got there first: look again.
+      if (e instanceof ConflictError) return { retry: true };
+      throw e;
+    }
   }
 }
