@@ -42,7 +42,7 @@ describe('API server against a real nats-server', () => {
     const res = (await (await api.fetch('/api/v1')).json()) as { resources: { name: string; shortNames?: string[] }[] };
     const short = Object.fromEntries(res.resources.filter((r) => r.shortNames).map((r) => [r.name, r.shortNames]));
     expect(short).toMatchObject({ pods: ['po'], services: ['svc'], replicationcontrollers: ['rc'], nodes: ['no'], endpoints: ['ep'], namespaces: ['ns'], events: ['ev'] });
-    expect((await (await api.fetch('/api')).json()).versions).toEqual(['v1']);
+    expect(((await (await api.fetch('/api')).json()) as { versions: string[] }).versions).toEqual(['v1']);
     const nsList = (await (await api.fetch('/api/v1/namespaces')).json()) as { items: { metadata: { name: string } }[] };
     expect(nsList.items.map((n) => n.metadata.name)).toEqual(expect.arrayContaining(['default', 'kube-system']));
   });
@@ -55,7 +55,7 @@ describe('API server against a real nats-server', () => {
     expect(pod.metadata.uid).toBeTruthy();
     expect(pod.status.phase).toBe('Pending');
     expect(pod.spec.restartPolicy).toBe('Always');
-    const got = await (await api.fetch(`${ns}/pods/microservice1`)).json();
+    const got = (await (await api.fetch(`${ns}/pods/microservice1`)).json()) as { metadata: { labels: Record<string, string> } };
     expect(got).toEqual(pod);
     const list = (await (await api.fetch(`${ns}/pods`)).json()) as { kind: string; items: unknown[]; metadata: { resourceVersion: string } };
     expect(list.kind).toBe('PodList');

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -51,8 +51,8 @@ export async function startNats({ sync } = {}) {
 }
 
 /** wharf-api against `natsUrl`; returns its URL, token and an undici dispatcher trusting its CA. */
-export async function startApi(natsUrl, cluster = 'bench') {
-  const home = mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
+export async function startApi(natsUrl, cluster = 'bench', reuseHome) {
+  const home = reuseHome ?? mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
   const port = await freePort();
   const config = join(home, 'config');
   const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
@@ -63,5 +63,45 @@ export async function startApi(natsUrl, cluster = 'bench') {
   let cfg;
   await waitFor(() => (cfg = JSON.parse(readFileSync(config, 'utf8'))));
   const dispatcher = new Agent({ connect: { ca: cfg.certificateAuthority }, connections: 256, pipelining: 1 });
-  return { url: cfg.server, token: cfg.token, dispatcher, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
+  const url = `https://127.0.0.1:${port}`;
+  await waitFor(async () => (await request(`${url}/readyz`, { dispatcher })).statusCode === 200);
+  return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
+}
+
+/** Spawns a Wharf daemon bin (reconcilers, agent, proxy) with the given args; stopped by PID. */
+export function startDaemon(bin, args) {
+  const p = spawn(process.execPath, [join(ROOT, `packages/${bin}/bin/wharf-${bin}.js`), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: 'warn' } });
+  return { pid: p.pid, stop: () => new Promise((r) => { if (p.exitCode !== null) return r(); p.once('exit', r); p.kill('SIGTERM'); }) };
+}
+
+/** A small client of one wharf-api for benchmarks: JSON calls and watches. */
+export function apiClient(api) {
+  const headers = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
+  const call = async (method, path, body) => {
+    const { request } = await import('undici');
+    const r = await request(api.url + path, { method, headers, body: body && JSON.stringify(body), dispatcher: api.dispatcher });
+    const text = await r.body.text();
+    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  /** Calls onEvent for each watch event of `path` from `rv`; returns a stop function. */
+  const watch = async (path, rv, onEvent) => {
+    const { request } = await import('undici');
+    const ctl = new AbortController();
+    const r = await request(`${api.url}${path}?watch=true&resourceVersion=${rv}`, { headers, dispatcher: api.dispatcher, signal: ctl.signal });
+    let buf = '';
+    r.body.setEncoding('utf8');
+    r.body.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line) onEvent(JSON.parse(line));
+      }
+    });
+    r.body.on('error', () => undefined);
+    return () => ctl.abort();
+  };
+  return { call, watch };
 }

@@ -74,7 +74,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         body = JSON.stringify(init.json);
         if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       }
-      return undiciFetch(url + path, { ...(init as UndiciInit), headers, body: (body ?? null) as UndiciInit['body'], dispatcher: handle.dispatcher }) as unknown as Promise<Response>;
+      return undiciFetch(url + path, { ...(init as UndiciInit), headers: Object.fromEntries(headers.entries()), body: (body ?? null) as UndiciInit['body'], dispatcher: handle.dispatcher }) as unknown as Promise<Response>;
     },
     async kill(signal = 'SIGKILL') {
       const p = handle.process;

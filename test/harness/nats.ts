@@ -11,7 +11,11 @@ import { freePort } from './ports.js';
 
 /** One running nats-server. */
 export interface NatsServer {
+  /** server_name (n0, n1... in a cluster). */
+  name: string;
   port: number;
+  /** HTTP monitoring port (/jsz, /varz). */
+  monitorPort: number;
   url: string;
   process: ChildProcess;
   /** SIGKILL the server. */
@@ -47,14 +51,16 @@ function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-async function launch(config: string, port: number, logName: string): Promise<NatsServer> {
+async function launch(config: string, port: number, monitorPort: number, logName: string): Promise<NatsServer> {
   const start = () => {
     const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr?.resume();
     return p;
   };
   const server: NatsServer = {
+    name: logName,
     port,
+    monitorPort,
     url: `nats://127.0.0.1:${port}`,
     process: start(),
     kill() {
@@ -76,9 +82,10 @@ async function launch(config: string, port: number, logName: string): Promise<Na
 export async function startNats(): Promise<NatsHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-nats-'));
   const port = await freePort();
+  const monitor = await freePort();
   const config = join(dir, 'nats.conf');
-  writeFileSync(config, `listen: 127.0.0.1:${port}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js" }\n`);
-  const s = await launch(config, port, 'single');
+  writeFileSync(config, `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js", sync_interval: always }\n`);
+  const s = await launch(config, port, monitor, 'single');
   return {
     url: s.url,
     servers: [s],
@@ -95,6 +102,7 @@ export async function startNatsCluster(size = 3): Promise<NatsHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-natsc-'));
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
   const routes = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const monitors = await Promise.all(Array.from({ length: size }, () => freePort()));
   const servers: NatsServer[] = [];
   for (let i = 0; i < size; i++) {
     const config = join(dir, `n${i}.conf`);
@@ -103,11 +111,12 @@ export async function startNatsCluster(size = 3): Promise<NatsHandle> {
       [
         `server_name: n${i}`,
         `listen: 127.0.0.1:${ports[i]}`,
-        `jetstream { store_dir: "${dir}/n${i}" }`,
+        `http: 127.0.0.1:${monitors[i]}`,
+        `jetstream { store_dir: "${dir}/n${i}", sync_interval: always }`,
         `cluster { name: wharf-test, listen: 127.0.0.1:${routes[i]}, routes: [${routes.map((r) => `nats-route://127.0.0.1:${r}`).join(', ')}] }`,
       ].join('\n'),
     );
-    servers.push(await launch(config, ports[i]!, `n${i}`));
+    servers.push(await launch(config, ports[i]!, monitors[i]!, `n${i}`));
   }
   return {
     url: servers.map((s) => s.url).join(','),

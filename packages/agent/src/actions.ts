@@ -26,6 +26,7 @@ export class PodActions {
   /** Runs the actions of one pod in order (consecutive stops in parallel); stops at the first error. */
   async apply(pp: PodPlan): Promise<void> {
     const acts = pp.actions;
+    this.#infraId = undefined;
     for (let i = 0; i < acts.length; ) {
       const a = acts[i]!;
       if (a.type === 'stop') {
@@ -45,6 +46,11 @@ export class PodActions {
     }
   }
 
+  /** The infra container started by the plan being applied (for `infraId: ''`). */
+  #infraId: string | undefined;
+  /** Images known to be present, with when to check again (IfNotPresent pulls skip the inspect). */
+  readonly #present = new Map<string, number>();
+
   async #one(pp: PodPlan, a: Action): Promise<boolean> {
     const { runtime, ctx, log } = this.deps;
     switch (a.type) {
@@ -58,7 +64,7 @@ export class PodActions {
         return this.#start(pp.uid, INFRA, async () => {
           const f = await this.#ensureImage(ctx.pauseImage, 'IfNotPresent');
           if (f) return f;
-          await runtime.start(infraSpec(ctx, pod));
+          this.#infraId = await runtime.start(infraSpec(ctx, pod));
           log.info({ pod: `${pp.namespace}/${pp.name}` }, 'pod sandbox started');
           return undefined;
         });
@@ -69,7 +75,9 @@ export class PodActions {
         return this.#start(pp.uid, c.name, async () => {
           let spec;
           try {
-            spec = containerSpec(ctx, pod, c, a.infraId, a.restartCount, a.backoffStep);
+            const infraId = a.infraId || this.#infraId;
+            if (!infraId) throw new Error('no pod sandbox to join');
+            spec = containerSpec(ctx, pod, c, infraId, a.restartCount, a.backoffStep);
           } catch (e) {
             return { reason: 'CreateContainerConfigError', message: (e as Error).message };
           }
@@ -117,7 +125,11 @@ export class PodActions {
 
   async #ensureImage(image: string, policy: string): Promise<Failure | undefined> {
     const rt = this.deps.runtime;
-    if (policy !== 'Always' && (await rt.hasImage(image))) return undefined;
+    if (policy !== 'Always' && (this.#present.get(image) ?? 0) > Date.now()) return undefined;
+    if (policy !== 'Always' && (await rt.hasImage(image))) {
+      this.#present.set(image, Date.now() + 10_000);
+      return undefined;
+    }
     if (policy === 'Never') return { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
     try {
       await rt.pull(image);

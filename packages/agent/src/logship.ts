@@ -33,7 +33,11 @@ export class LogShipper {
       if (this.#active.has(o.id) || this.#done.has(o.id) || this.#abort.signal.aborted) continue;
       const key = `${o.podUid}/${o.container}`;
       const before = this.#chains.get(key) ?? Promise.resolve();
-      const run = before.then(() => this.#ship(o)).catch((e: Error) => this.log.warn({ err: e.message, container: o.id }, 'log shipping failed; will retry'));
+      const run = before.then(() => this.#ship(o)).catch((e: Error & { statusCode?: number }) => {
+        // A container being removed (409) or already gone (404) has nothing more to ship.
+        if (e.statusCode === 404 || e.statusCode === 409) this.#done.add(o.id);
+        else this.log.warn({ err: e.message, container: o.id }, 'log shipping failed; will retry');
+      });
       const tracked = run.finally(() => this.#active.delete(o.id));
       this.#active.set(o.id, tracked);
       this.#chains.set(key, tracked);

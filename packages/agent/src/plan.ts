@@ -31,6 +31,7 @@ export interface PlanInput {
 /** One step of a plan. Steps of one pod run in order. */
 export type Action =
   | { type: 'createInfra' }
+  /** `infraId` '' means the infra container created by an earlier step of the same plan. */
   | { type: 'createContainer'; container: string; restartCount: number; backoffStep: number; infraId: string }
   | { type: 'stop'; id: string; graceSeconds: number }
   | { type: 'remove'; id: string }
@@ -132,8 +133,11 @@ function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
     // The network namespace is gone: every running container must start again inside a new one.
     for (const v of views) if (v.current?.info.running) actions.push({ type: 'stop', id: v.current.id, graceSeconds: pod.spec.terminationGracePeriodSeconds ?? 30 });
     for (const o of [infra, ...oldInfra]) if (o) actions.push({ type: 'remove', id: o.id });
-    if (input.now >= retryAt) actions.push({ type: 'createInfra' });
-    else wakes.push(retryAt);
+    if (input.now >= retryAt) {
+      actions.push({ type: 'createInfra' });
+      // A new pod starts its containers right after its sandbox, in the same step.
+      if (!infra) for (const v of views) if (v.state.kind === 'creating') actions.push({ type: 'createContainer', container: v.name, restartCount: v.state.restartCount, backoffStep: 0, infraId: '' });
+    } else wakes.push(retryAt);
   } else {
     for (const o of oldInfra) actions.push(...stopThenRemove([o], () => INFRA_GRACE_SECONDS));
     for (const v of views) {

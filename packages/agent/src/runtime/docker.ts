@@ -46,8 +46,6 @@ export function infoOf(i: Docker.ContainerInspectInfo): ContainerInfo {
 export class DockerRuntime implements Runtime {
   readonly docker: Docker;
   #cache = new Map<string, { state: string; info: ContainerInfo }>();
-  /** Images seen present, and when: a pod start skips the image inspect for 30 s. */
-  #images = new Map<string, number>();
 
   constructor(readonly socketPath = '/var/run/docker.sock') {
     this.docker = new Docker({ socketPath });
@@ -160,11 +158,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async hasImage(image: string): Promise<boolean> {
-    const seen = this.#images.get(image);
-    if (seen !== undefined && Date.now() - seen < 30_000) return true;
     try {
       await this.docker.getImage(image).inspect();
-      this.#images.set(image, Date.now());
       return true;
     } catch (e) {
       if (statusOf(e) === 404) return false;

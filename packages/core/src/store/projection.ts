@@ -15,8 +15,12 @@ export type ChangeListener = (changes: readonly Change[], state: State) => void;
 
 interface Waiter {
   seq: number;
+  since: number;
   resolve: () => void;
 }
+
+/** A reader that waits this long with no new event while writes are awaited is restarted. */
+const STALL_MS = 3000;
 
 /** A projection of all objects of one cluster. */
 export class Projection {
@@ -26,8 +30,10 @@ export class Projection {
   #pending: LoggedEvent[] = [];
   #flushScheduled = false;
   #abort = new AbortController();
+  #reader: AbortController | undefined;
+  #lastEventAt = Date.now();
+  #watchdog: NodeJS.Timeout | undefined;
   #ready = false;
-  #failed: Error | undefined;
   #syncing: Promise<void> | undefined;
   #syncQueued: Promise<void> | undefined;
 
@@ -47,7 +53,7 @@ export class Projection {
 
   /** True once the projection has caught up with the log as it was at start. */
   get ready(): boolean {
-    return this.#ready && !this.#failed;
+    return this.#ready && !this.#abort.signal.aborted;
   }
 
   /** Starts following the log; resolves once caught up with the stream's last sequence at start. */
@@ -55,26 +61,52 @@ export class Projection {
     const { last } = await this.store.bounds();
     const caughtUp = this.waitFor(last, 0);
     void this.#follow();
+    this.#watchdog = setInterval(() => this.#checkStall(), 1000);
+    this.#watchdog.unref();
     await caughtUp;
     this.#ready = true;
   }
 
+  /**
+   * Follows the log for as long as the projection runs. When a reader ends or fails (a server
+   * died, a consumer vanished), a new one starts from the last folded sequence, with back-off.
+   */
   async #follow(): Promise<void> {
-    try {
-      for await (const e of this.store.read(this.#state.seq + 1, this.store.subjects.allObjects, this.#abort.signal)) {
-        this.#pending.push(e);
-        // Fold in batches: everything that arrived within one turn of the event loop goes into
-        // one immer produce, so a busy log costs one copy per batch, not one per event.
-        if (this.#pending.length >= 4096) this.#flush();
-        else if (!this.#flushScheduled) {
-          this.#flushScheduled = true;
-          setImmediate(() => this.#flush());
-        }
+    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+      this.#reader = new AbortController();
+      const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
+      try {
+        await this.#readFrom(this.#state.seq + 1, signal);
+        attempt = 0;
+      } catch (e) {
+        if (this.#abort.signal.aborted) return;
+        if (attempt === 2) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
       }
-    } catch (e) {
-      if (!this.#abort.signal.aborted) {
-        this.#failed = e as Error;
-        for (const w of this.#waiters.splice(0)) w.resolve();
+      this.#flush();
+      if (!this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+
+  /** Restarts a reader that went quiet while writers wait for sequences it should deliver. */
+  #checkStall(): void {
+    const now = Date.now();
+    const oldest = this.#waiters.reduce((m, w) => Math.min(m, w.since), Infinity);
+    if (now - oldest > STALL_MS && now - this.#lastEventAt > STALL_MS) {
+      this.#lastEventAt = now;
+      this.#reader?.abort();
+    }
+  }
+
+  async #readFrom(from: number, signal: AbortSignal): Promise<void> {
+    for await (const e of this.store.read(from, this.store.subjects.allObjects, signal)) {
+      this.#lastEventAt = Date.now();
+      this.#pending.push(e);
+      // Fold in batches: everything that arrived within one turn of the event loop goes into
+      // one immer produce, so a busy log costs one copy per batch, not one per event.
+      if (this.#pending.length >= 4096) this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
       }
     }
   }
@@ -99,16 +131,16 @@ export class Projection {
 
   /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
   waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
-    if (this.#failed) return Promise.reject(new UnavailableError(`the event log projection stopped: ${this.#failed.message}`));
+    if (this.#abort.signal.aborted) return Promise.reject(new UnavailableError('the event log projection is stopped'));
     if (seq <= this.#state.seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const w: Waiter = {
         seq,
+        since: Date.now(),
         resolve: () => {
           if (timer) clearTimeout(timer);
-          if (this.#failed) reject(new UnavailableError(`the event log projection stopped: ${this.#failed.message}`));
-          else resolve();
+          resolve();
         },
       };
       this.#waiters.push(w);
@@ -164,5 +196,6 @@ export class Projection {
   /** Stops following the log. */
   stop(): void {
     this.#abort.abort();
+    if (this.#watchdog) clearInterval(this.#watchdog);
   }
 }

@@ -57,6 +57,16 @@ export function portsConflict(a: HostPort, b: HostPort): boolean {
   return a.port === b.port && a.protocol === b.protocol && (wildcard(a.hostIP) || wildcard(b.hostIP) || a.hostIP === b.hostIP);
 }
 
+/** True when the node has room and free ports for the demand (capacityReasons is empty); allocation-free. */
+export function fitsCapacity(d: Demand, info: NodeInfo): boolean {
+  const { allocatable: a, requested: r } = info;
+  if (r.pods + 1 > a.pods) return false;
+  if (d.milliCPU > 0 && d.milliCPU > a.milliCPU - r.milliCPU) return false;
+  if (d.memory > 0 && d.memory > a.memory - r.memory) return false;
+  for (const want of d.hostPorts) for (const have of info.ports) if (portsConflict(want, have)) return false;
+  return true;
+}
+
 /** Filters that depend on what the node already holds; the reasons, empty when the pod fits. */
 export function capacityReasons(d: Demand, info: NodeInfo): string[] {
   for (const want of d.hostPorts) {

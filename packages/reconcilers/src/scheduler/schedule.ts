@@ -5,7 +5,7 @@
  */
 import type { Pod } from '@wharf/core';
 import { demandOf, podKey } from './demand.js';
-import { capacityReasons, staticReason } from './filters.js';
+import { capacityReasons, fitsCapacity, staticReason } from './filters.js';
 import { fitErrorMessage } from './message.js';
 import { nodeInfos, type NodeInfo } from './nodeinfo.js';
 import { intolerablePreferCount, leastAllocatedScore, reverseNormalized, spreadCount, WEIGHTS } from './score.js';
@@ -54,9 +54,11 @@ export function schedule(snapshot: Snapshot, pods: readonly Pod[]): Plan {
     for (let i = 0; i < infos.length; i++) {
       const info = infos[i]!;
       const s = statics[i];
-      const rs = s ? [s] : capacityReasons(d, info);
-      if (rs.length === 0) feasible.push(info);
-      else for (const r of rs) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      if (!s && fitsCapacity(d, info)) {
+        feasible.push(info);
+        continue;
+      }
+      for (const r of s ? [s] : capacityReasons(d, info)) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
     if (feasible.length === 0) {
       failures.push({ pod, message: fitErrorMessage(infos.length, reasons) });
