@@ -7,14 +7,15 @@ describe('back-off', () => {
     expect([0, 1, 2, 3, 4, 5, 6].map((s) => backoffDelay(s, KUBELET_BACKOFF) / 1000)).toEqual([10, 20, 40, 80, 160, 300, 300]);
   });
 
-  it('given a container that crashed at once, when it restarts, then the next delay doubles', () => {
+  it('given a container that crashed, the first restart is immediate and later delays double from base', () => {
     const r = nextRestart({ step: 2, startedAt: 0, finishedAt: 1000 }, KUBELET_BACKOFF);
-    expect(r).toEqual({ at: 41_000, delayMs: 40_000, nextStep: 3 });
+    expect(r).toEqual({ at: 21_000, delayMs: 20_000, nextStep: 3 });
+    expect(nextRestart({ step: 0, startedAt: 0, finishedAt: 1000 }, KUBELET_BACKOFF)).toEqual({ at: 1000, delayMs: 0, nextStep: 1 });
   });
 
   it('given a container that ran 10 minutes, when it exits, then the back-off starts over', () => {
     const r = nextRestart({ step: 5, startedAt: 0, finishedAt: 600_000 }, KUBELET_BACKOFF);
-    expect(r).toEqual({ at: 610_000, delayMs: 10_000, nextStep: 1 });
+    expect(r).toEqual({ at: 600_000, delayMs: 0, nextStep: 1 });
   });
 
   it('never waits less than base nor more than cap, and never shrinks as steps grow', () => {

@@ -27,13 +27,14 @@ export interface FinishedRun {
 }
 
 /**
- * When the container that finished `run` may start again, and the step of its successor.
- * A run that lasted at least `resetMs` resets the back-off to its first step.
+ * When the container that finished `run` may start again, and the step of its successor. As in
+ * the kubelet, the first restart (step 0) is immediate; then base, 2·base… A run that lasted at
+ * least `resetMs` resets the back-off to its first step.
  */
 export function nextRestart(run: FinishedRun, s: BackoffSettings): { at: number; delayMs: number; nextStep: number } {
   const ran = run.startedAt !== undefined && run.finishedAt !== undefined ? run.finishedAt - run.startedAt : 0;
   const step = ran >= s.resetMs ? 0 : run.step;
-  const delayMs = backoffDelay(step, s);
+  const delayMs = step === 0 ? 0 : backoffDelay(step - 1, s);
   return { at: (run.finishedAt ?? 0) + delayMs, delayMs, nextStep: step + 1 };
 }
 

@@ -17,6 +17,7 @@ export const AGENT_FLAGS: Record<string, FlagSpec> = {
   'backoff-cap': { description: 'longest restart back-off', default: '300s' },
   'backoff-reset': { description: 'a container that ran this long restarts with the first back-off again', default: '10m' },
   'resync-interval': { description: 'how often to look at every container even without events', default: '2s' },
+  runtime: { description: 'container runtime: docker, or fake (hollow node: in-memory, runs nothing; for benchmarks and scale tests only)', default: 'docker' },
   'log-max-bytes': { description: 'size of the cluster\'s log stream; the oldest lines go first', default: String(1024 ** 3) },
 };
 
@@ -36,6 +37,8 @@ export interface AgentConfig {
   backoff: BackoffSettings;
   resyncMs: number;
   logMaxBytes: number;
+  /** 'docker', or 'fake' for hollow nodes (benchmarks and scale tests only). */
+  runtime: 'docker' | 'fake';
 }
 
 /** Parses "500ms", "2s", "1.5m", "1h" (a bare number is seconds) into milliseconds. */
@@ -76,6 +79,11 @@ function positiveInt(flag: string, v: string): number {
   return n;
 }
 
+function runtimeName(v: string): 'docker' | 'fake' {
+  if (v !== 'docker' && v !== 'fake') throw new UsageError(`--runtime: "${v}" is not docker or fake`);
+  return v;
+}
+
 /** Parses argv into the agent's settings; prints help and exits on --help. */
 export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
   const f = parseFlags('wharf-agent', 'wharf-agent: the node agent (kubelet) of a Wharf cluster', AGENT_FLAGS, argv) as Record<string, string>;
@@ -95,5 +103,6 @@ export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
     backoff: { baseMs: parseDuration('backoff-base', f['backoff-base']!), capMs: parseDuration('backoff-cap', f['backoff-cap']!), resetMs: parseDuration('backoff-reset', f['backoff-reset']!) },
     resyncMs: parseDuration('resync-interval', f['resync-interval']!),
     logMaxBytes: positiveInt('log-max-bytes', f['log-max-bytes']!),
+    runtime: runtimeName(f.runtime ?? 'docker'),
   };
 }

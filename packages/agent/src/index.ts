@@ -13,3 +13,4 @@ export * from './kubelet.js';
 export * from './main.js';
 export * from './runtime/runtime.js';
 export * from './runtime/docker.js';
+export * from './runtime/fake.js';

@@ -61,7 +61,11 @@ export class Kubelet {
     let initial!: () => void;
     const listed = new Promise<void>((r) => (initial = r));
     this.#feedDone = this.#follow(initial);
-    this.#stopWatch = this.deps.runtime.watch(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), () => this.kick());
+    // Docker may announce a 'die' before inspect shows the container exited: look again shortly.
+    this.#stopWatch = this.deps.runtime.watch(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), () => {
+      this.kick();
+      setTimeout(() => this.kick(), 150).unref();
+    });
     await listed;
   }
 

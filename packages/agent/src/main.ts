@@ -11,6 +11,7 @@ import { Kubelet } from './kubelet.js';
 import { LogShipper } from './logship.js';
 import { registerNode } from './node.js';
 import { DockerRuntime } from './runtime/docker.js';
+import { FakeRuntime } from './runtime/fake.js';
 import type { Runtime } from './runtime/runtime.js';
 
 /** A running agent. */
@@ -76,7 +77,7 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const cfg = agentConfig(argv);
   if (!cfg.node.trim()) throw new StartupError('--node must not be empty');
-  const agent = await startAgent(cfg);
+  const agent = await startAgent(cfg, cfg.runtime === 'fake' ? new FakeRuntime() : new DockerRuntime(cfg.dockerSocket));
   let stopping = false;
   const stop = () => {
     if (stopping) return;

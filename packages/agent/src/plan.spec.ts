@@ -37,8 +37,8 @@ describe('plan: restarts', () => {
   it('given a crashed container inside its back-off, waits (CrashLoopBackOff) and wakes when it expires', () => {
     const r = plan(input({ pods: [{ pod: podOf('p', ['a']) }], containers: [inst('p', INFRA), dead({ step: 1 })] }));
     expect(r.pods[0]!.actions).toEqual([]);
-    expect(r.pods[0]!.views[0]!.state).toEqual({ kind: 'backoff', until: 101_500, delayMs: 2000, nextStep: 2 });
-    expect(r.wakeAt).toBe(101_500);
+    expect(r.pods[0]!.views[0]!.state).toEqual({ kind: 'backoff', until: 100_500, delayMs: 1000, nextStep: 2 });
+    expect(r.wakeAt).toBe(100_500);
   });
 
   it('given the back-off expired, restarts with restartCount + 1 and the next step', () => {
@@ -57,9 +57,14 @@ describe('plan: restarts', () => {
     ['OnFailure', 0, 'terminated'],
     ['OnFailure', 1, 'backoff'],
     ['Always', 0, 'backoff'],
-  ] as const)('restartPolicy %s, exit %i → %s', (policy, exitCode, kind) => {
-    const r = plan(input({ pods: [{ pod: podOf('p', ['a'], { restartPolicy: policy }) }], containers: [inst('p', INFRA), dead({ exitCode })] }));
+  ] as const)('restartPolicy %s, exit %i (after a first restart) → %s', (policy, exitCode, kind) => {
+    const r = plan(input({ pods: [{ pod: podOf('p', ['a'], { restartPolicy: policy }) }], containers: [inst('p', INFRA), dead({ exitCode, step: 1 })] }));
     expect(r.pods[0]!.views[0]!.state.kind).toBe(kind);
+  });
+
+  it('restarts a container that failed for the first time at once, as the kubelet does', () => {
+    const r = plan(input({ pods: [{ pod: podOf('p', ['a']) }], containers: [inst('p', INFRA), dead({ exitCode: 137 })] }));
+    expect(r.pods[0]!.views[0]!.state.kind).toBe('restart');
   });
 
   it('given a completed pod, stops its infra container to free the ports and keeps the rest', () => {

@@ -45,7 +45,7 @@ describe('pod status', () => {
     const s = statusOf(podOf('p', ['a']), [inst('p', INFRA), inst('p', 'a', { running: false, exitCode: 1, restartCount: 2, step: 2, startedAt: 98_500, finishedAt: 99_000 })]);
     const cs = s.containerStatuses![0]!;
     expect(cs.state?.waiting?.reason).toBe('CrashLoopBackOff');
-    expect(cs.state?.waiting?.message).toMatch(/^back-off 4s restarting failed container=a pod=p_default\(uid-p\)$/);
+    expect(cs.state?.waiting?.message).toMatch(/^back-off 2s restarting failed container=a pod=p_default\(uid-p\)$/);
     expect(cs.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(cs.restartCount).toBe(2);
     expect(s.phase).toBe('Running');

@@ -175,6 +175,12 @@ export class WharfClient {
     }
   }
 
+  /** Merge-patches one object (application/merge-patch+json); returns the patched object. */
+  patch<T = KObject>(kind: string, namespace: string | undefined, name: string, patch: unknown): Promise<T> {
+    const path = resourcePath(kindOf(kind), { namespace, name });
+    return this.send('PATCH', path, { body: patch, contentType: 'application/merge-patch+json' }).then((r) => this.json<T>(r));
+  }
+
   /** Sets spec.replicas through the scale subresource (merge patch); returns the autoscaling/v1 Scale. */
   scale<T = unknown>(kind: string, namespace: string | undefined, name: string, replicas: number): Promise<T> {
     const path = resourcePath(kindOf(kind), { namespace, name, subresource: 'scale' });

@@ -24,6 +24,8 @@ export type GenericChange = 'Created' | 'Replaced' | 'StatusUpdated' | 'Deletion
 export type SpecificEventType =
   | 'PodBound'
   | 'PodScheduleFailed'
+  | 'PodAdopted'
+  | 'PodReleased'
   | 'ReplicationControllerScaled'
   | 'NodeRegistered'
   | 'NodeCordoned'

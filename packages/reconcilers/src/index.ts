@@ -1,4 +1,4 @@
-/** @wharf/reconcilers: the reconciler runtime, the scheduler, the node feed reconciler and the endpoint controller. */
+/** @wharf/reconcilers: the reconciler runtime, the scheduler, node feed, endpoint controller, replication controller, garbage collector and node lifecycle. */
 export * from './runtime/ratelimit.js';
 export * from './runtime/queue.js';
 export * from './runtime/keys.js';
@@ -21,5 +21,17 @@ export * from './nodefeed/reconciler.js';
 export * from './endpoints/decide.js';
 export * from './endpoints/plan.js';
 export * from './endpoints/reconciler.js';
+export * from './replication/pods.js';
+export * from './replication/names.js';
+export * from './replication/rank.js';
+export * from './replication/template.js';
+export * from './replication/plan.js';
+export * from './replication/watches.js';
+export * from './replication/runner.js';
+export * from './runtime/podwrites.js';
+export * from './gc/plan.js';
+export * from './gc/runner.js';
+export * from './nodelifecycle/plan.js';
+export * from './nodelifecycle/runner.js';
 export * from './manager.js';
 export * from './replay/scheduler.js';

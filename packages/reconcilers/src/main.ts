@@ -4,10 +4,19 @@ import { CONTROLLER_NAMES, parseControllers, startManager } from './manager.js';
 
 const BIN = 'wharf-reconcilers';
 
+/** Parses "500ms", "10s", "1.5m" (a bare number is seconds) into milliseconds; UsageError otherwise. */
+export function parseDuration(flag: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--${flag}: "${v}" is not a duration such as 500ms, 10s or 5m\nRun '${BIN} --help' for usage.`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+}
+
 /** Runs the daemon until SIGTERM or SIGINT. */
 export function main(argv = process.argv.slice(2)): void {
   runMain(BIN, async () => {
-    const flags = parseFlags(BIN, 'Runs Wharf reconcilers (scheduler, node feed, endpoints) against the event log. Any number of instances may run at once.', {
+    const flags = parseFlags(BIN, 'Runs Wharf reconcilers (scheduler, node feed, endpoints, replication controller, garbage collector, node lifecycle) against the event log. Any number of instances may run at once.', {
+      'node-monitor-grace-period': { description: 'heartbeat silence after which a node becomes NotReady (e.g. 10s, 500ms)', default: '10s' },
+      'pod-eviction-timeout': { description: 'how long a node stays NotReady before its pods are evicted', default: '20s' },
       controllers: { description: `controllers to run, comma-separated (${CONTROLLER_NAMES.join(', ')})`, default: CONTROLLER_NAMES.join(','), env: 'WHARF_CONTROLLERS' },
     }, argv);
     let controllers;
@@ -17,7 +26,9 @@ export function main(argv = process.argv.slice(2)): void {
       throw new UsageError(`${(e as Error).message}\nRun '${BIN} --help' for usage.`);
     }
     const log = createLogger(BIN);
-    const starting = startManager({ natsUrl: flags.nats as string, cluster: flags.cluster as string, controllers, log });
+    const nodeMonitorGraceMs = parseDuration('node-monitor-grace-period', flags['node-monitor-grace-period'] as string);
+    const podEvictionTimeoutMs = parseDuration('pod-eviction-timeout', flags['pod-eviction-timeout'] as string);
+    const starting = startManager({ natsUrl: flags.nats as string, cluster: flags.cluster as string, controllers, log, nodeMonitorGraceMs, podEvictionTimeoutMs });
     let stopping = false;
     // Installed before start-up finishes, so a signal during start-up still stops cleanly.
     const stop = (signal: string) => {

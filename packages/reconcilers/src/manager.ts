@@ -5,12 +5,15 @@
  */
 import { EventStore, initialState, NodeFeed, Objects, Projection, SnapshotStore, type Logger } from '@wharf/core';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
+import { GarbageCollector } from './gc/runner.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
+import { NodeLifecycleRunner } from './nodelifecycle/runner.js';
+import { ReplicationRunner } from './replication/runner.js';
 import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerRunner } from './scheduler/runner.js';
 
 /** The controllers a manager can run. */
-export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints'] as const;
+export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints', 'replication', 'gc', 'nodelifecycle'] as const;
 /** One of CONTROLLER_NAMES. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
@@ -24,6 +27,10 @@ export interface ManagerOptions {
   name?: string;
   /** Start from the newest snapshot (default true). */
   snapshots?: boolean;
+  /** Node lifecycle: heartbeat silence before NotReady (default 10 s). */
+  nodeMonitorGraceMs?: number;
+  /** Node lifecycle: NotReady time before eviction (default 20 s). */
+  podEvictionTimeoutMs?: number;
 }
 
 /** A running manager. */
@@ -32,6 +39,9 @@ export interface Manager {
   scheduler?: SchedulerRunner;
   nodefeed?: NodeFeedReconciler;
   endpoints?: EndpointsReconciler;
+  replication?: ReplicationRunner;
+  gc?: GarbageCollector;
+  nodelifecycle?: NodeLifecycleRunner;
   /** Stops every controller, then the projection and the connection. */
   stop(): Promise<void>;
 }
@@ -84,6 +94,31 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       endpoints.start();
       stops.push(() => endpoints.stop());
       m.endpoints = endpoints;
+    }
+    if (opts.controllers.includes('replication')) {
+      const replication = new ReplicationRunner({ projection, objects, log: opts.log.child({ controller: 'replication' }) });
+      replication.start();
+      stops.push(() => replication.stop());
+      m.replication = replication;
+    }
+    if (opts.controllers.includes('gc')) {
+      const gc = new GarbageCollector({ projection, objects, log: opts.log.child({ controller: 'gc' }) });
+      gc.start();
+      stops.push(() => gc.stop());
+      m.gc = gc;
+    }
+    if (opts.controllers.includes('nodelifecycle')) {
+      const nl = new NodeLifecycleRunner({
+        store,
+        projection,
+        objects,
+        log: opts.log.child({ controller: 'nodelifecycle' }),
+        ...(opts.nodeMonitorGraceMs !== undefined ? { graceMs: opts.nodeMonitorGraceMs } : {}),
+        ...(opts.podEvictionTimeoutMs !== undefined ? { evictionMs: opts.podEvictionTimeoutMs } : {}),
+      });
+      await nl.start();
+      stops.push(() => nl.stop());
+      m.nodelifecycle = nl;
     }
   } catch (e) {
     await m.stop().catch(() => undefined);

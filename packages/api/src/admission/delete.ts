@@ -17,8 +17,23 @@ const PROTECTED = new Set(['default', 'kube-system', 'kube-public']);
 
 type PodLike = KObject & { spec: { nodeName?: string; terminationGracePeriodSeconds?: number }; status?: { phase?: string } };
 
-/** Deletes one object; returns it as the deletion left it (marked, or with its final version). */
+/**
+ * Deletes one object; returns it as the deletion left it (marked, or with its final version).
+ * A concurrent write (a reconciler's status update) is retried on the latest version, unless the
+ * caller gave a resourceVersion precondition.
+ */
 export async function deleteObject(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deleteOnce(objects, projection, info, ns, name, opts, actor, dryRun);
+    } catch (e) {
+      if (!(e instanceof ConflictError) || opts.preconditions?.resourceVersion || attempt >= 8) throw e;
+      await projection.sync();
+    }
+  }
+}
+
+async function deleteOnce(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
   const current = projection.get(info.kind, ns, name);
   if (!current) throw new NotFoundError(info.resource, name);
   const pre = opts.preconditions;
@@ -41,9 +56,48 @@ export async function deleteObject(objects: Objects, projection: Projection, inf
       return objects.update(info, marked, rvOf(current), 'PodDeletionRequested', { ...ctx, reason: `graceful deletion, ${grace}s` });
     }
   }
+  if (info.kind === 'ReplicationController' && (opts.propagationPolicy === 'Orphan' || opts.propagationPolicy === 'Foreground')) {
+    return deleteController(objects, projection, current, opts.propagationPolicy, actor);
+  }
   const final: KObject = { ...current, metadata: { ...current.metadata, deletionTimestamp: current.metadata.deletionTimestamp ?? timestamp(), deletionGracePeriodSeconds: 0 } };
   const reason = opts.propagationPolicy ? `propagationPolicy=${opts.propagationPolicy}` : undefined;
   return objects.remove(info, final, rvOf(current), reason ? { ...ctx, reason } : ctx);
+}
+
+/**
+ * Deletes a ReplicationController with dependents handled first. Orphan: marks it (finalizer
+ * `orphan`, so no reconciler acts on it), removes its controller ownerReference from each of its
+ * pods, then removes it. Foreground: marks it (finalizer `foregroundDeletion`) and deletes its
+ * pods; the garbage collector removes it once they are gone.
+ */
+async function deleteController(objects: Objects, projection: Projection, rc: KObject, policy: 'Orphan' | 'Foreground', actor: string): Promise<KObject> {
+  const info = kindInfo('ReplicationController')!;
+  const podInfo = kindInfo('Pod')!;
+  const finalizer = policy === 'Orphan' ? 'orphan' : 'foregroundDeletion';
+  let current = rc;
+  if (!rc.metadata.deletionTimestamp) {
+    const marked = { ...rc, metadata: { ...rc.metadata, deletionTimestamp: timestamp(), finalizers: [...(rc.metadata.finalizers ?? []), finalizer] } };
+    current = await objects.update(info, marked, rvOf(rc), 'ReplicationControllerDeletionRequested', { actor, reason: `propagationPolicy=${policy}` });
+  }
+  const uid = rc.metadata.uid;
+  const owned = projection.list('Pod', rc.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid));
+  for (const p of owned) {
+    try {
+      if (policy === 'Foreground') await deleteObject(objects, projection, podInfo, p.metadata.namespace, p.metadata.name, {}, actor, false);
+      else {
+        await objects.mutate(podInfo, p.metadata.namespace, p.metadata.name, (cur) => {
+          if (cur.metadata.uid !== p.metadata.uid) return undefined;
+          const refs = (cur.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+          return { object: { ...cur, metadata: { ...cur.metadata, ownerReferences: refs } }, type: 'PodReleased' };
+        }, { actor, reason: `orphaned: replicationcontroller ${rc.metadata.name} deleted with propagationPolicy=Orphan` });
+      }
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+  if (policy === 'Foreground') return current;
+  const latest = projection.get(info.kind, rc.metadata.namespace, rc.metadata.name) ?? current;
+  return objects.remove(info, { ...latest, metadata: { ...latest.metadata, finalizers: (latest.metadata.finalizers ?? []).filter((f) => f !== 'orphan') } }, rvOf(latest), { actor, reason: 'propagationPolicy=Orphan' });
 }
 
 /** Marks a namespace Terminating, deletes its contents, and removes it once nothing is left. */

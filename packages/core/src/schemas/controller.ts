@@ -17,6 +17,12 @@ export const ReplicationControllerStatus = z.strictObject({
   availableReplicas: z.int().nonnegative().optional(),
   observedGeneration: z.int().optional(),
   conditions: z.array(Condition).optional(),
+  /**
+   * Wharf extension (not in Kubernetes): uids of pods a replication controller instance has
+   * chosen to delete on scale-down and not yet seen terminating. Recorded with a compare-and-set
+   * on the controller before the deletions, so two instances never pick different victims.
+   */
+  deletingPods: z.array(z.string()).optional(),
 });
 
 export const ReplicationController = z.strictObject({

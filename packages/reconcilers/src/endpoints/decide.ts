@@ -19,7 +19,7 @@ export function podReady(pod: Pod): boolean {
 }
 
 /** True when the Service selects the pod (a Service without a selector selects nothing). */
-export function selects(svc: Service, pod: Pod): boolean {
+export function serviceSelects(svc: Service, pod: Pod): boolean {
   const sel = svc.spec.selector;
   if (!sel || Object.keys(sel).length === 0) return false;
   if ((pod.metadata.namespace ?? 'default') !== (svc.metadata.namespace ?? 'default')) return false;
@@ -66,7 +66,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function desiredSubsets(svc: Service, pods: readonly Pod[]): EndpointSubset[] {
   const groups = new Map<string, { ports: ResolvedPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
   for (const pod of pods) {
-    if (!selects(svc, pod) || !pod.status?.hostIP || pod.metadata.deletionTimestamp) continue;
+    if (!serviceSelects(svc, pod) || !pod.status?.hostIP || pod.metadata.deletionTimestamp) continue;
     if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
     const ports = (svc.spec.ports ?? []).map((sp) => hostPortFor(pod, sp)).filter((p): p is ResolvedPort => !!p);
     if (ports.length === 0) continue;

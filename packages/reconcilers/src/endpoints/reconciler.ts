@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, rvOf, type Change, type Endpoints, type Logger, type Objects, type Pod, type Projection, type Service, type State, type KObject, listObjects } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
-import { selects } from './decide.js';
+import { serviceSelects } from './decide.js';
 import { CONTROLLER, MANAGED_BY, planEndpoints } from './plan.js';
 
 const EndpointsKind = mustKind('Endpoints');
@@ -34,7 +34,7 @@ export function endpointsWatch(c: Change, state: State): string[] {
   if (o.kind !== 'Pod') return [];
   const keys: string[] = [];
   for (const svc of listObjects(state, 'Service', ns ?? 'default') as Service[]) {
-    if (selects(svc, o as Pod) || (c.previous && selects(svc, c.previous as Pod))) keys.push(objectKey('Service', ns, svc.metadata.name ?? ''));
+    if (serviceSelects(svc, o as Pod) || (c.previous && serviceSelects(svc, c.previous as Pod))) keys.push(objectKey('Service', ns, svc.metadata.name ?? ''));
   }
   return keys;
 }

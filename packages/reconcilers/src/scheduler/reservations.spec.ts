@@ -52,3 +52,19 @@ describe('staleReservations', () => {
     expect(staleReservations('n', { pods: { 'default/bound': ledger.pods['default/bound']! } }, () => replaced, 10_000, 5_000)).toEqual(['default/bound']);
   });
 });
+
+describe('admit with reused names', () => {
+  const withUid = (uid: string) => {
+    const p = makePod('web-1');
+    return { ...p, metadata: { ...p.metadata, uid } };
+  };
+  it('admits a new pod (new uid) whose name a stale reservation still holds, as a replaced replica in a reused slot', () => {
+    const old = demandOf(withUid('u1'));
+    const d = demandOf(withUid('u2'));
+    expect(admit(makeNode('n1'), { pods: { [old.key]: { demand: old, by: 'x', at: 0 } } }, [], [d]).admitted).toEqual([d]);
+  });
+  it('still rejects the same pod reserved twice', () => {
+    const d = demandOf(withUid('u1'));
+    expect(admit(makeNode('n1'), { pods: { [d.key]: { demand: d, by: 'x', at: 0 } } }, [], [d]).rejected).toEqual([d]);
+  });
+});

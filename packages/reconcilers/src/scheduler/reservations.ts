@@ -37,11 +37,19 @@ export interface Admission {
 
 /**
  * Re-checks wanted demands against the node's allocatable, minus its ledger and the pods bound to
- * it in the log (each pod counted once). A pod already reserved on this node is rejected.
+ * it in the log (each pod counted once). A pod already reserved on this node is rejected; a stale
+ * reservation of an earlier pod with the same name is ignored.
  */
 export function admit(node: Node, ledger: NodeLedger, bound: readonly Pod[], wants: readonly Demand[]): Admission {
   const info = new NodeInfo(node, true);
-  for (const r of Object.values(ledger.pods)) info.add(r.demand);
+  // A reservation for an earlier pod of the same name (another uid, e.g. a replaced replica in a
+  // reused slot) holds nothing for the new one: leave it out, the new reservation replaces it.
+  const wantedUid = new Map(wants.map((d) => [d.key, d.uid]));
+  for (const r of Object.values(ledger.pods)) {
+    const uid = wantedUid.get(r.demand.key);
+    if (uid && r.demand.uid && uid !== r.demand.uid) continue;
+    info.add(r.demand);
+  }
   for (const p of bound) if (!isFinished(p)) info.add(demandOf(p));
   const admitted: Demand[] = [];
   const rejected: Demand[] = [];

@@ -1,0 +1,70 @@
+/**
+ * Node lifecycle decisions (pure), as Kubernetes' node lifecycle controller. A node not heard
+ * from (no heartbeat seen) for `graceMs` gets Ready=Unknown, reason NodeStatusUnknown, and the
+ * taint node.kubernetes.io/unreachable:NoExecute. Once it has been so for `evictionMs`, its pods
+ * (except those tolerating the taint) are evicted: force-deleted so that their controllers
+ * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint.
+ */
+import type { Condition, Node, Pod, Taint } from '@wharf/core';
+import { tolerated } from '../scheduler/filters.js';
+
+/** The taint of an unreachable node. */
+export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';
+
+/** What the decision needs. */
+export interface LifecycleInput {
+  node: Node;
+  /** When this controller last saw the node's heartbeat change (ms). */
+  lastSeen: number;
+  now: number;
+  graceMs: number;
+  evictionMs: number;
+  /** Pods bound to the node. */
+  pods: readonly Pod[];
+}
+
+/** The node to write (with NodeReadinessChanged) if any, the pods to evict, and when to look again. */
+export interface LifecyclePlan {
+  node?: Node;
+  evict: Pod[];
+  requeueAfterMs: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function readyCondition(n: Node): Condition | undefined {
+  return n.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+function withReady(n: Node, ready: Condition, taints: Taint[]): Node {
+  const conditions = [...(n.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready];
+  const spec = { ...(n.spec ?? {}) };
+  if (taints.length) spec.taints = taints;
+  else delete spec.taints;
+  return { ...n, spec, status: { ...(n.status ?? {}), conditions } };
+}
+
+/** Plans one look at a node. */
+export function planLifecycle({ node, lastSeen, now, graceMs, evictionMs, pods }: LifecycleInput): LifecyclePlan {
+  const ready = readyCondition(node);
+  const taints = node.spec?.taints ?? [];
+  const unreachable = taints.find((t) => t.key === UNREACHABLE_TAINT_KEY && t.effect === 'NoExecute');
+  const fresh = now - lastSeen <= graceMs;
+  if (fresh) {
+    const requeueAfterMs = Math.max(10, lastSeen + graceMs - now + 10);
+    if (ready?.status === 'True' && !unreachable) return { evict: [], requeueAfterMs };
+    const cond: Condition = { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: iso(lastSeen), lastTransitionTime: ready?.status === 'True' ? (ready.lastTransitionTime ?? iso(now)) : iso(now) };
+    return { node: withReady(node, cond, taints.filter((t) => t !== unreachable)), evict: [], requeueAfterMs };
+  }
+  if (ready?.status === 'True' || !ready || !unreachable) {
+    const since = ready && ready.status !== 'True' ? (ready.lastTransitionTime ?? iso(now)) : iso(now);
+    const cond: Condition = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: iso(lastSeen), lastTransitionTime: since };
+    const taint: Taint = { key: UNREACHABLE_TAINT_KEY, effect: 'NoExecute', timeAdded: iso(now) };
+    return { node: withReady(node, cond, [...taints.filter((t) => t !== unreachable), unreachable ?? taint]), evict: [], requeueAfterMs: evictionMs };
+  }
+  const since = Date.parse(unreachable.timeAdded ?? ready.lastTransitionTime ?? iso(now));
+  const due = since + evictionMs - now;
+  if (due > 0) return { evict: [], requeueAfterMs: due };
+  const evict = pods.filter((p) => !tolerated(p.spec.tolerations, unreachable));
+  return { evict, requeueAfterMs: evict.length ? 1000 : graceMs };
+}

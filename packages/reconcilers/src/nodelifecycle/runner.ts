@@ -1,0 +1,96 @@
+/**
+ * The node lifecycle runner: mirrors the heartbeat KV bucket, remembers when it last saw each
+ * node's heartbeat change (its own clock, so agents' clocks do not matter), and reconciles one
+ * key per node with `planLifecycle`: NodeReadinessChanged writes (compare-and-set on the node)
+ * and evictions (forced PodDeleted, expected resourceVersion).
+ */
+import { Kvm } from '@nats-io/kv';
+import { decodeToken, listObjects, mustKind, rvOf, type EventStore, type KObject, type Logger, type Node, type Objects, type Pod, type Projection } from '@wharf/core';
+import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
+import { objectKey, parseKey } from '../runtime/keys.js';
+import { KvMirror } from '../runtime/kvmirror.js';
+import { deletePod } from '../runtime/podwrites.js';
+import { planLifecycle } from './plan.js';
+
+const NodeKind = mustKind('Node');
+
+/** How to run node lifecycle. */
+export interface NodeLifecycleOptions {
+  store: EventStore;
+  projection: Projection;
+  objects: Objects;
+  log: Logger;
+  /** Heartbeat silence after which a node is NotReady (default 10 s). */
+  graceMs?: number;
+  /** Time NotReady after which its pods are evicted (default 20 s). */
+  evictionMs?: number;
+}
+
+/** The node lifecycle controller. */
+export class NodeLifecycleRunner {
+  readonly controller: Controller;
+  readonly lastSeen = new Map<string, number>();
+  readonly graceMs: number;
+  readonly evictionMs: number;
+  #mirror: KvMirror<unknown> | undefined;
+  #started = Date.now();
+
+  constructor(readonly opts: NodeLifecycleOptions) {
+    this.graceMs = opts.graceMs ?? 10_000;
+    this.evictionMs = opts.evictionMs ?? 20_000;
+    this.controller = new Controller({
+      name: 'node-lifecycle-controller',
+      projection: opts.projection,
+      log: opts.log,
+      workers: 2,
+      watches: [(c) => (c.object.kind === 'Node' && c.type !== 'DELETED' ? objectKey('Node', undefined, c.object.metadata.name) : undefined)],
+      resync: (state) => listObjects(state, 'Node').map((n) => objectKey('Node', undefined, n.metadata.name)),
+      reconcile: (key, ctx) => this.reconcile(key, ctx),
+    });
+  }
+
+  /** Loads the heartbeat mirror, then starts the controller. */
+  async start(): Promise<void> {
+    const kvm = new Kvm(this.opts.store.nc);
+    const name = this.opts.store.subjects.heartbeatBucket;
+    const kv = await kvm.create(name, { history: 1 }).catch(() => kvm.open(name));
+    this.#mirror = new KvMirror<unknown>(kv, this.opts.log);
+    this.#started = Date.now();
+    this.#mirror.onChange((key, _before, after) => {
+      if (after === undefined) return;
+      const node = decodeToken(key);
+      const wasSeen = this.lastSeen.has(node);
+      this.lastSeen.set(node, Date.now());
+      const n = this.opts.projection.get('Node', undefined, node) as Node | undefined;
+      const ready = n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      if (!wasSeen || !ready || n?.spec?.taints?.length) this.controller.queue.add(objectKey('Node', undefined, node));
+    });
+    await this.#mirror.start();
+    this.controller.start();
+  }
+
+  /** Stops the controller and the mirror. */
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    this.#mirror?.stop();
+  }
+
+  /** Looks at one node: readiness, taint, evictions. */
+  async reconcile(key: string, ctx: ReconcileContext): Promise<Result | void> {
+    const { name } = parseKey(key);
+    const { projection, objects } = this.opts;
+    const node = projection.get('Node', undefined, name) as Node | undefined;
+    if (!node) return;
+    const pods = (projection.list('Pod') as unknown as Pod[]).filter((p) => p.spec.nodeName === name);
+    const now = Date.now();
+    const plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now, graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
+    if (plan.node) {
+      const ready = plan.node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      await objects.update(NodeKind, plan.node as unknown as KObject, rvOf(node), 'NodeReadinessChanged', { ...write, reason: ready === 'True' ? `node ${name} is posting heartbeats again` : `node ${name} stopped posting heartbeats (grace ${this.graceMs / 1000}s)` });
+    }
+    await Promise.all(plan.evict.map((p) => deletePod(objects, projection, p, { ...write, cause: rvOf(node), reason: `NodeLost: node ${name} unreachable for ${this.evictionMs / 1000}s; evicted` }, true)));
+    if (plan.evict.length) ctx.log.info({ node: name, pods: plan.evict.length }, 'evicted pods of an unreachable node');
+    return { requeueAfter: plan.requeueAfterMs };
+  }
+}

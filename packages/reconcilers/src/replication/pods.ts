@@ -1,0 +1,64 @@
+/**
+ * Facts about pods that the replication controller, the garbage collector and node lifecycle
+ * share (pure): activity, controller references, selectors, readiness, and how a pod is deleted.
+ */
+import { matchesLabels, selectorFromMap, type KObject, type OwnerReference, type Pod } from '@wharf/core';
+
+/** True when the pod counts as a replica: not terminating and not Succeeded/Failed. */
+export function isActive(p: Pod): boolean {
+  const phase = p.status?.phase;
+  return !p.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+/** True when the pod finished (Succeeded or Failed). */
+export function isFinishedPod(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+}
+
+/** The pod's controller ownerReference, if any. */
+export function controllerOf(o: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller === true);
+}
+
+/** True when `labels` match a selector map; an empty or missing selector matches nothing. */
+export function selects(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return matchesLabels(selectorFromMap(selector), labels);
+}
+
+/** True when the pod's Ready condition is True. */
+export function isReady(p: Pod): boolean {
+  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** When the pod last became Ready (ms), if it is ready. */
+export function readySince(p: Pod): number | undefined {
+  const c = p.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
+  if (!c) return undefined;
+  const t = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** A Kubernetes timestamp (seconds precision). */
+export function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** How a pod is deleted: marked for graceful termination by its agent, or removed at once. */
+export interface PodDeletion {
+  object: KObject;
+  type: 'PodDeletionRequested' | 'PodDeleted';
+}
+
+/**
+ * The deletion the API would do: a pod bound to an existing node and not finished is marked
+ * (deletionTimestamp) for its agent to stop; anything else, or `force`, is removed at once.
+ */
+export function podDeletion(p: Pod, nodeExists: boolean, now: number, force = false): PodDeletion {
+  const grace = p.spec.terminationGracePeriodSeconds ?? 30;
+  const o = p as unknown as KObject;
+  if (!force && nodeExists && p.spec.nodeName && grace > 0 && !isFinishedPod(p)) {
+    return { object: { ...o, metadata: { ...o.metadata, deletionTimestamp: timestamp(now + grace * 1000), deletionGracePeriodSeconds: grace } }, type: 'PodDeletionRequested' };
+  }
+  return { object: { ...o, metadata: { ...o.metadata, deletionTimestamp: o.metadata.deletionTimestamp ?? timestamp(now), deletionGracePeriodSeconds: 0 } }, type: 'PodDeleted' };
+}

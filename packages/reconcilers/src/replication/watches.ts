@@ -1,0 +1,38 @@
+/**
+ * Which controllers to look at when the projection changes (pure): a controller when it changes;
+ * the owner of a pod that changes (before and after); and, for an orphan pod, every controller of
+ * its namespace whose selector matches its labels (it may be adopted).
+ */
+import { listObjects, type Change, type Pod, type ReplicationController, type State } from '@wharf/core';
+import { objectKey } from '../runtime/keys.js';
+import { controllerOf, selects } from './pods.js';
+
+/** The work-queue key of a controller. */
+export function rcKey(namespace: string | undefined, name: string): string {
+  return objectKey('ReplicationController', namespace, name);
+}
+
+/** Keys of every controller in `state`. */
+export function allControllerKeys(state: State): string[] {
+  return listObjects(state, 'ReplicationController').map((o) => rcKey(o.metadata.namespace, o.metadata.name));
+}
+
+/** Maps one change to the controllers it concerns. */
+export function replicationWatch(c: Change, state: State): string[] | undefined {
+  if (c.object.kind === 'ReplicationController') return [rcKey(c.object.metadata.namespace, c.object.metadata.name)];
+  if (c.object.kind !== 'Pod') return undefined;
+  const ns = c.object.metadata.namespace;
+  const keys = new Set<string>();
+  const now = c.type === 'DELETED' ? undefined : (c.object as unknown as Pod);
+  for (const p of [now, c.previous as unknown as Pod | undefined]) {
+    if (!p) continue;
+    const ref = controllerOf(p);
+    if (ref?.kind === 'ReplicationController') keys.add(rcKey(ns, ref.name));
+  }
+  if (now && !controllerOf(now)) {
+    for (const rc of listObjects<ReplicationController & { metadata: { name: string } }>(state as State, 'ReplicationController', ns)) {
+      if (selects(rc.spec.selector, now.metadata.labels)) keys.add(rcKey(ns, rc.metadata.name));
+    }
+  }
+  return [...keys];
+}
