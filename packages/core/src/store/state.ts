@@ -1,9 +1,9 @@
 /**
- * The projected state: every live object by kind, folded from the log copy-on-write (immer
- * freezes the initial states). Objects are spread over fixed hash buckets so that a batch of
- * changes copies a few small buckets, not a whole kind.
+ * The projected state: every live object by kind, folded from the log with immer. Objects are
+ * spread over fixed hash buckets so that a batch of changes copies a few small buckets, not a
+ * whole kind.
  */
-import { enableMapSet, freeze } from 'immer';
+import { enableMapSet, freeze, Immer, type Draft } from 'immer';
 import { isDeletion } from '../events.js';
 import type { LoggedEvent } from '../events.js';
 import { KINDS, type KindName } from '../kinds.js';
@@ -98,55 +98,58 @@ export function objectOf(e: LoggedEvent): KObject {
   return { ...e.data, metadata: { ...e.data.metadata, resourceVersion: String(e.seq) } };
 }
 
+/** The immer instance of the fold: it freezes by hand (shallowly) what a batch touched. */
+const fold = new Immer({ autoFreeze: false });
+
 /**
  * Folds a batch of events into `state` (pure); returns the new state and what changed.
  *
- * Copy-on-write by hand rather than immer's produce: each touched bucket is copied once per
- * batch and frozen shallowly, untouched buckets and kinds are shared with `state`. immer's
- * finalize walked every key of every touched bucket and deep-froze every new object, which
- * capped a replay of a 100,000-pod log at about 8,000 events/s (bench/history.mjs).
+ * One immer produce per batch: untouched kinds and buckets are shared with `state`, each touched
+ * bucket is copied once. immer's automatic deep freeze is off (it walked every new object and
+ * capped a replay of a 100,000-pod log at about 8,000 events/s, bench/history.mjs); instead each
+ * new object and each touched bucket is frozen shallowly here. Readers treat nested fields as
+ * read-only too: they are shared between states.
  */
 export function evolve(state: State, events: readonly LoggedEvent[]): { state: State; changes: Change[] } {
   const changes: Change[] = [];
-  let seq = state.seq;
-  let kinds: Record<KindName, Bucket[]> | undefined;
-  let counts: Record<KindName, number> | undefined;
-  const fresh = new Set<Bucket>();
-  for (const e of events) {
-    if (e.seq <= seq) continue;
-    seq = e.seq;
-    const kind = e.data.kind as KindName;
-    if (!state.kinds[kind]) continue;
-    kinds ??= { ...state.kinds } as Record<KindName, Bucket[]>;
-    counts ??= { ...state.counts };
-    if (kinds[kind] === state.kinds[kind]) kinds[kind] = state.kinds[kind].slice();
-    const buckets = kinds[kind];
-    const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
-    const i = bucketOf(key);
-    let b = buckets[i]! as Record<string, KObject>;
-    if (!fresh.has(b)) {
-      b = { ...b };
-      buckets[i] = b;
-      fresh.add(b);
-    }
-    const previous = b[key];
-    // Frozen shallowly: readers must treat nested fields as read-only too (they are shared).
-    const object = Object.freeze(objectOf(e));
-    if (isDeletion(e.type)) {
-      if (previous) {
-        delete b[key];
-        counts[kind]--;
+  // The latest value of each key touched in this batch, so the draft is only written, never read.
+  const latest = new Map<string, KObject | undefined>();
+  const touched = new Map<KindName, Set<number>>();
+  const next = fold.produce(state, (d: Draft<State>) => {
+    for (const e of events) {
+      if (e.seq <= d.seq) continue;
+      d.seq = e.seq;
+      const kind = e.data.kind as KindName;
+      if (!state.kinds[kind]) continue;
+      const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
+      const i = bucketOf(key);
+      const full = `${kind}|${key}`;
+      const previous = latest.has(full) ? latest.get(full) : state.kinds[kind][i]![key];
+      const b = d.kinds[kind][i]! as Record<string, KObject>;
+      if (!touched.has(kind)) touched.set(kind, new Set());
+      touched.get(kind)!.add(i);
+      const object = Object.freeze(objectOf(e));
+      if (isDeletion(e.type)) {
+        if (previous) {
+          delete b[key];
+          d.counts[kind]--;
+        }
+        latest.set(full, undefined);
+        changes.push({ seq: e.seq, type: 'DELETED', event: e, object, previous });
+      } else {
+        b[key] = object;
+        if (!previous) d.counts[kind]++;
+        latest.set(full, object);
+        changes.push({ seq: e.seq, type: previous ? 'MODIFIED' : 'ADDED', event: e, object, previous });
       }
-      changes.push({ seq: e.seq, type: 'DELETED', event: e, object, previous });
-    } else {
-      b[key] = object;
-      if (!previous) counts[kind]++;
-      changes.push({ seq: e.seq, type: previous ? 'MODIFIED' : 'ADDED', event: e, object, previous });
     }
+  });
+  if (next === state) return { state, changes };
+  for (const [kind, buckets] of touched) {
+    for (const i of buckets) Object.freeze(next.kinds[kind][i]);
+    Object.freeze(next.kinds[kind]);
   }
-  if (seq === state.seq) return { state, changes };
-  for (const b of fresh) Object.freeze(b);
-  if (kinds) for (const k of Object.keys(kinds) as KindName[]) if (kinds[k] !== state.kinds[k]) Object.freeze(kinds[k]);
-  const next: State = Object.freeze({ seq, kinds: Object.freeze(kinds ?? state.kinds), counts: Object.freeze(counts ?? state.counts) });
-  return { state: next, changes };
+  Object.freeze(next.kinds);
+  Object.freeze(next.counts);
+  return { state: Object.freeze(next), changes };
 }
