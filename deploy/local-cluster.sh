@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A one-machine Wharf cluster: nats-server, wharf-api, wharf-reconcilers, one wharf-agent (and
-# wharf-proxy once it exists), all on 127.0.0.1. `up` installs what is missing, builds, starts
+# A one-machine Wharf cluster: nats-server, wharf-api, wharf-reconcilers, one wharf-agent and
+# one wharf-proxy, all on 127.0.0.1. `up` installs what is missing, builds, starts
 # everything and runs the seed's microservice1 pod on it. Run as root on Debian 12/13.
 #
 #   deploy/local-cluster.sh up       start (idempotent), run examples/microservice1-pod.yaml and
