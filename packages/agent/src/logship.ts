@@ -8,6 +8,7 @@ import { LogStore, timeKey, type LogLineInput } from '@wharf/core';
 import type { Logger } from '@wharf/core';
 import { INFRA, type Observed } from './labels.js';
 import type { Runtime } from './runtime/runtime.js';
+import { setMaxListeners } from 'node:events';
 
 /** Where shipping of one instance starts, given the last line shipped on its subject. Pure. */
 export function resumePoint(o: Pick<Observed, 'podUid' | 'restartCount'>, last: Pick<LogLineInput, 'podUid' | 'restartCount' | 'time'> | undefined): { skip: true } | { skip: false; sinceSeconds: number; after?: bigint } {
@@ -18,11 +19,18 @@ export function resumePoint(o: Pick<Observed, 'podUid' | 'restartCount'>, last: 
 }
 
 /** Ships the logs of a node's containers. */
+/** An AbortController whose signal may have any number of listeners. */
+function unlimited(c: AbortController): AbortController {
+  setMaxListeners(0, c.signal);
+  return c;
+}
+
 export class LogShipper {
   #active = new Map<string, Promise<void>>();
   #chains = new Map<string, Promise<void>>();
   #done = new Set<string>();
-  #abort = new AbortController();
+  // One signal ends every container's log stream: any number of listeners is expected.
+  #abort = unlimited(new AbortController());
 
   constructor(readonly logs: LogStore, readonly runtime: Runtime, readonly log: Logger) {}
 
