@@ -18,13 +18,13 @@ export function resumePoint(o: Pick<Observed, 'podUid' | 'restartCount'>, last: 
   return { skip: false, sinceSeconds: Number(after / 1_000_000_000n), after };
 }
 
-/** Ships the logs of a node's containers. */
 /** An AbortController whose signal may have any number of listeners. */
 function unlimited(c: AbortController): AbortController {
   setMaxListeners(0, c.signal);
   return c;
 }
 
+/** Ships the logs of a node's containers. */
 export class LogShipper {
   #active = new Map<string, Promise<void>>();
   #chains = new Map<string, Promise<void>>();
