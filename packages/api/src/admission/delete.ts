@@ -23,10 +23,15 @@ type PodLike = KObject & { spec: { nodeName?: string; terminationGracePeriodSeco
  * caller gave a resourceVersion precondition.
  */
 export async function deleteObject(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
+  let seen: KObject | undefined;
   for (let attempt = 0; ; attempt++) {
+    seen = projection.get(info.kind, ns, name) ?? seen;
     try {
       return await deleteOnce(objects, projection, info, ns, name, opts, actor, dryRun);
     } catch (e) {
+      // Gone on a retry: a reconciler finished the deletion this request started (for example
+      // the garbage collector completing an orphan deletion). That is the outcome asked for.
+      if (e instanceof NotFoundError && attempt > 0 && seen) return seen;
       if (!(e instanceof ConflictError) || opts.preconditions?.resourceVersion || attempt >= 8) throw e;
       await projection.sync();
     }

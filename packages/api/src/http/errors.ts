@@ -1,6 +1,6 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnsupportedMediaTypeError, WharfError } from '@wharf/core';
+import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/core';
 
 /** The body-size limit, as kube-apiserver's (3 MiB). */
 export const BODY_LIMIT = 3 * 1024 * 1024;
@@ -21,6 +21,10 @@ export function toWharfError(err: unknown): WharfError {
     case 'FST_ERR_VALIDATION':
       return new BadRequestError(e.message);
   }
+  // NATS between servers (a leader election, a reconnect): the client may retry.
+  if (['JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError', 'ClosedConnectionError', 'TimeoutError', 'RequestError'].includes(e?.name) || /no responders|timeout|disconnect/i.test(e?.message ?? '')) {
+    return new UnavailableError('the event log is temporarily unavailable; retry shortly');
+  }
   if (e?.statusCode === 400) return new BadRequestError(e.message);
   if (e?.statusCode === 413) return new RequestEntityTooLargeError(BODY_LIMIT);
   if (e?.statusCode === 415) return new UnsupportedMediaTypeError('', ['application/json']);
@@ -31,7 +35,8 @@ export function toWharfError(err: unknown): WharfError {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const w = toWharfError(err);
-    if (w.code >= 500) req.log.error({ err }, 'request failed');
+    if (w.code === 503) req.log.warn({ err: (err as Error).message }, 'event log unavailable');
+    else if (w.code >= 500) req.log.error({ err }, 'request failed');
     if (reply.sent || reply.raw.headersSent) return;
     void reply.code(w.code).type('application/json').send(w.toStatus());
   });
