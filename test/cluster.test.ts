@@ -45,13 +45,15 @@ describe('the same concurrency guarantees on a 3-node JetStream cluster (R3)', (
     const leader = info.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === 'WHARF_HA_EVENTS')?.cluster?.leader;
     const victim = nats.servers.find((s) => s.name !== leader)!;
     victim.kill();
-    // The stream keeps its leader and quorum; clients connected to the dead server reconnect.
+    // The stream keeps its leader and quorum; clients connected to the dead server reconnect and
+    // re-create their consumers. This checks that they recover by themselves, not how fast: on a
+    // loaded 2-core machine that has taken from 1 s to over 30 s.
     // A create that timed out may still have landed: a retry then gets 409, which is success too.
-    await eventually(async () => [201, 409].includes((await a.fetch(`${ns}/pods`, { method: 'POST', json: pod('after-kill') })).status), 30_000, 250);
-    await eventually(async () => (await b.fetch(`${ns}/pods/after-kill`)).status === 200, 30_000, 250);
-    await eventually(async () => [201, 409].includes((await b.fetch(`${ns}/pods`, { method: 'POST', json: pod('after-kill-b') })).status), 30_000, 250);
-    expect((await a.fetch(`${ns}/pods/after-kill-b`)).status).toBe(200);
-  }, 90_000);
+    await eventually(async () => [201, 409].includes((await a.fetch(`${ns}/pods`, { method: 'POST', json: pod('after-kill') })).status), 90_000, 250);
+    await eventually(async () => (await b.fetch(`${ns}/pods/after-kill`)).status === 200, 90_000, 250);
+    await eventually(async () => [201, 409].includes((await b.fetch(`${ns}/pods`, { method: 'POST', json: pod('after-kill-b') })).status), 90_000, 250);
+    await eventually(async () => (await a.fetch(`${ns}/pods/after-kill-b`)).status === 200, 90_000, 250);
+  }, 300_000);
 });
 
 describe('history retention', () => {

@@ -114,6 +114,15 @@ describe('pods run: scheduler and agents on a real Docker engine', () => {
     expect(out).toMatch(/^line 0\nline 1\nline 2\n/);
   });
 
+  it('maps resource limits onto the Docker container', async () => {
+    await createYaml(pod('limited', '  containers:\n  - name: c\n    image: wharf.local/busybox:1\n    command: [sleep, "3600"]\n    resources: {limits: {cpu: 250m, memory: 32Mi}}'));
+    const p = await running('limited');
+    const [info] = await c.docker.listContainers({ filters: { label: [`wharf.pod-uid=${p.metadata.uid}`, 'wharf.container=c'] } });
+    const inspect = await c.docker.getContainer(info!.Id).inspect();
+    expect(inspect.HostConfig.NanoCpus).toBe(250_000_000);
+    expect(inspect.HostConfig.Memory).toBe(32 * 1024 * 1024);
+  });
+
   it('shows a crashing container as CrashLoopBackOff', async () => {
     await createYaml(pod('crasher', '  containers:\n  - name: c\n    image: wharf.local/busybox:1\n    command: [sh, -c, "exit 1"]'));
     await eventually(async () => /crasher\s+0\/1\s+CrashLoopBackOff\s+[1-9]/.test((await c.wharf('get', 'pod', 'crasher')).stdout), 30_000, 200);

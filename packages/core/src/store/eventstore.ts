@@ -175,6 +175,8 @@ export class EventStore {
     // ordered consumer re-created on another one within seconds.
     const msgs = await c.consume({ max_messages: 2048, expires: 5000 });
     const stop = () => msgs.stop();
+    // An abort while the consumer was being created fires no event any more: stop at once.
+    if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of msgs) {

@@ -84,6 +84,7 @@ export class NodeFeed {
     yield undefined;
     const it = await this.kv.watch({ key: `${encodeToken(node)}.>`, resumeFromRevision: revision + 1 });
     const stop = () => it.stop();
+    if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
       for await (const e of it as AsyncIterable<KvEntry>) if (e.operation === 'PUT') yield e.json<FeedEntry>();
