@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, isDeletion, matchesAudit, parseOptionalPoint, readRange, resolveKind, seqAtTime, toEntry, type AuditFilter, type KObject, type LoggedEvent } from '@wharf/core';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
+import { openStream } from '../http/stream.js';
 import { HISTORY_API_VERSION } from './history.js';
 
 /** Parses the audit query into a filter and the sequence to start reading from. */
@@ -67,25 +68,18 @@ export async function serveAudit(ctx: ApiContext, req: FastifyRequest, reply: Fa
     }
     return reply.send({ kind: 'AuditLog', apiVersion: HISTORY_API_VERSION, metadata: { resourceVersion: String(to), truncated }, items });
   }
-  const abort = new AbortController();
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
-  const onClose = () => abort.abort();
-  req.raw.on('close', onClose);
-  res.on('close', onClose);
+  const stream = openStream(req, reply, 'application/json');
+  const { res } = stream;
   try {
-    for await (const e of ctx.store.read(from, subjects, abort.signal)) {
+    for await (const e of ctx.store.read(from, subjects, stream.signal)) {
       if (filter.toRevision !== undefined && e.seq > filter.toRevision) break;
       const { pending: _p, ...event } = e;
       const entry = entryOf(event);
       if (matchesAudit(event, filter)) res.write(JSON.stringify({ type: 'EVENT', object: entry }) + '\n');
     }
   } catch (err) {
-    if (!abort.signal.aborted) req.log.warn({ err }, 'audit watch failed');
+    if (!stream.signal.aborted) req.log.warn({ err }, 'audit watch failed');
   } finally {
-    req.raw.off('close', onClose);
-    if (!res.writableEnded) res.end();
+    stream.end();
   }
 }

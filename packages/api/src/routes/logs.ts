@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, decodeToken, LogStore, NotFoundError, type KObject } from '@wharf/core';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
+import { openStream } from '../http/stream.js';
 
 type PodLike = KObject & { spec: { containers: { name: string }[] }; status?: { containerStatuses?: { name: string; restartCount: number }[] } };
 
@@ -46,29 +47,22 @@ export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: Fas
 
   logStore ??= LogStore.open(ctx.store);
   const logs = await logStore;
-  const abort = new AbortController();
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-  res.flushHeaders();
-  const onClose = () => abort.abort();
-  req.raw.on('close', onClose);
-  res.on('close', onClose);
+  const stream = openStream(req, reply, 'text/plain');
+  const { res } = stream;
   try {
     const format = (l: { time: string; text: string }) => `${timestamps ? `${l.time} ` : ''}${l.text}\n`;
     const base = { ...(sinceTime ? { sinceTime } : {}), ...(pod?.metadata.uid ? { podUid: pod.metadata.uid } : {}) };
     if (previous) {
       // The previous instance's lines only; the tail is taken after that filter.
       const lines: string[] = [];
-      for await (const l of logs.read(ns, name, container, base, abort.signal)) if (l.restartCount === restarts - 1) lines.push(format(l));
+      for await (const l of logs.read(ns, name, container, base, stream.signal)) if (l.restartCount === restarts - 1) lines.push(format(l));
       res.write(lines.slice(tailLines === undefined ? 0 : Math.max(0, lines.length - tailLines)).join(''));
     } else {
-      for await (const l of logs.read(ns, name, container, { ...base, follow, ...(tailLines !== undefined ? { tailLines } : {}) }, abort.signal)) res.write(format(l));
+      for await (const l of logs.read(ns, name, container, { ...base, follow, ...(tailLines !== undefined ? { tailLines } : {}) }, stream.signal)) res.write(format(l));
     }
   } catch (err) {
-    if (!abort.signal.aborted) req.log.warn({ err }, 'log stream failed');
+    if (!stream.signal.aborted) req.log.warn({ err }, 'log stream failed');
   } finally {
-    req.raw.off('close', onClose);
-    if (!res.writableEnded) res.end();
+    stream.end();
   }
 }

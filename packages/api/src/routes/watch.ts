@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.js';
 import { int, str, type Query } from '../http/query.js';
 import { compileFilter } from '../resources.js';
 import { toTable, wantsTable } from '../table.js';
+import { openStream } from '../http/stream.js';
 
 type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -21,20 +22,13 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
   if (rvParam !== undefined && rvParam !== '' && !/^\d+$/.test(rvParam)) throw new BadRequestError(`invalid resourceVersion "${rvParam}"`);
   const timeout = (int(q, 'timeoutSeconds') ?? 1800) * 1000;
   const table = wantsTable(req);
-  const abort = new AbortController();
-
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
+  const stream = openStream(req, reply, 'application/json');
+  const { res } = stream;
   const send = (type: WatchType | 'ERROR', object: unknown) => {
     const payload = table && type !== 'ERROR' ? toTable(info, [object as KObject], (object as KObject).metadata.resourceVersion ?? '', req) : object;
     res.write(JSON.stringify({ type, object: payload }) + '\n');
   };
-  const timer = setTimeout(() => abort.abort(), timeout);
-  const onClose = () => abort.abort();
-  req.raw.on('close', onClose);
-  res.on('close', onClose);
+  const timer = setTimeout(() => stream.abort(), timeout);
 
   try {
     const seen = new Set<string>();
@@ -58,7 +52,7 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
       }
       from = rv + 1;
     }
-    for await (const e of ctx.store.read(from, ctx.store.subjects.kind(info, ns), abort.signal)) {
+    for await (const e of ctx.store.read(from, ctx.store.subjects.kind(info, ns), stream.signal)) {
       const o = objectOf(e);
       const key = keyString(o.metadata.namespace, o.metadata.name);
       const was = seen.has(key);
@@ -76,14 +70,13 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
       }
     }
   } catch (err) {
-    if (!abort.signal.aborted) {
+    if (!stream.signal.aborted) {
       const status = err instanceof ExpiredError ? err.toStatus() : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'InternalError', code: 500, message: 'the watch ended unexpectedly' };
       req.log.warn({ err }, 'watch failed');
       if (!res.writableEnded) send('ERROR', status);
     }
   } finally {
     clearTimeout(timer);
-    req.raw.off('close', onClose);
-    if (!res.writableEnded) res.end();
+    stream.end();
   }
 }
