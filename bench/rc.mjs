@@ -39,7 +39,7 @@ async function timed(fn) {
 }
 
 const spawnBin = (bin, args) => {
-  const p = spawn(process.execPath, [join(ROOT, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: 'warn' } });
+  const p = spawn(process.execPath, [...(process.env.WHARF_BENCH_NODE_ARGS?.split(' ') ?? []), join(ROOT, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_BENCH_LOG_LEVEL ?? 'warn' } });
   procs.push(p);
   return p;
 };
@@ -48,6 +48,7 @@ const labelled = async (label, running = true) => (await docker.listContainers({
 
 /** Prints the event log around each measured phase (WHARF_BENCH_TIMELINE=1), for profiling. */
 async function timeline(natsUrl, starts) {
+  console.log('marks', JSON.stringify(starts));
   const { EventStore } = await import('@wharf/core');
   const store = await EventStore.connect({ natsUrl, cluster: CLUSTER, name: 'bench-timeline' });
   const { last } = await store.bounds();
@@ -104,7 +105,7 @@ async function wharf() {
     });
     out.delete = await timed(async () => {
       await call('DELETE', '/api/v1/namespaces/default/replicationcontrollers/bench');
-      await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`, false)).length === 0);
+      await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`, false)).length === 0, 60_000, 50);
     });
     if (process.env.WHARF_BENCH_TIMELINE) await timeline(nats.url, marks);
   } finally {

@@ -23,20 +23,17 @@ export class PodActions {
     readonly forget: (uid: string) => void,
   ) {}
 
-  /** Runs the actions of one pod in order (consecutive stops in parallel); stops at the first error. */
+  /** Runs the actions of one pod in order (consecutive stops, or removes, in parallel); stops at the first error. */
   async apply(pp: PodPlan): Promise<void> {
     const acts = pp.actions;
     this.#infraId = undefined;
     for (let i = 0; i < acts.length; ) {
       const a = acts[i]!;
-      if (a.type === 'stop') {
+      if (a.type === 'stop' || a.type === 'remove') {
         let j = i;
-        const stops: Promise<void>[] = [];
-        for (; j < acts.length && acts[j]!.type === 'stop'; j++) {
-          const s = acts[j] as Extract<Action, { type: 'stop' }>;
-          stops.push(this.deps.runtime.stop(s.id, s.graceSeconds));
-        }
-        await Promise.all(stops);
+        const batch: Promise<boolean>[] = [];
+        for (; j < acts.length && acts[j]!.type === a.type; j++) batch.push(this.#one(pp, acts[j]!));
+        await Promise.all(batch);
         i = j;
         continue;
       }

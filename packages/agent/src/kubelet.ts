@@ -34,6 +34,8 @@ export class Kubelet {
   readonly #failures = new Map<string, StartFailure>();
   readonly #finalized = new Set<string>();
   readonly #busy = new Set<string>();
+  /** Pods whose action job ended while the current pass was listing: its list is stale for them. */
+  readonly #endedDuringPass = new Set<string>();
   readonly #abort = new AbortController();
   readonly #actions: PodActions;
   readonly #reporter: StatusReporter;
@@ -109,6 +111,7 @@ export class Kubelet {
 
   async #pass(): Promise<void> {
     let wakeAt: number | undefined;
+    this.#endedDuringPass.clear();
     try {
       const infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node));
       const containers = infos.map(observe).filter((o): o is Observed => !!o);
@@ -123,7 +126,9 @@ export class Kubelet {
       const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized });
       wakeAt = p.wakeAt;
       this.#prober.sync(probeSubjects(p.pods, containers, this.deps.ctx.address));
-      for (const pp of p.pods) if (!this.#busy.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, containers, now);
+      // A pod whose job ended after the list was taken is planned again in the next pass (its job
+      // asked for one): acting on the stale list would create its containers a second time.
+      for (const pp of p.pods) if (!this.#busy.has(pp.uid) && !this.#endedDuringPass.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, containers, now);
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'sync pass failed; retrying');
     } finally {
@@ -143,7 +148,10 @@ export class Kubelet {
       .catch((err: Error) => this.deps.log.warn({ pod: `${pp.namespace}/${pp.name}`, err: err.message }, 'pod sync failed; retrying'))
       .finally(() => {
         this.#busy.delete(pp.uid);
-        if (pp.actions.length) this.kick();
+        if (pp.actions.length) {
+          if (this.#running) this.#endedDuringPass.add(pp.uid);
+          this.kick();
+        }
       });
   }
 

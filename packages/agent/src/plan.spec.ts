@@ -102,13 +102,12 @@ describe('plan: pull failures', () => {
 });
 
 describe('plan: deletion and orphans', () => {
-  it('given a pod being deleted, stops containers (infra last) with its grace period, removes them, then appends PodDeleted', () => {
+  it('given a pod being deleted, stops its app containers with its grace period, removes them and the infra container, then appends PodDeleted', () => {
     const pod = podOf('p', ['a'], { terminationGracePeriodSeconds: 7 });
     pod.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
     const r = plan(input({ pods: [{ pod }], containers: [inst('p', INFRA, { id: 'i' }), inst('p', 'a', { id: 'a0' })] }));
     expect(r.pods[0]!.actions).toEqual([
       { type: 'stop', id: 'a0', graceSeconds: 7 },
-      { type: 'stop', id: 'i', graceSeconds: 2 },
       { type: 'remove', id: 'i' },
       { type: 'remove', id: 'a0' },
       { type: 'cleanup' },
@@ -122,7 +121,7 @@ describe('plan: deletion and orphans', () => {
     expect(plan(input({ containers, feedSynced: false })).pods).toEqual([]);
     const r = plan(input({ containers }));
     expect(r.pods[0]).toMatchObject({ uid: 'uid-gone', report: false });
-    expect(types(r.pods[0]!.actions)).toEqual(['stop', 'stop', 'remove', 'remove', 'cleanup']);
+    expect(types(r.pods[0]!.actions)).toEqual(['stop', 'remove', 'remove', 'cleanup']);
   });
 
   it('treats a same-named pod with a new uid as a new pod', () => {

@@ -83,12 +83,15 @@ export function plan(input: PlanInput): Plan {
   return wakes.length ? { pods, wakeAt: Math.min(...wakes) } : { pods };
 }
 
+/**
+ * Stops the app containers gracefully, then removes everything. The infra container runs nothing
+ * that needs a graceful stop: once the apps are down, removing it (a forced remove kills it) is
+ * enough, and saves a round trip to the engine.
+ */
 function stopThenRemove(containers: readonly Observed[], grace: (o: Observed) => number): Action[] {
   const apps = containers.filter((o) => o.container !== INFRA);
-  const infra = containers.filter((o) => o.container === INFRA);
   return [
     ...apps.filter((o) => o.info.running).map((o): Action => ({ type: 'stop', id: o.id, graceSeconds: grace(o) })),
-    ...infra.filter((o) => o.info.running).map((o): Action => ({ type: 'stop', id: o.id, graceSeconds: INFRA_GRACE_SECONDS })),
     ...containers.map((o): Action => ({ type: 'remove', id: o.id })),
   ];
 }

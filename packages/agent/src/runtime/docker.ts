@@ -65,20 +65,16 @@ export class DockerRuntime implements Runtime {
 
   async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
     const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
-    const seen = new Set<string>();
-    const out: ContainerInfo[] = [];
-    for (const r of rows) {
-      seen.add(r.Id);
-      const cached = this.#cache.get(r.Id);
-      if (cached && cached.state === r.State) {
-        out.push(cached.info);
-        continue;
-      }
-      const info = await this.inspect(r.Id);
-      if (info) out.push(info);
-    }
+    const seen = new Set(rows.map((r) => r.Id));
+    // Only containers whose state changed since the last look are inspected, all at once.
+    const infos = await Promise.all(
+      rows.map((r) => {
+        const cached = this.#cache.get(r.Id);
+        return cached && cached.state === r.State ? cached.info : this.inspect(r.Id);
+      }),
+    );
     for (const id of this.#cache.keys()) if (!seen.has(id)) this.#cache.delete(id);
-    return out;
+    return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 
   async inspect(id: string): Promise<ContainerInfo | undefined> {
