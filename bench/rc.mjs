@@ -4,7 +4,8 @@
 // replacement runs; scale 5 -> 20 until all Running; delete until every container is gone.
 // Wharf: one nats-server, wharf-api, wharf-reconcilers and 3 agents (one Docker engine).
 // Swarm: `docker swarm init` if not active (left again at the end), a service with
-// --publish mode=host. Run under flock: flock /tmp/wharf-docker-e2e.lock node bench/rc.mjs
+// --publish mode=host. The same pods made through the Docker API directly show the engine's floor.
+// Run under flock: flock /tmp/wharf-docker-e2e.lock node bench/rc.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,16 +169,57 @@ async function swarm() {
   return out;
 }
 
+/**
+ * The engine's floor for the same work, through the Docker API directly: each pod is what a
+ * Wharf pod is (an infra container publishing the port, the app container in its netns), made
+ * concurrently, with no orchestration at all; deletion stops the apps gracefully and removes all.
+ */
+async function direct() {
+  const label = `wharf.bench=${CLUSTER}-direct`;
+  const Labels = { 'wharf.bench': `${CLUSTER}-direct` };
+  const pod = async (i) => {
+    const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Entrypoint: ['/bin/sh', '-c', "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"], Cmd: [], Hostname: `d${i}`, Labels, ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
+    await infra.start();
+    const app = await docker.createContainer({ Image: IMAGE, Labels: { ...Labels, app: '1' }, HostConfig: { NetworkMode: `container:${infra.id}` } });
+    await app.start();
+    return { infra, app };
+  };
+  const pods = [];
+  const out = {};
+  try {
+    out.create = await timed(async () => pods.push(...(await Promise.all(Array.from({ length: 5 }, (_, i) => pod(i))))));
+    out.kill = await timed(async () => {
+      const victim = pods[0];
+      await victim.app.kill();
+      victim.app = await docker.createContainer({ Image: IMAGE, Labels: { ...Labels, app: '1' }, HostConfig: { NetworkMode: `container:${victim.infra.id}` } });
+      await victim.app.start();
+    });
+    out.scale = await timed(async () => pods.push(...(await Promise.all(Array.from({ length: 15 }, (_, i) => pod(5 + i))))));
+    out.delete = await timed(async () => {
+      await Promise.all(pods.map(async (p) => {
+        await p.app.stop({ t: 30 }).catch(() => undefined);
+        await Promise.all([p.app.remove({ force: true, v: true }), p.infra.remove({ force: true, v: true })]);
+      }));
+    });
+  } finally {
+    for (const c of await labelled(label, false)) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  return out;
+}
+
 const w = await wharf();
 console.log('wharf', w);
 if (process.env.WHARF_BENCH_ONLY_WHARF) process.exit(0);
 const s = await swarm();
 console.log('swarm', s);
+const d = await direct();
+console.log('docker directly', d);
 const rows = [
   ['create 5 replicas until all Running', 'create', 1],
   ['docker kill one container until replaced', 'kill', 1],
   ['scale 5 -> 20 until all Running', 'scale', 2.5],
   ['delete until all containers gone', 'delete', 1],
-].map(([what, k, target]) => ({ what, 'wharf s': fmt(w[k], 2), 'swarm s': fmt(s[k], 2), 'target s': `<= ${target}`, ok: w[k] <= target && w[k] < s[k] ? 'yes' : 'NO' }));
-console.log(`\nReplicationController benchmark — Wharf (3 agents) vs Docker Swarm, one Docker engine, image ${IMAGE}\n`);
+].map(([what, k, target]) => ({ what, 'wharf s': fmt(w[k], 2), 'swarm s': fmt(s[k], 2), 'docker API directly s': fmt(d[k], 2), 'target s': `<= ${target}`, ok: w[k] <= target && w[k] < s[k] ? 'yes' : 'NO' }));
+console.log(`\nReplicationController benchmark — Wharf (3 agents) vs Docker Swarm, one Docker engine, image ${IMAGE}`);
+console.log('("docker API directly": the same pods, infra + app container each, made with no orchestration: the engine\'s floor)\n');
 printTable(rows);
