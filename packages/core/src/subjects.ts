@@ -47,6 +47,8 @@ export class Subjects {
   readonly allocBucket: string;
   /** KV bucket of allocated NodePorts: key = port, value = the owning Service (create-if-absent). */
   readonly nodePortBucket: string;
+  /** KV bucket of live wharf-reconcilers instances (their leases), by which they share the work. */
+  readonly reconcilerBucket: string;
 
   constructor(readonly cluster: string) {
     checkClusterName(cluster);
@@ -61,6 +63,7 @@ export class Subjects {
     this.nodeFeedBucket = `wharf_${up}_nodefeed`;
     this.allocBucket = `wharf_${up}_alloc`;
     this.nodePortBucket = `wharf_${up}_nodeports`;
+    this.reconcilerBucket = `wharf_${up}_reconcilers`;
   }
 
   /** The subject of one object. */

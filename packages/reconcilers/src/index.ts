@@ -16,6 +16,8 @@ export * from './scheduler/watches.js';
 export * from './scheduler/ledger.js';
 export * from './scheduler/runner.js';
 export * from './runtime/kvmirror.js';
+export * from './runtime/shard.js';
+export * from './runtime/membership.js';
 export * from './nodefeed/plan.js';
 export * from './nodefeed/reconciler.js';
 export * from './endpoints/decide.js';

@@ -1,14 +1,19 @@
 /**
  * The reconciler manager: one process, one connection, one Projection shared by every
- * controller it runs. Any number of managers may run at once; every write they make is a
- * compare-and-set, so two of them never act twice.
+ * controller it runs. Any number of managers may run at once: they share the keys by rendezvous
+ * hashing over the live members (see runtime/membership.ts), and every write they make is a
+ * compare-and-set, so two of them never act twice even while the members change.
  */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { EventStore, initialState, NodeFeed, Objects, Projection, SnapshotStore, type Logger } from '@wharf/core';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/runner.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
 import { NodeLifecycleRunner } from './nodelifecycle/runner.js';
 import { ReplicationRunner } from './replication/runner.js';
+import { Membership } from './runtime/membership.js';
+import type { Shard } from './runtime/shard.js';
 import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerRunner } from './scheduler/runner.js';
 
@@ -31,11 +36,17 @@ export interface ManagerOptions {
   nodeMonitorGraceMs?: number;
   /** Node lifecycle: NotReady time before eviction (default 20 s). */
   podEvictionTimeoutMs?: number;
+  /** This instance's name among the reconcilers (default host-pid-random). */
+  instance?: string;
+  /** Share the keys with the other live instances (default true); false reconciles every key. */
+  share?: boolean;
 }
 
 /** A running manager. */
 export interface Manager {
   projection: Projection;
+  /** This instance's place among the live reconcilers (when sharing). */
+  membership?: Membership;
   scheduler?: SchedulerRunner;
   nodefeed?: NodeFeedReconciler;
   endpoints?: EndpointsReconciler;
@@ -67,42 +78,47 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
   const m: Manager = {
     projection,
     async stop() {
+      // Leave first: the other instances take this one's keys over while it winds down.
+      await m.membership?.leave();
       for (const s of stops.reverse()) await s();
       projection.stop();
       await store.close();
     },
   };
+  const instance = opts.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   try {
     await projection.start();
     const objects = new Objects(store, projection);
+    if (opts.share !== false) m.membership = await Membership.join(store, instance, opts.log.child({ component: 'membership' }));
+    const shard: Shard | undefined = m.membership;
     if (opts.controllers.includes('scheduler')) {
       const log = opts.log.child({ controller: 'scheduler' });
       const ledger = await AllocationLedger.open(store, log);
-      const scheduler = new SchedulerRunner({ projection, objects, ledger, log });
+      const scheduler = new SchedulerRunner({ projection, objects, ledger, log, instance, shard });
       scheduler.start();
       stops.push(() => ledger.stop(), () => scheduler.stop());
       m.scheduler = scheduler;
     }
     if (opts.controllers.includes('nodefeed')) {
-      const nodefeed = new NodeFeedReconciler({ projection, feed: await NodeFeed.open(store), log: opts.log.child({ controller: 'nodefeed' }) });
+      const nodefeed = new NodeFeedReconciler({ projection, feed: await NodeFeed.open(store), log: opts.log.child({ controller: 'nodefeed' }), shard });
       await nodefeed.start();
       stops.push(() => nodefeed.stop());
       m.nodefeed = nodefeed;
     }
     if (opts.controllers.includes('endpoints')) {
-      const endpoints = new EndpointsReconciler({ projection, objects, log: opts.log.child({ controller: 'endpoints' }) });
+      const endpoints = new EndpointsReconciler({ projection, objects, log: opts.log.child({ controller: 'endpoints' }), shard });
       endpoints.start();
       stops.push(() => endpoints.stop());
       m.endpoints = endpoints;
     }
     if (opts.controllers.includes('replication')) {
-      const replication = new ReplicationRunner({ projection, objects, log: opts.log.child({ controller: 'replication' }) });
+      const replication = new ReplicationRunner({ projection, objects, log: opts.log.child({ controller: 'replication' }), shard });
       replication.start();
       stops.push(() => replication.stop());
       m.replication = replication;
     }
     if (opts.controllers.includes('gc')) {
-      const gc = new GarbageCollector({ projection, objects, log: opts.log.child({ controller: 'gc' }) });
+      const gc = new GarbageCollector({ projection, objects, log: opts.log.child({ controller: 'gc' }), shard });
       gc.start();
       stops.push(() => gc.stop());
       m.gc = gc;
@@ -112,6 +128,7 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
         store,
         projection,
         objects,
+        shard,
         log: opts.log.child({ controller: 'nodelifecycle' }),
         ...(opts.nodeMonitorGraceMs !== undefined ? { graceMs: opts.nodeMonitorGraceMs } : {}),
         ...(opts.podEvictionTimeoutMs !== undefined ? { evictionMs: opts.podEvictionTimeoutMs } : {}),
@@ -124,6 +141,6 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
     await m.stop().catch(() => undefined);
     throw e;
   }
-  opts.log.info({ cluster: opts.cluster, controllers: opts.controllers, seq: projection.seq }, 'reconcilers started');
+  opts.log.info({ cluster: opts.cluster, controllers: opts.controllers, seq: projection.seq, instance, members: m.membership?.members }, 'reconcilers started');
   return m;
 }

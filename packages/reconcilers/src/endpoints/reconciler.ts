@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, rvOf, type Change, type Endpoints, type Logger, type Objects, type Pod, type Projection, type Service, type State, type KObject, listObjects } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
 import { serviceSelects } from './decide.js';
 import { CONTROLLER, MANAGED_BY, planEndpoints } from './plan.js';
@@ -20,6 +21,8 @@ export interface EndpointsOptions {
   objects: Objects;
   log: Logger;
   workers?: number;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 /** The keys (Service names) a change of the projection concerns. */
@@ -45,6 +48,7 @@ export class EndpointsReconciler {
 
   constructor(readonly opts: EndpointsOptions) {
     this.controller = new Controller({
+      shard: opts.shard,
       name: 'endpoint-controller',
       projection: opts.projection,
       log: opts.log,

@@ -5,6 +5,7 @@
  */
 import { ConflictError, getObject, listObjects, mustKind, rvOf, type Change, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type State } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
 import { deletePod } from '../runtime/podwrites.js';
 import { controllerOf } from '../replication/pods.js';
@@ -18,6 +19,8 @@ export interface GcOptions {
   projection: Projection;
   objects: Objects;
   log: Logger;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 function gcWatch(c: Change, state: State): string[] | undefined {
@@ -47,7 +50,7 @@ export class GarbageCollector {
   readonly controller: Controller;
 
   constructor(readonly opts: GcOptions) {
-    this.controller = new Controller({ name: 'garbage-collector', projection: opts.projection, log: opts.log, workers: 4, watches: [gcWatch], resync: allKeys, reconcile: (key, ctx) => this.reconcile(key, ctx) });
+    this.controller = new Controller({ shard: opts.shard, name: 'garbage-collector', projection: opts.projection, log: opts.log, workers: 4, watches: [gcWatch], resync: allKeys, reconcile: (key, ctx) => this.reconcile(key, ctx) });
   }
 
   /** Starts the controller with a full resync. */

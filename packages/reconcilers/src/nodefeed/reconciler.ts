@@ -6,6 +6,7 @@
  */
 import { decodeToken, NodeFeed, type FeedEntry, type Logger, type Pod, type Projection } from '@wharf/core';
 import { Controller } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
 import { KvMirror } from '../runtime/kvmirror.js';
 import { planFeed, type FeedCopy } from './plan.js';
@@ -16,6 +17,8 @@ export interface NodeFeedOptions {
   feed: NodeFeed;
   log: Logger;
   workers?: number;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 /** The node feed reconciler with its mirror of the feed bucket. */
@@ -28,6 +31,7 @@ export class NodeFeedReconciler {
   constructor(readonly opts: NodeFeedOptions) {
     this.mirror = new KvMirror<FeedEntry>(opts.feed.kv, opts.log);
     this.controller = new Controller({
+      shard: opts.shard,
       name: 'nodefeed',
       projection: opts.projection,
       log: opts.log,

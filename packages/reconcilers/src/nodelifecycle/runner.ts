@@ -7,6 +7,7 @@
 import { Kvm } from '@nats-io/kv';
 import { decodeToken, listObjects, mustKind, rvOf, type EventStore, type KObject, type Logger, type Node, type Objects, type Pod, type Projection } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';
 import { KvMirror } from '../runtime/kvmirror.js';
 import { deletePod } from '../runtime/podwrites.js';
@@ -24,6 +25,8 @@ export interface NodeLifecycleOptions {
   graceMs?: number;
   /** Time NotReady after which its pods are evicted (default 20 s). */
   evictionMs?: number;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 /** The node lifecycle controller. */
@@ -39,6 +42,7 @@ export class NodeLifecycleRunner {
     this.graceMs = opts.graceMs ?? 10_000;
     this.evictionMs = opts.evictionMs ?? 20_000;
     this.controller = new Controller({
+      shard: opts.shard,
       name: 'node-lifecycle-controller',
       projection: opts.projection,
       log: opts.log,

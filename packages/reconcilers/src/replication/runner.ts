@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, rvOf, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type WriteContext } from '@wharf/core';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { parseKey } from '../runtime/keys.js';
 import { deletePod } from '../runtime/podwrites.js';
 import { isFinishedPod } from './pods.js';
@@ -25,6 +26,8 @@ export interface ReplicationOptions {
   objects: Objects;
   log: Logger;
   workers?: number;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 /** The replication controller. */
@@ -33,6 +36,7 @@ export class ReplicationRunner {
 
   constructor(readonly opts: ReplicationOptions) {
     this.controller = new Controller({
+      shard: opts.shard,
       name: 'replication-controller',
       projection: opts.projection,
       log: opts.log,

@@ -7,6 +7,7 @@
  */
 import type { Change, Logger, Projection, State, WriteContext } from '@wharf/core';
 import { WorkQueue, type QueueItem } from './queue.js';
+import { everything, type Shard } from './shard.js';
 
 /** What a reconcile may ask for: a run again after `requeueAfter` ms, or soon with back-off (`retry`, not logged as a failure). */
 export interface Result {
@@ -53,19 +54,26 @@ export interface ControllerOptions {
   /** Keys per batch for reconcileBatch (default 512). */
   batchSize?: number;
   queue?: WorkQueue;
+  /** Which keys this instance reconciles, when several share the work (default: all of them). */
+  shard?: Shard;
 }
 
 /** A running controller. */
 export class Controller {
   readonly queue: WorkQueue;
   readonly actor: string;
+  readonly shard: Shard;
+  /** Keys reconciled, and keys passed over because another instance owns them. */
+  readonly stats = { reconciled: 0, passed: 0 };
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeShard: (() => void) | undefined;
   #workers: Promise<void>[] = [];
 
   constructor(readonly opts: ControllerOptions) {
     if (!opts.reconcile && !opts.reconcileBatch) throw new Error(`controller ${opts.name} needs reconcile or reconcileBatch`);
     this.queue = opts.queue ?? new WorkQueue();
     this.actor = `system:${opts.name}`;
+    this.shard = opts.shard ?? everything;
   }
 
   /** Subscribes to the change feed, enqueues the full resync and starts the workers. */
@@ -76,23 +84,30 @@ export class Controller {
         for (const w of watches) {
           try {
             const keys = w(c, state);
-            if (typeof keys === 'string') this.queue.add(keys, c.seq);
-            else if (keys) for (const k of keys) this.queue.add(k, c.seq);
+            if (typeof keys === 'string') this.#add(keys, c.seq);
+            else if (keys) for (const k of keys) this.#add(k, c.seq);
           } catch (e) {
             log.error({ err: e, seq: c.seq }, 'watch failed to map a change');
           }
         }
       }
     });
+    // Members came or went: the keys this instance owns changed, so look at all of its keys again.
+    this.#unsubscribeShard = this.shard.onChange(() => this.resync());
     this.resync();
     for (let i = 0; i < (this.opts.workers ?? 1); i++) this.#workers.push(this.#work());
   }
 
-  /** Enqueues every key of the resync function. */
+  #add(key: string, cause?: number): void {
+    if (this.shard.owns(key)) this.queue.add(key, cause);
+    else this.stats.passed++;
+  }
+
+  /** Enqueues every key of the resync function that this instance owns. */
   resync(): void {
     if (!this.opts.resync) return;
     try {
-      for (const k of this.opts.resync(this.opts.projection.state)) this.queue.add(k);
+      for (const k of this.opts.resync(this.opts.projection.state)) this.#add(k);
     } catch (e) {
       this.opts.log.error({ err: e }, 'resync failed');
     }
@@ -101,6 +116,7 @@ export class Controller {
   /** Stops taking keys and waits for the in-flight ones to finish. */
   async stop(): Promise<void> {
     this.#unsubscribe?.();
+    this.#unsubscribeShard?.();
     this.queue.shutDown();
     await Promise.all(this.#workers);
   }
@@ -115,8 +131,20 @@ export class Controller {
   async #work(): Promise<void> {
     const batch = this.opts.reconcileBatch ? (this.opts.batchSize ?? 512) : 1;
     for (;;) {
-      const items = await this.queue.get(batch);
-      if (!items) return;
+      const got = await this.queue.get(batch);
+      if (!got) return;
+      // Keys may arrive from elsewhere (retries, other watches) or the members changed since.
+      const items: QueueItem[] = [];
+      for (const i of got) {
+        if (this.shard.owns(i.key)) items.push(i);
+        else {
+          this.stats.passed++;
+          this.queue.forget(i.key);
+          this.queue.done(i.key);
+        }
+      }
+      if (!items.length) continue;
+      this.stats.reconciled += items.length;
       const ctxs = items.map((i) => this.#context(i));
       const outcomes = await this.#run(ctxs);
       ctxs.forEach((ctx, i) => this.#settle(ctx, outcomes[i]));

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ConflictError, mustKind, rvOf, type KObject, type Logger, type Node, type Objects, type Pod, type Projection, type WriteContext } from '@wharf/core';
 import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
+import type { Shard } from '../runtime/shard.js';
 import { parseKey } from '../runtime/keys.js';
 import { boundPod, showsUnschedulable, unschedulablePod } from './binding.js';
 import { demandOf, isFinished, needsScheduling, podKey } from './demand.js';
@@ -48,6 +49,8 @@ export interface SchedulerOptions {
   batchSize?: number;
   /** Last heartbeat per node, when known. */
   heartbeats?: () => ReadonlyMap<string, number> | undefined;
+  /** Which keys this instance reconciles when several instances share the work. */
+  shard?: Shard;
 }
 
 /** The scheduler: a batch controller over pod keys plus the ledger sweeper. */
@@ -63,6 +66,7 @@ export class SchedulerRunner {
     this.graceMs = opts.graceMs ?? 30_000;
     const name = opts.schedulerName;
     this.controller = new Controller({
+      shard: opts.shard,
       name: 'scheduler',
       projection: opts.projection,
       log: opts.log,
