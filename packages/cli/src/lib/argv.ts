@@ -5,11 +5,36 @@ const OFF_BY_DEFAULT = new Set(['watch', 'watch-only', 'all', 'now', 'all-namesp
 /** Boolean flags that default to true and accept `--no-x`. */
 const ON_BY_DEFAULT = new Set(['wait']);
 
+/** Global flags that take a value, and the boolean ones: kubectl takes them before the command too. */
+const GLOBAL_WITH_VALUE = new Set(['--server', '--token', '--namespace', '-n', '--config', '--certificate-authority']);
+const GLOBAL_BOOLEAN = new Set(['--insecure-skip-tls-verify']);
+
+/** Moves global flags given before the command (`wharf -n kube-system get pods`) to after it, where oclif parses them. */
+function hoistGlobals(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    const name = a.startsWith('--') ? a.split('=')[0]! : a.slice(0, 2);
+    if (GLOBAL_BOOLEAN.has(name)) lead.push(argv[i++]!);
+    else if (GLOBAL_WITH_VALUE.has(name)) {
+      // `--server=URL` and `-nNS` carry their value; `--server URL` and `-n NS` take the next word.
+      const inline = a.includes('=') || (name === '-n' && a.length > 2);
+      if (!inline && i + 1 >= argv.length) break;
+      lead.push(...argv.slice(i, inline ? i + 1 : i + 2));
+      i += inline ? 1 : 2;
+    } else break;
+  }
+  if (!lead.length || i >= argv.length || argv[i]!.startsWith('-')) return argv;
+  return [argv[i]!, ...lead, ...argv.slice(i + 1)];
+}
+
 /**
- * Rewrites `--flag=true|false` of boolean flags into oclif's `--flag` / `--no-flag` (e.g. kubectl's `--wait=false`).
- * Everything after `--` is left alone.
+ * Rewrites `--flag=true|false` of boolean flags into oclif's `--flag` / `--no-flag` (e.g. kubectl's `--wait=false`),
+ * and moves global flags given before the command to after it. Everything after `--` is left alone.
  */
-export function normalizeArgv(argv: string[]): string[] {
+export function normalizeArgv(input: string[]): string[] {
+  const argv = hoistGlobals(input);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

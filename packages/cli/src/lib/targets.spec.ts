@@ -33,6 +33,13 @@ describe('parseSingleTarget', () => {
 });
 
 describe('normalizeArgv', () => {
+  it('moves global flags given before the command to after it, as kubectl accepts them', () => {
+    expect(normalizeArgv(['-n', 'kube-system', 'get', 'pods'])).toEqual(['get', '-n', 'kube-system', 'pods']);
+    expect(normalizeArgv(['--server=https://127.0.0.1:6443', '--token', 't', '-nkube-system', '--insecure-skip-tls-verify', 'get', 'po', '-o', 'wide'])).toEqual(['get', '--server=https://127.0.0.1:6443', '--token', 't', '-nkube-system', '--insecure-skip-tls-verify', 'po', '-o', 'wide']);
+    expect(normalizeArgv(['get', 'pods', '-n', 'x'])).toEqual(['get', 'pods', '-n', 'x']);
+    expect(normalizeArgv(['-n', 'x'])).toEqual(['-n', 'x']);
+    expect(normalizeArgv(['-n', 'x', '--help'])).toEqual(['-n', 'x', '--help']);
+  });
   it('turns kubectl boolean spellings into oclif ones', () => {
     expect(normalizeArgv(['delete', 'po', 'x', '--wait=false', '--now=true', '--all=false'])).toEqual(['delete', 'po', 'x', '--no-wait', '--now']);
     expect(normalizeArgv(['get', '--', '--wait=false'])).toEqual(['get', '--', '--wait=false']);
