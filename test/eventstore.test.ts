@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, Objects, Projection, mustKind, NatsUnavailableError, AlreadyExistsError, ConflictError, type KObject } from '@wharf/core';
+import { EventStore, Objects, Projection, compareStates, emptyState, evolve, mustKind, readRange, NatsUnavailableError, AlreadyExistsError, ConflictError, type Change, type KObject, type LoggedEvent } from '@wharf/core';
 import { startNats, type NatsHandle } from './harness/nats.js';
 
 const Pod = mustKind('Pod');
@@ -63,6 +63,46 @@ describe('event store on a real nats-server', () => {
     expect(p2.state.counts.Pod).toBe(50);
     p1.stop();
     p2.stop();
+    await s.close();
+  });
+
+  it('a catch-up folds the newest event per object (compacted) into the state of the event-by-event fold, and announces only what follows', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'compact', name: 'test' });
+    const p1 = new Projection(s);
+    await p1.start();
+    const o = new Objects(s, p1);
+    const Node = mustKind('Node');
+    for (let i = 0; i < 20; i++) await o.create(Pod, pod(`p${i}`), { actor: 'x' });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i += 2) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: { ...c, metadata: { ...c.metadata, labels: { round: String(round) } } }, type: 'PodReplaced' }), { actor: 'y' });
+    }
+    for (let i = 0; i < 20; i += 5) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: c, type: 'PodDeleted' }), { actor: 'z' });
+    await o.create(Pod, pod('p5'), { actor: 'again' });
+    await o.create(Node, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, { actor: 'kubelet' }, 'NodeRegistered');
+    // An event of a kind no projection holds still moves the sequence on.
+    await s.append(`${s.subjects.prefix}.obj.unknown._.x`, { type: 'GadgetCreated', data: { apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'x' } }, metadata: { actor: 'x', time: new Date().toISOString() } }, 0);
+    const log: LoggedEvent[] = [];
+    for await (const e of readRange(s)) log.push(e);
+    const byEvent = evolve(emptyState(), log).state;
+
+    const p2 = new Projection(s);
+    const announced: Change[] = [];
+    p2.onChange((changes) => announced.push(...changes));
+    await p2.start();
+    expect(announced).toEqual([]);
+    expect(p2.seq).toBe(byEvent.seq);
+    expect(compareStates(p2.state, byEvent)).toEqual([]);
+    expect(p2.state.counts).toEqual(byEvent.counts);
+    expect(p2.get('Pod', 'default', 'p2')?.metadata.labels).toEqual({ round: '2' });
+    // From a base part-way through (a snapshot), the compacted tail gives the same state.
+    const p3 = new Projection(s, evolve(emptyState(), log.slice(0, 30)).state);
+    await p3.start();
+    expect(compareStates(p3.state, byEvent)).toEqual([]);
+    // After the catch-up the feed announces every change, as before.
+    await o.create(Pod, pod('late'), { actor: 'x' });
+    await p2.sync();
+    expect(announced.map((c) => [c.type, c.object.metadata.name, c.seq])).toEqual([['ADDED', 'late', p1.seq]]);
+    for (const p of [p1, p2, p3]) p.stop();
     await s.close();
   });
 

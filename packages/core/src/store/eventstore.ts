@@ -15,7 +15,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { LoggedEvent, StoredEvent } from '../events.js';
+import { parseEvent, type LoggedEvent, type StoredEvent } from '../events.js';
 import { Subjects } from '../subjects.js';
 import { connectNats } from './connect.js';
 
@@ -46,6 +46,16 @@ export class StaleSequenceError extends Error {
   constructor(readonly subject: string, readonly expected: number) {
     super(`subject ${subject} is no longer at sequence ${expected}`);
   }
+}
+
+/** One message of the log, unparsed. */
+export interface LogMessage {
+  seq: number;
+  subject: string;
+  /** Messages of the filter after this one on the server when it was sent. */
+  pending: number;
+  /** The event's JSON bytes: a view valid only until the next message is read. */
+  data: Uint8Array;
 }
 
 /** Handle on one cluster's event log. */
@@ -166,6 +176,18 @@ export class EventStore {
    * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
    */
   async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
+    for await (const m of this.readMessages(fromSeq, filter, signal)) {
+      const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
+      e.pending = m.pending;
+      yield e;
+    }
+  }
+
+  /**
+   * Like `read`, but yields the messages unparsed: `data` is a view into the client's read
+   * buffer, valid only until the next message is requested (copy what you keep).
+   */
+  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
     const c = await this.js.consumers.get(this.subjects.stream, {
       filter_subjects: filter,
       deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
@@ -180,12 +202,8 @@ export class EventStore {
     signal?.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of msgs) {
-        // The freshly parsed event is extended in place (no copy: a replay reads millions).
-        const e = m.json() as LoggedEvent & { pending: number };
-        e.seq = m.seq;
-        e.subject = m.subject;
-        e.pending = m.info.pending;
-        yield e;
+        const { streamSequence: seq, pending } = m.info;
+        yield { seq, subject: m.subject, pending, data: m.data };
       }
     } finally {
       signal?.removeEventListener('abort', stop);

@@ -1,14 +1,16 @@
 /**
- * A live projection of the log: follows the stream with an ordered consumer, folds events in
- * batches with `evolve`, publishes immutable State snapshots and a change feed, and lets writers
- * wait until their own write is visible (read-your-writes).
+ * A live projection of the log: catches up with a compacted replay (the newest event per object,
+ * folded once), then follows the stream with an ordered consumer, folds events in batches with
+ * `evolve`, publishes immutable State snapshots and a change feed, and lets writers wait until
+ * their own write is visible (read-your-writes).
  */
-import type { LoggedEvent } from '../events.js';
+import { parseEvent, type LoggedEvent } from '../events.js';
 import type { KindName } from '../kinds.js';
 import type { KObject } from '../object.js';
 import { TimeoutError, UnavailableError } from '../errors.js';
 import type { EventStore } from './eventstore.js';
-import { emptyState, evolve, getObject, listObjects, type Change, type State } from './state.js';
+import { LatestBySubject, type LatestMessage } from './compaction.js';
+import { emptyState, evolve, foldLatest, getObject, listObjects, type Change, type State } from './state.js';
 
 /** Receives each folded batch of changes and the state after it. */
 export type ChangeListener = (changes: readonly Change[], state: State) => void;
@@ -28,6 +30,9 @@ export class Projection {
   #listeners = new Set<ChangeListener>();
   #waiters: Waiter[] = [];
   #pending: LoggedEvent[] = [];
+  /** While catching up: the newest message per subject up to #catchUpTo, not yet folded. */
+  #compacting: LatestBySubject | undefined;
+  #catchUpTo = 0;
   #flushScheduled = false;
   #abort = new AbortController();
   #reader: AbortController | undefined;
@@ -59,6 +64,10 @@ export class Projection {
   /** Starts following the log; resolves once caught up with the stream's last sequence at start. */
   async start(): Promise<void> {
     const { last } = await this.store.bounds();
+    if (last > this.#state.seq) {
+      this.#compacting = new LatestBySubject();
+      this.#catchUpTo = last;
+    }
     const caughtUp = this.waitFor(last, 0);
     void this.#follow();
     this.#watchdog = setInterval(() => this.#checkStall(), 1000);
@@ -76,7 +85,8 @@ export class Projection {
       this.#reader = new AbortController();
       const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
       try {
-        await this.#readFrom(this.#state.seq + 1, signal);
+        // A reader restarted while catching up goes on compacting after what it already holds.
+        await this.#readFrom(Math.max(this.#state.seq, this.#compacting?.lastSeq ?? 0) + 1, signal);
         attempt = 0;
       } catch (e) {
         if (this.#abort.signal.aborted) return;
@@ -98,21 +108,45 @@ export class Projection {
   }
 
   async #readFrom(from: number, signal: AbortSignal): Promise<void> {
-    for await (const e of this.store.read(from, this.store.subjects.allObjects, signal)) {
+    for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
       this.#lastEventAt = Date.now();
-      this.#pending.push(e);
+      if (this.#compacting) {
+        // Catching up: nobody reads intermediate states, so keep only each subject's newest
+        // message (unparsed) and fold the survivors once the log as it was at start is read.
+        if (m.seq <= this.#catchUpTo) {
+          // Past the compactor's limit (millions of objects), fold what it holds and go on.
+          if (!this.#compacting.add(m.seq, m.subject, m.data)) {
+            this.#foldCompacted(this.#compacting);
+            this.#compacting.add(m.seq, m.subject, m.data);
+          }
+          if (m.seq === this.#catchUpTo || m.pending === 0) this.#endCatchUp();
+          continue;
+        }
+        this.#endCatchUp();
+      }
+      this.#pending.push(parseEvent(m.data, m.seq, m.subject));
       // Fold in batches: everything that arrived within one turn of the event loop goes into
-      // one evolve, so a busy log costs one bucket copy per batch, not one per event. While
-      // catching up nobody reads intermediate states, so batches grow until the consumer has
-      // nothing more pending (a replay then copies each bucket a few times, not per event).
-      const catchingUp = !this.#ready;
-      if (this.#pending.length >= (catchingUp ? 32_768 : 4096) || (catchingUp && e.pending === 0)) this.#flush();
+      // one evolve, so a busy log costs one bucket copy per batch, not one per event.
+      if (this.#pending.length >= 4096) this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        if (catchingUp) setTimeout(() => this.#flush(), 500);
-        else setImmediate(() => this.#flush());
+        setImmediate(() => this.#flush());
       }
     }
+  }
+
+  /** Folds the compacted catch-up (announcing nothing) and switches to following the log. */
+  #endCatchUp(): void {
+    const compacted = this.#compacting;
+    if (!compacted) return;
+    this.#compacting = undefined;
+    this.#foldCompacted(compacted);
+  }
+
+  #foldCompacted(compacted: LatestBySubject): void {
+    const seq = compacted.lastSeq;
+    this.#state = foldLatest(this.#state, parsed(compacted.drain()), seq);
+    this.#resolveWaiters();
   }
 
   #flush(): void {
@@ -122,15 +156,18 @@ export class Projection {
     this.#pending = [];
     const { state, changes } = evolve(this.#state, batch);
     this.#state = state;
-    if (this.#waiters.length) {
-      const still: Waiter[] = [];
-      for (const w of this.#waiters) {
-        if (w.seq <= state.seq) w.resolve();
-        else still.push(w);
-      }
-      this.#waiters = still;
-    }
+    this.#resolveWaiters();
     if (changes.length) for (const l of this.#listeners) l(changes, state);
+  }
+
+  #resolveWaiters(): void {
+    if (!this.#waiters.length) return;
+    const still: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.seq <= this.#state.seq) w.resolve();
+      else still.push(w);
+    }
+    this.#waiters = still;
   }
 
   /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
@@ -181,7 +218,10 @@ export class Projection {
     await this.waitFor(last);
   }
 
-  /** Subscribes to the change feed; returns an unsubscribe function. */
+  /**
+   * Subscribes to the change feed; returns an unsubscribe function. The feed starts after the
+   * catch-up: the replay at start is folded compacted and announces no changes.
+   */
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -202,4 +242,8 @@ export class Projection {
     this.#abort.abort();
     if (this.#watchdog) clearInterval(this.#watchdog);
   }
+}
+
+function* parsed(messages: Iterable<LatestMessage>): Generator<LoggedEvent> {
+  for (const m of messages) yield parseEvent(m.data, m.seq, m.subject);
 }
