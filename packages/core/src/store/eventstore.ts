@@ -12,6 +12,7 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -176,10 +177,15 @@ export class EventStore {
    * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
    */
   async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
-    for await (const m of this.readMessages(fromSeq, filter, signal)) {
-      const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
-      e.pending = m.pending;
-      yield e;
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+    try {
+      for await (const m of msgs) {
+        const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
+        e.pending = m.info.pending;
+        yield e;
+      }
+    } finally {
+      close();
     }
   }
 
@@ -188,6 +194,19 @@ export class EventStore {
    * buffer, valid only until the next message is requested (copy what you keep).
    */
   async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+    try {
+      for await (const m of msgs) {
+        const { streamSequence: seq, pending } = m.info;
+        yield { seq, subject: m.subject, pending, data: m.data };
+      }
+    } finally {
+      close();
+    }
+  }
+
+  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
     const c = await this.js.consumers.get(this.subjects.stream, {
       filter_subjects: filter,
       deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
@@ -200,15 +219,11 @@ export class EventStore {
     // An abort while the consumer was being created fires no event any more: stop at once.
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const m of msgs) {
-        const { streamSequence: seq, pending } = m.info;
-        yield { seq, subject: m.subject, pending, data: m.data };
-      }
-    } finally {
+    const close = () => {
       signal?.removeEventListener('abort', stop);
       msgs.stop();
-    }
+    };
+    return { msgs, close };
   }
 
   /** Closes the connection if this store opened it. */
