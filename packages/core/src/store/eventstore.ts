@@ -12,6 +12,8 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type Consumer,
+  type ConsumerMessages,
   type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
@@ -48,6 +50,12 @@ export class StaleSequenceError extends Error {
     super(`subject ${subject} is no longer at sequence ${expected}`);
   }
 }
+
+/**
+ * How readers pull: short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed
+ * and the ordered consumer re-created on another one within seconds.
+ */
+const PULL = { max_messages: 2048, expires: 5000 };
 
 /** One message of the log, unparsed. */
 export interface LogMessage {
@@ -205,16 +213,50 @@ export class EventStore {
     }
   }
 
-  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
-  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
-    const c = await this.js.consumers.get(this.subjects.stream, {
+  /**
+   * Calls `onMessage` with each message from `fromSeq` on, in order, straight from the client's
+   * read loop (no async iteration per message: a catch-up reads millions), until it returns false
+   * or `signal` aborts; then resolves. Rejects when `onMessage` throws or the consumer fails.
+   * `data` is valid only during the call.
+   */
+  async consumeMessages(fromSeq: number, filter: string | string[], onMessage: (m: LogMessage) => boolean | void, signal?: AbortSignal): Promise<void> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    let stopped = false;
+    const msgs: ConsumerMessages = await c.consume({
+      ...PULL,
+      callback: (m) => {
+        if (stopped) return;
+        const { streamSequence: seq, pending } = m.info;
+        if (onMessage({ seq, subject: m.subject, pending, data: m.data }) === false) {
+          stopped = true;
+          msgs.stop();
+        }
+      },
+    });
+    const stop = () => msgs.stop();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const err = await msgs.closed();
+      if (err) throw err;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      msgs.stop();
+    }
+  }
+
+  #orderedConsumer(fromSeq: number, filter: string | string[]): Promise<Consumer> {
+    return this.js.consumers.get(this.subjects.stream, {
       filter_subjects: filter,
       deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
       ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
     });
-    // Short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed and the
-    // ordered consumer re-created on another one within seconds.
-    const msgs = await c.consume({ max_messages: 2048, expires: 5000 });
+  }
+
+  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    const msgs = await c.consume(PULL);
     const stop = () => msgs.stop();
     // An abort while the consumer was being created fires no event any more: stop at once.
     if (signal?.aborted) stop();

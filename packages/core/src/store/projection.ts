@@ -78,15 +78,16 @@ export class Projection {
 
   /**
    * Follows the log for as long as the projection runs. When a reader ends or fails (a server
-   * died, a consumer vanished), a new one starts from the last folded sequence, with back-off.
+   * died, a consumer vanished), a new one starts from the last folded sequence (while catching
+   * up, after the last message held), with back-off.
    */
   async #follow(): Promise<void> {
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
       this.#reader = new AbortController();
       const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
       try {
-        // A reader restarted while catching up goes on compacting after what it already holds.
-        await this.#readFrom(Math.max(this.#state.seq, this.#compacting?.lastSeq ?? 0) + 1, signal);
+        if (this.#compacting) await this.#catchUp(this.#compacting, signal);
+        if (!this.#compacting && !signal.aborted) await this.#readFrom(this.#state.seq + 1, signal);
         attempt = 0;
       } catch (e) {
         if (this.#abort.signal.aborted) return;
@@ -107,23 +108,41 @@ export class Projection {
     }
   }
 
+  /**
+   * Reads the log up to #catchUpTo keeping each subject's newest message (unparsed): nobody
+   * reads intermediate states, so only the survivors are parsed and folded, once, at the end. A
+   * reader restarted meanwhile goes on after the messages already held.
+   */
+  async #catchUp(compacting: LatestBySubject, signal: AbortSignal): Promise<void> {
+    let done = false;
+    const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
+    await this.store.consumeMessages(
+      from,
+      this.store.subjects.allObjects,
+      (m) => {
+        this.#lastEventAt = Date.now();
+        // Past the target (its event is gone): the live reader takes it from here.
+        if (m.seq > this.#catchUpTo) {
+          done = true;
+          return false;
+        }
+        // Past the compactor's limit (millions of objects), fold what it holds and go on.
+        if (!compacting.add(m.seq, m.subject, m.data)) {
+          this.#foldCompacted(compacting);
+          compacting.add(m.seq, m.subject, m.data);
+        }
+        done = m.seq === this.#catchUpTo || m.pending === 0;
+        return !done;
+      },
+      signal,
+    );
+    if (done) this.#endCatchUp();
+    else if (!signal.aborted) throw new Error('the log reader stopped while catching up');
+  }
+
   async #readFrom(from: number, signal: AbortSignal): Promise<void> {
     for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
       this.#lastEventAt = Date.now();
-      if (this.#compacting) {
-        // Catching up: nobody reads intermediate states, so keep only each subject's newest
-        // message (unparsed) and fold the survivors once the log as it was at start is read.
-        if (m.seq <= this.#catchUpTo) {
-          // Past the compactor's limit (millions of objects), fold what it holds and go on.
-          if (!this.#compacting.add(m.seq, m.subject, m.data)) {
-            this.#foldCompacted(this.#compacting);
-            this.#compacting.add(m.seq, m.subject, m.data);
-          }
-          if (m.seq === this.#catchUpTo || m.pending === 0) this.#endCatchUp();
-          continue;
-        }
-        this.#endCatchUp();
-      }
       this.#pending.push(parseEvent(m.data, m.seq, m.subject));
       // Fold in batches: everything that arrived within one turn of the event loop goes into
       // one evolve, so a busy log costs one bucket copy per batch, not one per event.
