@@ -106,6 +106,29 @@ describe('event store on a real nats-server', () => {
     await s.close();
   });
 
+  it('consumeMessages hands over messages in order until told to stop, aborts quietly and fails loudly', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'consume', name: 'test' });
+    const p = new Projection(s);
+    await p.start();
+    const o = new Objects(s, p);
+    for (let i = 0; i < 10; i++) await o.create(Pod, pod(`c${i}`), { actor: 'x' });
+    const seen: [number, string, number][] = [];
+    await s.consumeMessages(3, s.subjects.allObjects, (m) => {
+      seen.push([m.seq, m.subject, m.pending]);
+      return m.seq < 6;
+    });
+    expect(seen).toEqual([3, 4, 5, 6].map((seq) => [seq, s.subjects.object(Pod, 'default', `c${seq - 1}`), 10 - seq]));
+    const abort = new AbortController();
+    const following = s.consumeMessages(11, s.subjects.allObjects, () => true, abort.signal);
+    setTimeout(() => abort.abort(), 200);
+    await expect(following).resolves.toBeUndefined();
+    await expect(s.consumeMessages(1, s.subjects.allObjects, () => {
+      throw new Error('fold failed');
+    })).rejects.toThrow('fold failed');
+    p.stop();
+    await s.close();
+  });
+
   it('says clearly when NATS is not there', async () => {
     await expect(EventStore.connect({ natsUrl: 'nats://127.0.0.1:1', cluster: 'x', name: 'test' })).rejects.toBeInstanceOf(NatsUnavailableError);
   });
