@@ -133,3 +133,44 @@ describe('event store on a real nats-server', () => {
     await expect(EventStore.connect({ natsUrl: 'nats://127.0.0.1:1', cluster: 'x', name: 'test' })).rejects.toBeInstanceOf(NatsUnavailableError);
   });
 });
+
+describe('a projection catching up while its server restarts', () => {
+  let nats: NatsHandle;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => nats?.stop());
+
+  it('goes on after the messages it already held and ends with the state of the event-by-event fold', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'restart', name: 'test' });
+    const N = 30_000;
+    let inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < N; i++) {
+      const name = `p${i % 3000}`;
+      const type = i % 3000 === 7 && i > 3000 ? 'PodDeleted' : i < 3000 ? 'PodCreated' : 'PodStatusUpdated';
+      const data = { ...pod(name), status: { phase: 'Running', n: i, pad: 'x'.repeat(800) } };
+      inflight.push(s.js.publish(s.subjects.object(Pod, 'default', name), JSON.stringify({ type, data, metadata: { actor: 'x', time: new Date().toISOString() } })));
+      if (inflight.length >= 2000) {
+        await Promise.all(inflight);
+        inflight = [];
+      }
+    }
+    await Promise.all(inflight);
+    const log: LoggedEvent[] = [];
+    for await (const e of readRange(s)) log.push(e);
+    const byEvent = evolve(emptyState(), log).state;
+
+    const p = new Projection(s);
+    const started = p.start();
+    await new Promise((r) => setTimeout(r, 30));
+    nats.servers[0]!.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await nats.servers[0]!.restart();
+    await started;
+    expect(p.seq).toBe(N);
+    expect(compareStates(p.state, byEvent)).toEqual([]);
+    expect(p.state.counts).toEqual(byEvent.counts);
+    p.stop();
+    await s.close();
+  }, 60_000);
+});
