@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, Objects, Projection, mustKind, NatsUnavailableError, AlreadyExistsError, ConflictError, type KObject } from '@wharf/core';
+import { EventStore, Objects, Projection, compareStates, emptyState, evolve, mustKind, readRange, NatsUnavailableError, AlreadyExistsError, ConflictError, type Change, type KObject, type LoggedEvent } from '@wharf/core';
 import { startNats, type NatsHandle } from './harness/nats.js';
 
 const Pod = mustKind('Pod');
@@ -66,7 +66,111 @@ describe('event store on a real nats-server', () => {
     await s.close();
   });
 
+  it('a catch-up folds the newest event per object (compacted) into the state of the event-by-event fold, and announces only what follows', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'compact', name: 'test' });
+    const p1 = new Projection(s);
+    await p1.start();
+    const o = new Objects(s, p1);
+    const Node = mustKind('Node');
+    for (let i = 0; i < 20; i++) await o.create(Pod, pod(`p${i}`), { actor: 'x' });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i += 2) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: { ...c, metadata: { ...c.metadata, labels: { round: String(round) } } }, type: 'PodReplaced' }), { actor: 'y' });
+    }
+    for (let i = 0; i < 20; i += 5) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: c, type: 'PodDeleted' }), { actor: 'z' });
+    await o.create(Pod, pod('p5'), { actor: 'again' });
+    await o.create(Node, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, { actor: 'kubelet' }, 'NodeRegistered');
+    // An event of a kind no projection holds still moves the sequence on.
+    await s.append(`${s.subjects.prefix}.obj.unknown._.x`, { type: 'GadgetCreated', data: { apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'x' } }, metadata: { actor: 'x', time: new Date().toISOString() } }, 0);
+    const log: LoggedEvent[] = [];
+    for await (const e of readRange(s)) log.push(e);
+    const byEvent = evolve(emptyState(), log).state;
+
+    const p2 = new Projection(s);
+    const announced: Change[] = [];
+    p2.onChange((changes) => announced.push(...changes));
+    await p2.start();
+    expect(announced).toEqual([]);
+    expect(p2.seq).toBe(byEvent.seq);
+    expect(compareStates(p2.state, byEvent)).toEqual([]);
+    expect(p2.state.counts).toEqual(byEvent.counts);
+    expect(p2.get('Pod', 'default', 'p2')?.metadata.labels).toEqual({ round: '2' });
+    // From a base part-way through (a snapshot), the compacted tail gives the same state.
+    const p3 = new Projection(s, evolve(emptyState(), log.slice(0, 30)).state);
+    await p3.start();
+    expect(compareStates(p3.state, byEvent)).toEqual([]);
+    // After the catch-up the feed announces every change, as before.
+    await o.create(Pod, pod('late'), { actor: 'x' });
+    await p2.sync();
+    expect(announced.map((c) => [c.type, c.object.metadata.name, c.seq])).toEqual([['ADDED', 'late', p1.seq]]);
+    for (const p of [p1, p2, p3]) p.stop();
+    await s.close();
+  });
+
+  it('consumeMessages hands over messages in order until told to stop, aborts quietly and fails loudly', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'consume', name: 'test' });
+    const p = new Projection(s);
+    await p.start();
+    const o = new Objects(s, p);
+    for (let i = 0; i < 10; i++) await o.create(Pod, pod(`c${i}`), { actor: 'x' });
+    const seen: [number, string, number][] = [];
+    await s.consumeMessages(3, s.subjects.allObjects, (m) => {
+      seen.push([m.seq, m.subject, m.pending]);
+      return m.seq < 6;
+    });
+    expect(seen).toEqual([3, 4, 5, 6].map((seq) => [seq, s.subjects.object(Pod, 'default', `c${seq - 1}`), 10 - seq]));
+    const abort = new AbortController();
+    const following = s.consumeMessages(11, s.subjects.allObjects, () => true, abort.signal);
+    setTimeout(() => abort.abort(), 200);
+    await expect(following).resolves.toBeUndefined();
+    await expect(s.consumeMessages(1, s.subjects.allObjects, () => {
+      throw new Error('fold failed');
+    })).rejects.toThrow('fold failed');
+    p.stop();
+    await s.close();
+  });
+
   it('says clearly when NATS is not there', async () => {
     await expect(EventStore.connect({ natsUrl: 'nats://127.0.0.1:1', cluster: 'x', name: 'test' })).rejects.toBeInstanceOf(NatsUnavailableError);
   });
+});
+
+describe('a projection catching up while its server restarts', () => {
+  let nats: NatsHandle;
+  beforeAll(async () => {
+    nats = await startNats();
+  });
+  afterAll(async () => nats?.stop());
+
+  it('goes on after the messages it already held and ends with the state of the event-by-event fold', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'restart', name: 'test' });
+    const N = 30_000;
+    let inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < N; i++) {
+      const name = `p${i % 3000}`;
+      const type = i % 3000 === 7 && i > 3000 ? 'PodDeleted' : i < 3000 ? 'PodCreated' : 'PodStatusUpdated';
+      const data = { ...pod(name), status: { phase: 'Running', n: i, pad: 'x'.repeat(800) } };
+      inflight.push(s.js.publish(s.subjects.object(Pod, 'default', name), JSON.stringify({ type, data, metadata: { actor: 'x', time: new Date().toISOString() } })));
+      if (inflight.length >= 2000) {
+        await Promise.all(inflight);
+        inflight = [];
+      }
+    }
+    await Promise.all(inflight);
+    const log: LoggedEvent[] = [];
+    for await (const e of readRange(s)) log.push(e);
+    const byEvent = evolve(emptyState(), log).state;
+
+    const p = new Projection(s);
+    const started = p.start();
+    await new Promise((r) => setTimeout(r, 30));
+    nats.servers[0]!.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await nats.servers[0]!.restart();
+    await started;
+    expect(p.seq).toBe(N);
+    expect(compareStates(p.state, byEvent)).toEqual([]);
+    expect(p.state.counts).toEqual(byEvent.counts);
+    p.stop();
+    await s.close();
+  }, 60_000);
 });

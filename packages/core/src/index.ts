@@ -18,6 +18,7 @@ export * from './schemas/event.js';
 export * from './store/connect.js';
 export * from './store/eventstore.js';
 export * from './store/state.js';
+export * from './store/compaction.js';
 export * from './store/projection.js';
 export * from './store/objects.js';
 export * from './config.js';

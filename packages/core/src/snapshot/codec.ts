@@ -44,26 +44,26 @@ export async function encodeSnapshot(state: State, cluster: string, time: string
 
 /** Decompresses, checks and rebuilds a snapshot's state; throws CorruptSnapshotError. */
 export async function decodeSnapshot(bytes: Uint8Array, cluster?: string): Promise<{ header: SnapshotHeader; state: State }> {
-  let text: string;
+  let raw: Buffer;
   try {
-    text = (await gunz(bytes)).toString('utf8');
+    raw = await gunz(bytes);
   } catch (e) {
     throw new CorruptSnapshotError(`snapshot does not decompress: ${(e as Error).message}`);
   }
-  const nl = text.indexOf('\n');
+  const nl = raw.indexOf(10);
   let header: SnapshotHeader;
   try {
-    header = JSON.parse(text.slice(0, nl)) as SnapshotHeader;
+    header = JSON.parse(raw.toString('utf8', 0, nl)) as SnapshotHeader;
   } catch {
     throw new CorruptSnapshotError('snapshot header is not JSON');
   }
   if (header.format !== SNAPSHOT_FORMAT) throw new CorruptSnapshotError(`unknown snapshot format "${header.format}"`);
   if (cluster !== undefined && header.cluster !== cluster) throw new CorruptSnapshotError(`snapshot of cluster "${header.cluster}", not "${cluster}"`);
-  const body = text.slice(nl + 1);
-  if (createHash('sha256').update(body).digest('hex') !== header.sha256) throw new CorruptSnapshotError(`snapshot at ${header.seq}: checksum mismatch`);
+  // The checksum is over the body's UTF-8 bytes: hashed as they are, not re-encoded from a string.
+  if (createHash('sha256').update(raw.subarray(nl + 1)).digest('hex') !== header.sha256) throw new CorruptSnapshotError(`snapshot at ${header.seq}: checksum mismatch`);
   let objects: KObject[];
   try {
-    objects = JSON.parse(body) as KObject[];
+    objects = JSON.parse(raw.toString('utf8', nl + 1)) as KObject[];
   } catch {
     throw new CorruptSnapshotError(`snapshot at ${header.seq}: body is not JSON`);
   }

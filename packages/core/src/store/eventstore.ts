@@ -12,10 +12,13 @@ import {
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
+  type Consumer,
+  type ConsumerMessages,
+  type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { LoggedEvent, StoredEvent } from '../events.js';
+import { parseEvent, type LoggedEvent, type StoredEvent } from '../events.js';
 import { Subjects } from '../subjects.js';
 import { connectNats } from './connect.js';
 
@@ -46,6 +49,22 @@ export class StaleSequenceError extends Error {
   constructor(readonly subject: string, readonly expected: number) {
     super(`subject ${subject} is no longer at sequence ${expected}`);
   }
+}
+
+/**
+ * How readers pull: short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed
+ * and the ordered consumer re-created on another one within seconds.
+ */
+const PULL = { max_messages: 2048, expires: 5000 };
+
+/** One message of the log, unparsed. */
+export interface LogMessage {
+  seq: number;
+  subject: string;
+  /** Messages of the filter after this one on the server when it was sent. */
+  pending: number;
+  /** The event's JSON bytes: a view valid only until the next message is read. */
+  data: Uint8Array;
 }
 
 /** Handle on one cluster's event log. */
@@ -166,31 +185,87 @@ export class EventStore {
    * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
    */
   async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
-    const c = await this.js.consumers.get(this.subjects.stream, {
-      filter_subjects: filter,
-      deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
-      ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
-    });
-    // Short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed and the
-    // ordered consumer re-created on another one within seconds.
-    const msgs = await c.consume({ max_messages: 2048, expires: 5000 });
-    const stop = () => msgs.stop();
-    // An abort while the consumer was being created fires no event any more: stop at once.
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
     try {
       for await (const m of msgs) {
-        // The freshly parsed event is extended in place (no copy: a replay reads millions).
-        const e = m.json() as LoggedEvent & { pending: number };
-        e.seq = m.seq;
-        e.subject = m.subject;
+        const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
         e.pending = m.info.pending;
         yield e;
       }
     } finally {
+      close();
+    }
+  }
+
+  /**
+   * Like `read`, but yields the messages unparsed: `data` is a view into the client's read
+   * buffer, valid only until the next message is requested (copy what you keep).
+   */
+  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+    try {
+      for await (const m of msgs) {
+        const { streamSequence: seq, pending } = m.info;
+        yield { seq, subject: m.subject, pending, data: m.data };
+      }
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Calls `onMessage` with each message from `fromSeq` on, in order, straight from the client's
+   * read loop (no async iteration per message: a catch-up reads millions), until it returns false
+   * or `signal` aborts; then resolves. Rejects when `onMessage` throws or the consumer fails.
+   * `data` is valid only during the call.
+   */
+  async consumeMessages(fromSeq: number, filter: string | string[], onMessage: (m: LogMessage) => boolean | void, signal?: AbortSignal): Promise<void> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    let stopped = false;
+    const msgs: ConsumerMessages = await c.consume({
+      ...PULL,
+      callback: (m) => {
+        if (stopped) return;
+        const { streamSequence: seq, pending } = m.info;
+        if (onMessage({ seq, subject: m.subject, pending, data: m.data }) === false) {
+          stopped = true;
+          msgs.stop();
+        }
+      },
+    });
+    const stop = () => msgs.stop();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const err = await msgs.closed();
+      if (err) throw err;
+    } finally {
       signal?.removeEventListener('abort', stop);
       msgs.stop();
     }
+  }
+
+  #orderedConsumer(fromSeq: number, filter: string | string[]): Promise<Consumer> {
+    return this.js.consumers.get(this.subjects.stream, {
+      filter_subjects: filter,
+      deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
+      ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
+    });
+  }
+
+  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    const msgs = await c.consume(PULL);
+    const stop = () => msgs.stop();
+    // An abort while the consumer was being created fires no event any more: stop at once.
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    const close = () => {
+      signal?.removeEventListener('abort', stop);
+      msgs.stop();
+    };
+    return { msgs, close };
   }
 
   /** Closes the connection if this store opened it. */

@@ -1,14 +1,16 @@
 /**
- * A live projection of the log: follows the stream with an ordered consumer, folds events in
- * batches with `evolve`, publishes immutable State snapshots and a change feed, and lets writers
- * wait until their own write is visible (read-your-writes).
+ * A live projection of the log: catches up with a compacted replay (the newest event per object,
+ * folded once), then follows the stream with an ordered consumer, folds events in batches with
+ * `evolve`, publishes immutable State snapshots and a change feed, and lets writers wait until
+ * their own write is visible (read-your-writes).
  */
-import type { LoggedEvent } from '../events.js';
+import { parseEvent, type LoggedEvent } from '../events.js';
 import type { KindName } from '../kinds.js';
 import type { KObject } from '../object.js';
 import { TimeoutError, UnavailableError } from '../errors.js';
 import type { EventStore } from './eventstore.js';
-import { emptyState, evolve, getObject, listObjects, type Change, type State } from './state.js';
+import { LatestBySubject, type LatestMessage } from './compaction.js';
+import { emptyState, evolve, foldLatest, getObject, listObjects, type Change, type State } from './state.js';
 
 /** Receives each folded batch of changes and the state after it. */
 export type ChangeListener = (changes: readonly Change[], state: State) => void;
@@ -28,6 +30,9 @@ export class Projection {
   #listeners = new Set<ChangeListener>();
   #waiters: Waiter[] = [];
   #pending: LoggedEvent[] = [];
+  /** While catching up: the newest message per subject up to #catchUpTo, not yet folded. */
+  #compacting: LatestBySubject | undefined;
+  #catchUpTo = 0;
   #flushScheduled = false;
   #abort = new AbortController();
   #reader: AbortController | undefined;
@@ -59,6 +64,10 @@ export class Projection {
   /** Starts following the log; resolves once caught up with the stream's last sequence at start. */
   async start(): Promise<void> {
     const { last } = await this.store.bounds();
+    if (last > this.#state.seq) {
+      this.#compacting = new LatestBySubject();
+      this.#catchUpTo = last;
+    }
     const caughtUp = this.waitFor(last, 0);
     void this.#follow();
     this.#watchdog = setInterval(() => this.#checkStall(), 1000);
@@ -69,14 +78,16 @@ export class Projection {
 
   /**
    * Follows the log for as long as the projection runs. When a reader ends or fails (a server
-   * died, a consumer vanished), a new one starts from the last folded sequence, with back-off.
+   * died, a consumer vanished), a new one starts from the last folded sequence (while catching
+   * up, after the last message held), with back-off.
    */
   async #follow(): Promise<void> {
     for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
       this.#reader = new AbortController();
       const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
       try {
-        await this.#readFrom(this.#state.seq + 1, signal);
+        if (this.#compacting) await this.#catchUp(this.#compacting, signal);
+        if (!this.#compacting && !signal.aborted) await this.#readFrom(this.#state.seq + 1, signal);
         attempt = 0;
       } catch (e) {
         if (this.#abort.signal.aborted) return;
@@ -97,22 +108,64 @@ export class Projection {
     }
   }
 
+  /**
+   * Reads the log up to #catchUpTo keeping each subject's newest message (unparsed): nobody
+   * reads intermediate states, so only the survivors are parsed and folded, once, at the end. A
+   * reader restarted meanwhile goes on after the messages already held.
+   */
+  async #catchUp(compacting: LatestBySubject, signal: AbortSignal): Promise<void> {
+    let done = false;
+    const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
+    await this.store.consumeMessages(
+      from,
+      this.store.subjects.allObjects,
+      (m) => {
+        this.#lastEventAt = Date.now();
+        // Past the target (its event is gone): the live reader takes it from here.
+        if (m.seq > this.#catchUpTo) {
+          done = true;
+          return false;
+        }
+        // Past the compactor's limit (millions of objects), fold what it holds and go on.
+        if (!compacting.add(m.seq, m.subject, m.data)) {
+          this.#foldCompacted(compacting);
+          compacting.add(m.seq, m.subject, m.data);
+        }
+        done = m.seq === this.#catchUpTo || m.pending === 0;
+        return !done;
+      },
+      signal,
+    );
+    if (done) this.#endCatchUp();
+    else if (!signal.aborted) throw new Error('the log reader stopped while catching up');
+  }
+
   async #readFrom(from: number, signal: AbortSignal): Promise<void> {
-    for await (const e of this.store.read(from, this.store.subjects.allObjects, signal)) {
+    for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
       this.#lastEventAt = Date.now();
-      this.#pending.push(e);
+      this.#pending.push(parseEvent(m.data, m.seq, m.subject));
       // Fold in batches: everything that arrived within one turn of the event loop goes into
-      // one evolve, so a busy log costs one bucket copy per batch, not one per event. While
-      // catching up nobody reads intermediate states, so batches grow until the consumer has
-      // nothing more pending (a replay then copies each bucket a few times, not per event).
-      const catchingUp = !this.#ready;
-      if (this.#pending.length >= (catchingUp ? 32_768 : 4096) || (catchingUp && e.pending === 0)) this.#flush();
+      // one evolve, so a busy log costs one bucket copy per batch, not one per event.
+      if (this.#pending.length >= 4096) this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        if (catchingUp) setTimeout(() => this.#flush(), 500);
-        else setImmediate(() => this.#flush());
+        setImmediate(() => this.#flush());
       }
     }
+  }
+
+  /** Folds the compacted catch-up (announcing nothing) and switches to following the log. */
+  #endCatchUp(): void {
+    const compacted = this.#compacting;
+    if (!compacted) return;
+    this.#compacting = undefined;
+    this.#foldCompacted(compacted);
+  }
+
+  #foldCompacted(compacted: LatestBySubject): void {
+    const seq = compacted.lastSeq;
+    this.#state = foldLatest(this.#state, parsed(compacted.drain()), seq);
+    this.#resolveWaiters();
   }
 
   #flush(): void {
@@ -122,15 +175,18 @@ export class Projection {
     this.#pending = [];
     const { state, changes } = evolve(this.#state, batch);
     this.#state = state;
-    if (this.#waiters.length) {
-      const still: Waiter[] = [];
-      for (const w of this.#waiters) {
-        if (w.seq <= state.seq) w.resolve();
-        else still.push(w);
-      }
-      this.#waiters = still;
-    }
+    this.#resolveWaiters();
     if (changes.length) for (const l of this.#listeners) l(changes, state);
+  }
+
+  #resolveWaiters(): void {
+    if (!this.#waiters.length) return;
+    const still: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.seq <= this.#state.seq) w.resolve();
+      else still.push(w);
+    }
+    this.#waiters = still;
   }
 
   /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
@@ -181,7 +237,10 @@ export class Projection {
     await this.waitFor(last);
   }
 
-  /** Subscribes to the change feed; returns an unsubscribe function. */
+  /**
+   * Subscribes to the change feed; returns an unsubscribe function. The feed starts after the
+   * catch-up: the replay at start is folded compacted and announces no changes.
+   */
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -202,4 +261,8 @@ export class Projection {
     this.#abort.abort();
     if (this.#watchdog) clearInterval(this.#watchdog);
   }
+}
+
+function* parsed(messages: Iterable<LatestMessage>): Generator<LoggedEvent> {
+  for (const m of messages) yield parseEvent(m.data, m.seq, m.subject);
 }

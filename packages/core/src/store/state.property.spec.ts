@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../events.js';
 import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec.js';
 import { compareStates } from '../snapshot/verify.js';
-import { allObjects, emptyState, evolve, type State } from './state.js';
+import { allObjects, emptyState, evolve, foldLatest, type State } from './state.js';
 
 const kinds = ['Pod', 'Service', 'Node'] as const;
 const types = ['Created', 'Replaced', 'StatusUpdated', 'Deleted'] as const;
@@ -75,5 +75,31 @@ describe('the event store fold (properties)', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('folding only the newest event per subject onto any base equals folding the whole log (compacted catch-up)', () => {
+    fc.assert(
+      fc.property(logs, fc.nat(), (events, k) => {
+        const cut = k % (events.length + 1);
+        const base = evolve(emptyState(), events.slice(0, cut)).state;
+        const tail = events.slice(cut);
+        const newest = new Map(tail.map((e) => [e.subject, e]));
+        const survivors = [...newest.values()].sort((a, b) => a.seq - b.seq);
+        const compacted = foldLatest(base, survivors, tail.at(-1)?.seq ?? base.seq);
+        const full = evolve(base, tail).state;
+        expect(compareStates(compacted, full)).toEqual([]);
+        expect(compacted.seq).toBe(full.seq);
+        expect(compacted.counts).toEqual(full.counts);
+        // The base is shared, never written.
+        expect(compareStates(base, evolve(emptyState(), events.slice(0, cut)).state)).toEqual([]);
+        expect(Object.isFrozen(compacted) && Object.isFrozen(compacted.kinds.Pod[0])).toBe(true);
+      }),
+    );
+  });
+
+  it('a compacted fold moves seq to the last event read, even one of a kind it does not hold', () => {
+    const s = foldLatest(emptyState(), [], 42);
+    expect(s.seq).toBe(42);
+    expect(foldLatest(s, [], 7).seq).toBe(42);
   });
 });
