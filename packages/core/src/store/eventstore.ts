@@ -73,6 +73,7 @@ export class EventStore {
   readonly jsm: JetStreamManager;
   readonly subjects: Subjects;
   readonly #ownsConnection: boolean;
+  #turn: Promise<void> | undefined;
 
   private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean) {
     this.js = jetstream(nc, { timeout: 10_000 });
@@ -156,6 +157,7 @@ export class EventStore {
    */
   async append(subject: string, event: StoredEvent, expected: number, msgID?: string): Promise<number> {
     try {
+      await this.#sameTurn();
       const ack = await this.js.publish(subject, JSON.stringify(event), {
         expect: { lastSubjectSequence: expected },
         ...(msgID ? { msgID } : {}),
@@ -165,6 +167,21 @@ export class EventStore {
       if (e instanceof JetStreamApiError && e.code === WRONG_LAST_SEQUENCE) throw new StaleSequenceError(subject, expected);
       throw e;
     }
+  }
+
+  /**
+   * Resolves at the end of this event-loop turn (setImmediate), once for every caller of the
+   * turn. Appends started by requests that arrived together then publish in one microtask run,
+   * which nats.js sends as one socket write instead of one write each (a write to nats-server
+   * was 9% of wharf-api's CPU per create).
+   */
+  #sameTurn(): Promise<void> {
+    return (this.#turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.#turn = undefined;
+        resolve();
+      }),
+    ));
   }
 
   /** The latest event on one subject, or undefined when it has none. */
