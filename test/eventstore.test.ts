@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, Objects, Projection, compareStates, emptyState, evolve, mustKind, readRange, NatsUnavailableError, AlreadyExistsError, ConflictError, type Change, type KObject, type LoggedEvent } from '@wharf/core';
+import { AckedPublisher, EventStore, Objects, Projection, compareStates, emptyState, evolve, mustKind, readRange, NatsUnavailableError, AlreadyExistsError, ConflictError, StaleSequenceError, type Change, type KObject, type LoggedEvent } from '@wharf/core';
 import { startNats, type NatsHandle } from './harness/nats.js';
 
 const Pod = mustKind('Pod');
@@ -126,6 +126,25 @@ describe('event store on a real nats-server', () => {
       throw new Error('fold failed');
     })).rejects.toThrow('fold failed');
     p.stop();
+    await s.close();
+  });
+
+  it('acknowledged publishes fail as js.publish does: refused by the stream, no stream, no answer', async () => {
+    const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'pub', name: 'test' });
+    const subject = s.subjects.object(Pod, 'default', 'a');
+    const event = { type: 'PodCreated' as const, data: pod('a'), metadata: { actor: 'x', time: new Date().toISOString() } };
+    const results = await Promise.all([s.append(subject, event, 0, 'once'), s.append(subject, event, 0, 'once')]);
+    expect(results[0]).toBe(results[1]); // the second is the de-duplicated first
+    await expect(s.append(subject, event, 0)).rejects.toBeInstanceOf(StaleSequenceError);
+    await expect(s.append('nobody.listens.here', event, 0)).rejects.toMatchObject({ name: 'JetStreamNotEnabled' });
+    const quiet = new AckedPublisher(s.nc, 300);
+    // A subscriber that never answers: the publish times out.
+    const sub = s.nc.subscribe('silent.subject');
+    const t0 = Date.now();
+    await expect(quiet.publish('silent.subject', '{}', {})).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    sub.unsubscribe();
+    quiet.close();
     await s.close();
   });
 

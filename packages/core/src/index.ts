@@ -17,6 +17,7 @@ export * from './schemas/cluster.js';
 export * from './schemas/event.js';
 export * from './store/connect.js';
 export * from './store/eventstore.js';
+export * from './store/publisher.js';
 export * from './store/state.js';
 export * from './store/compaction.js';
 export * from './store/projection.js';

@@ -8,6 +8,7 @@ import {
   jetstream,
   jetstreamManager,
   JetStreamApiError,
+  PubHeaders,
   RetentionPolicy,
   StorageType,
   type JetStreamClient,
@@ -21,6 +22,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { parseEvent, type LoggedEvent, type StoredEvent } from '../events.js';
 import { Subjects } from '../subjects.js';
 import { connectNats } from './connect.js';
+import { AckedPublisher } from './publisher.js';
 
 /** JetStream's error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -74,9 +76,11 @@ export class EventStore {
   readonly subjects: Subjects;
   readonly #ownsConnection: boolean;
   #turn: Promise<void> | undefined;
+  readonly #publisher: AckedPublisher;
 
   private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean) {
     this.js = jetstream(nc, { timeout: 10_000 });
+    this.#publisher = new AckedPublisher(nc, 10_000);
     this.jsm = jsm;
     this.subjects = new Subjects(cluster);
     this.#ownsConnection = owns;
@@ -158,10 +162,9 @@ export class EventStore {
   async append(subject: string, event: StoredEvent, expected: number, msgID?: string): Promise<number> {
     try {
       await this.#sameTurn();
-      const ack = await this.js.publish(subject, JSON.stringify(event), {
-        expect: { lastSubjectSequence: expected },
-        ...(msgID ? { msgID } : {}),
-      });
+      const headers: Record<string, string> = { [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(expected) };
+      if (msgID) headers[PubHeaders.MsgIdHdr] = msgID;
+      const ack = await this.#publisher.publish(subject, JSON.stringify(event), headers);
       return ack.seq;
     } catch (e) {
       if (e instanceof JetStreamApiError && e.code === WRONG_LAST_SEQUENCE) throw new StaleSequenceError(subject, expected);
