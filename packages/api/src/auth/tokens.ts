@@ -3,7 +3,7 @@
  * server of a cluster accepts the same tokens. On the very first start an admin token is made
  * and handed to the CLI through its config file.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { EventStore } from '@wharf/core';
 
@@ -14,7 +14,8 @@ export interface TokenUser {
   created: string;
 }
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+// The one-shot crypto.hash (Node >= 20.12) makes no Hash stream object per request.
+const hash = (token: string): string => (typeof crypto.hash === 'function' ? crypto.hash('sha256', token) : crypto.createHash('sha256').update(token).digest('hex'));
 
 /** The token table, cached in memory and kept current by a KV watch. */
 export class Tokens {
@@ -65,7 +66,7 @@ export class Tokens {
    * yet (so two API servers starting together make one admin token); returns undefined then.
    */
   async create(user: string, groups: string[], onlyIfFirst = false): Promise<string | undefined> {
-    const token = randomBytes(32).toString('base64url');
+    const token = crypto.randomBytes(32).toString('base64url');
     const value = JSON.stringify({ user, groups, created: new Date().toISOString() } satisfies TokenUser);
     if (onlyIfFirst) {
       try {

@@ -21,9 +21,10 @@ function parseJson(body: string): unknown {
 export function installBodyParsers(app: FastifyInstance): void {
   // Refuse an announced oversized body before reading it, so the client gets its 413 rather
   // than a connection reset halfway through the upload.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > BODY_LIMIT) throw new RequestEntityTooLargeError(BODY_LIMIT);
+    done();
   });
   app.removeAllContentTypeParsers();
   const json = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {

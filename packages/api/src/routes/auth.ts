@@ -19,13 +19,16 @@ export function actorOf(req: FastifyRequest): string {
 
 /** Rejects requests without a valid bearer token with 401. */
 export async function authHook(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config.public) return;
-    const h = req.headers.authorization;
-    const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
-    if (!m) throw new UnauthorizedError('Unauthorized: a bearer token is required (wharf --token, or the token in ~/.wharf/config)');
-    const u = ctx.tokens.lookup(m[1]!);
-    if (!u) throw new UnauthorizedError('Unauthorized: the bearer token is not valid');
-    req.user = u;
+  // A callback hook, not an async one: no promise per request. A throw here is a 401 reply.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.routeOptions.config.public) {
+      const h = req.headers.authorization;
+      const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+      if (!m) throw new UnauthorizedError('Unauthorized: a bearer token is required (wharf --token, or the token in ~/.wharf/config)');
+      const u = ctx.tokens.lookup(m[1]!);
+      if (!u) throw new UnauthorizedError('Unauthorized: the bearer token is not valid');
+      req.user = u;
+    }
+    done();
   });
 }
