@@ -288,8 +288,9 @@ export class EventStore {
     return { msgs, close };
   }
 
-  /** Closes the connection if this store opened it. */
+  /** Closes the connection if this store opened it (appends in flight get their acks first). */
   async close(): Promise<void> {
-    if (this.#ownsConnection && !this.nc.isClosed()) await this.nc.drain();
+    if (!this.#ownsConnection) this.#publisher.close();
+    else if (!this.nc.isClosed()) await this.nc.drain();
   }
 }
