@@ -26,6 +26,7 @@ export class PodActions {
   /** Runs the actions of one pod in order (consecutive stops, or removes, in parallel); stops at the first error. */
   async apply(pp: PodPlan): Promise<void> {
     const acts = pp.actions;
+    this.deps.log.debug({ pod: `${pp.namespace}/${pp.name}`, actions: acts.map((a) => a.type) }, 'applying');
     this.#infraId = undefined;
     for (let i = 0; i < acts.length; ) {
       const a = acts[i]!;
