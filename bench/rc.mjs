@@ -78,7 +78,6 @@ async function wharf() {
   };
   spawnBin('packages/reconcilers/bin/wharf-reconcilers.js', ['--nats', nats.url, '--cluster', CLUSTER]);
   for (const n of NODES) spawnBin('packages/agent/bin/wharf-agent.js', ['--nats', nats.url, '--cluster', CLUSTER, '--node', n, '--address', '127.0.0.1', '--heartbeat-interval', '1s', ...(process.env.WHARF_BENCH_RESYNC ? ['--resync-interval', process.env.WHARF_BENCH_RESYNC] : []), '--state-dir', mkdtempSync(join(tmpdir(), `wharf-bench-${n}-`))]);
-  await until(async () => (await call('GET', '/api/v1/nodes')).items.length === NODES.length, 30_000, 100);
   const running = async (n) => {
     const pods = (await call('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dbench')).items;
     return pods.length === n && pods.every((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
@@ -86,6 +85,7 @@ async function wharf() {
   const rc = (replicas) => ({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'bench' }, spec: { replicas, template: { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 3000 }] }] } } } });
   const out = {};
   try {
+    await until(async () => (await call('GET', '/api/v1/nodes')).items.length === NODES.length, 30_000, 100);
     // Warm-up: one pod through every component, then removed.
     await call('POST', '/api/v1/namespaces/default/replicationcontrollers', { ...rc(1), metadata: { name: 'warm' }, spec: { ...rc(1).spec, template: { metadata: { labels: { app: 'warm' } }, spec: rc(1).spec.template.spec } } });
     await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`)).length >= 2, 30_000);
@@ -209,6 +209,10 @@ async function direct() {
   return out;
 }
 
+await docker.ping().catch(() => {
+  console.error("dockerd is not running: start it with scripts/ensure-dockerd.sh (or 'systemctl start docker')");
+  process.exit(1);
+});
 const w = await wharf();
 console.log('wharf', w);
 if (process.env.WHARF_BENCH_ONLY_WHARF) process.exit(0);
