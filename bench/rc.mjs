@@ -6,6 +6,9 @@
 // Swarm: `docker swarm init` if not active (left again at the end), a service with
 // --publish mode=host. The same pods made through the Docker API directly show the engine's floor.
 // Run under flock: flock /tmp/wharf-docker-e2e.lock node bench/rc.mjs
+// Profiling: WHARF_BENCH_TIMELINE=1 prints the event log of each phase, WHARF_BENCH_LOG_LEVEL=debug
+// shows the components' logs, WHARF_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles
+// them, WHARF_BENCH_ONLY_WHARF=1 skips Swarm and the engine's floor.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
