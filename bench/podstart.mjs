@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { fmt, pct, printTable } from './lib/stats.mjs';
 import { apiClient, startApi, startDaemon, startNats } from './lib/servers.mjs';
+import { directPod } from './lib/direct.mjs';
 
 const { values: o } = parseArgs({ options: { repeat: { type: 'string', default: '7' }, many: { type: 'string', default: '20' } } });
 const R = Number(o.repeat);
@@ -18,21 +19,14 @@ const CLUSTER = `bench-start-${process.pid}`;
 const docker = new Docker();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// ---- direct Docker API: infra container with the published port + app container in its netns
-async function directPod(i) {
-  const label = { 'wharf.bench': CLUSTER };
-  const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Cmd: ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"], Hostname: `d${i}`, Labels: label, ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
-  await infra.start();
-  const app = await docker.createContainer({ Image: IMAGE, Labels: label, HostConfig: { NetworkMode: `container:${infra.id}` } });
-  await app.start();
-}
+// ---- direct Docker API: pods made by lib/direct.mjs, with no orchestration (the limit)
 async function cleanupDirect() {
   const cs = await docker.listContainers({ all: true, filters: { label: [`wharf.bench=${CLUSTER}`] } });
   await Promise.all(cs.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 async function timeDirect(n) {
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: n }, (_, i) => directPod(i)));
+  await Promise.all(Array.from({ length: n }, (_, i) => directPod(docker, IMAGE, { 'wharf.bench': CLUSTER }, i)));
   const ms = performance.now() - t0;
   await cleanupDirect();
   return ms;

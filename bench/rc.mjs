@@ -17,6 +17,7 @@ import Docker from 'dockerode';
 import { request } from 'undici';
 import { fmt, printTable } from './lib/stats.mjs';
 import { ROOT, startApi, startNats } from './lib/servers.mjs';
+import { directApp, directPod } from './lib/direct.mjs';
 
 const IMAGE = 'wharf.local/microservice1:1';
 const CLUSTER = `bench-rc-${process.pid}`;
@@ -182,13 +183,7 @@ async function swarm() {
 async function direct() {
   const label = `wharf.bench=${CLUSTER}-direct`;
   const Labels = { 'wharf.bench': `${CLUSTER}-direct` };
-  const pod = async (i) => {
-    const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Entrypoint: ['/bin/sh', '-c', "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"], Cmd: [], Hostname: `d${i}`, Labels, ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
-    await infra.start();
-    const app = await docker.createContainer({ Image: IMAGE, Labels: { ...Labels, app: '1' }, HostConfig: { NetworkMode: `container:${infra.id}` } });
-    await app.start();
-    return { infra, app };
-  };
+  const pod = (i) => directPod(docker, IMAGE, Labels, i);
   const pods = [];
   const out = {};
   try {
@@ -196,8 +191,7 @@ async function direct() {
     out.kill = await timed(async () => {
       const victim = pods[0];
       await victim.app.kill();
-      victim.app = await docker.createContainer({ Image: IMAGE, Labels: { ...Labels, app: '1' }, HostConfig: { NetworkMode: `container:${victim.infra.id}` } });
-      await victim.app.start();
+      victim.app = await directApp(docker, IMAGE, Labels, victim.infra.id);
     });
     out.scale = await timed(async () => pods.push(...(await Promise.all(Array.from({ length: 15 }, (_, i) => pod(5 + i))))));
     out.delete = await timed(async () => {

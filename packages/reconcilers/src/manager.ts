@@ -4,15 +4,13 @@
  * hashing over the live members (see runtime/membership.ts), and every write they make is a
  * compare-and-set, so two of them never act twice even while the members change.
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { EventStore, initialState, NodeFeed, Objects, Projection, SnapshotStore, type Logger } from '@wharf/core';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/runner.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
 import { NodeLifecycleRunner } from './nodelifecycle/runner.js';
 import { ReplicationRunner } from './replication/runner.js';
-import { Membership } from './runtime/membership.js';
+import { defaultInstance, Membership } from './runtime/membership.js';
 import type { Shard } from './runtime/shard.js';
 import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerRunner } from './scheduler/runner.js';
@@ -85,7 +83,7 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       await store.close();
     },
   };
-  const instance = opts.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const instance = opts.instance ?? defaultInstance();
   try {
     await projection.start();
     const objects = new Objects(store, projection);

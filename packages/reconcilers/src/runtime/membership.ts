@@ -5,6 +5,8 @@
  * the others take its keys over at once. The bucket's max age drops keys of killed instances, so
  * a new instance does not wait for members that died long ago.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { EventStore, Logger } from '@wharf/core';
 import { encodeToken } from '@wharf/core';
@@ -15,6 +17,11 @@ import { liveMembers, ownerOf, type Shard } from './shard.js';
 export interface MemberValue {
   instance: string;
   intervalMs: number;
+}
+
+/** A name for this process among the reconcilers (and in the scheduler's ledger): host-pid-random. */
+export function defaultInstance(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 /** How often a member writes by default. */

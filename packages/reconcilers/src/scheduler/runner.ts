@@ -6,10 +6,9 @@
  * reservation is released. A pod that fits nowhere gets PodScheduleFailed (only if its message
  * changed) and is tried again when nodes or pods change.
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { ConflictError, mustKind, rvOf, type KObject, type Logger, type Node, type Objects, type Pod, type Projection, type WriteContext } from '@wharf/core';
 import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
+import { defaultInstance } from '../runtime/membership.js';
 import type { Shard } from '../runtime/shard.js';
 import { parseKey } from '../runtime/keys.js';
 import { boundPod, showsUnschedulable, unschedulablePod } from './binding.js';
@@ -62,7 +61,7 @@ export class SchedulerRunner {
   #unwatchLedger: (() => void) | undefined;
 
   constructor(readonly opts: SchedulerOptions) {
-    this.instance = opts.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.instance = opts.instance ?? defaultInstance();
     this.graceMs = opts.graceMs ?? 30_000;
     const name = opts.schedulerName;
     this.controller = new Controller({
