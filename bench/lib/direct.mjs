@@ -2,7 +2,7 @@
 // Docker benchmarks print next to Wharf. It has a Wharf pod's shape: an infra container that
 // publishes port 3000 on 127.0.0.1, and the app container in its network namespace.
 
-const PAUSE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
+export const PAUSE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
 
 /** Creates and starts the app container `image` in the netns of `infraId`. */
 export async function directApp(docker, image, labels, infraId) {
