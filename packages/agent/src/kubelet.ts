@@ -6,7 +6,7 @@
  */
 import type { EventStore, FeedEntry, Logger, NodeFeed, Pod } from '@wharf/core';
 import type { BackoffSettings, StartFailure } from './backoff.js';
-import { INFRA, nodeSelector, observe, type Observed } from './labels.js';
+import { INFRA, LABELS, nodeSelector, observe, type Observed } from './labels.js';
 import { plan, type DesiredPod, type PodPlan } from './plan.js';
 import { PodActions } from './actions.js';
 import type { LogShipper } from './logship.js';
@@ -113,7 +113,9 @@ export class Kubelet {
     let wakeAt: number | undefined;
     this.#endedDuringPass.clear();
     try {
-      const infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node));
+      // The containers of pods whose actions are running are not acted on in this pass: the
+      // runtime need not look at them afresh (which would wait for their starts to finish).
+      const infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), (l) => this.#busy.has(l[LABELS.podUid] ?? ''));
       const containers = infos.map(observe).filter((o): o is Observed => !!o);
       this.deps.shipper.ensure(containers);
       const pods: DesiredPod[] = [];

@@ -4,6 +4,7 @@ import { isFresh } from './heartbeat.js';
 import { resumePoint } from './logship.js';
 import { nodeObject, type NodeFacts } from './node.js';
 import { demuxLines } from './runtime/demux.js';
+import { rowInfo } from './runtime/docker.js';
 
 describe('flags', () => {
   it('parses durations, labels and taints', () => {
@@ -79,5 +80,29 @@ describe('node object', () => {
     expect(again.object.metadata.uid).toBe('uid-1');
     expect(again.object.spec?.taints).toEqual([{ key: 'other', effect: 'NoExecute' }, ...facts.taints]);
     expect(again.object.status?.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: '2025-01-01T00:00:00Z', lastHeartbeatTime: '2025-01-02T00:00:00Z' });
+  });
+});
+
+describe('a container described from docker ps alone', () => {
+  it('keeps its identity, labels, state and published ports', () => {
+    const info = rowInfo({
+      Id: 'abc',
+      Names: ['/wharf_default_web_app'],
+      Image: 'wharf.local/microservice1:1',
+      ImageID: 'sha256:1',
+      Command: '',
+      Created: 1_700_000_000,
+      Ports: [{ IP: '127.0.0.1', PrivatePort: 3000, PublicPort: 32768, Type: 'tcp' }, { PrivatePort: 9000, Type: 'tcp' } as never],
+      Labels: { 'wharf.pod-uid': 'u1' },
+      State: 'running',
+      Status: 'Up 1 second',
+      HostConfig: { NetworkMode: 'default' },
+      NetworkSettings: { Networks: {} },
+      Mounts: [],
+    });
+    expect(info).toMatchObject({ id: 'abc', name: 'wharf_default_web_app', running: true, exitCode: 0, imageID: 'docker://sha256:1', labels: { 'wharf.pod-uid': 'u1' }, createdAt: '2023-11-14T22:13:20.000Z' });
+    expect(info.ports).toEqual([{ containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 32768 }]);
+    expect(info.startedAt).toBeUndefined();
+    expect(rowInfo({ ...({} as never), Id: 'x', Names: [], Image: 'i', ImageID: 'j', Created: 0, Ports: [], State: 'created' } as never).running).toBe(false);
   });
 });

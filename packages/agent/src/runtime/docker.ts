@@ -44,6 +44,23 @@ export function infoOf(i: Docker.ContainerInspectInfo): ContainerInfo {
   return info;
 }
 
+/** What `docker ps` alone says of a container (no exit code, start time or address). */
+export function rowInfo(r: Docker.ContainerInfo): ContainerInfo {
+  return {
+    id: r.Id,
+    name: (r.Names[0] ?? r.Id).replace(/^\//, ''),
+    labels: r.Labels ?? {},
+    image: r.Image,
+    imageID: `docker://${r.ImageID}`,
+    running: r.State === 'running',
+    exitCode: 0,
+    oomKilled: false,
+    error: '',
+    createdAt: new Date(r.Created * 1000).toISOString(),
+    ports: (r.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type as PublishedPort['protocol'], hostIp: p.IP ?? '', hostPort: p.PublicPort })),
+  };
+}
+
 /** Drives a Docker engine through its socket. */
 export class DockerRuntime implements Runtime {
   readonly docker: Docker;
@@ -63,14 +80,18 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+  async list(labels: Record<string, string>, stale?: (labels: Record<string, string>) => boolean): Promise<ContainerInfo[]> {
     const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
     const seen = new Set(rows.map((r) => r.Id));
-    // Only containers whose state changed since the last look are inspected, all at once.
+    // Only containers whose state changed since the last look are inspected, all at once. One
+    // being started is described from the list instead when the caller allows it: an inspect
+    // would wait until its start (network set-up included) is over.
     const infos = await Promise.all(
       rows.map((r) => {
         const cached = this.#cache.get(r.Id);
-        return cached && cached.state === r.State ? cached.info : this.inspect(r.Id);
+        if (cached && cached.state === r.State) return cached.info;
+        if (stale?.(r.Labels ?? {})) return cached?.info ?? rowInfo(r);
+        return this.inspect(r.Id);
       }),
     );
     for (const id of this.#cache.keys()) if (!seen.has(id)) this.#cache.delete(id);

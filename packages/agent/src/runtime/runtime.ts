@@ -92,8 +92,13 @@ export interface RuntimeLogLine {
 export interface Runtime {
   /** The runtime's version string, e.g. "docker://20.10.24"; fails when it is unreachable. */
   version(): Promise<string>;
-  /** Every container (running or not) carrying all of `labels`. */
-  list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /**
+   * Every container (running or not) carrying all of `labels`. Containers for which `stale`
+   * says yes may be described from what the runtime last said of them instead of a fresh look:
+   * the kubelet passes the pods it is acting on right now, whose containers a fresh look would
+   * wait for (Docker's inspect waits for a container's start to finish).
+   */
+  list(labels: Record<string, string>, stale?: (labels: Record<string, string>) => boolean): Promise<ContainerInfo[]>;
   /** One container, or undefined when it is gone. */
   inspect(id: string): Promise<ContainerInfo | undefined>;
   /** Creates and starts a container; returns its id (the container may exist even if start failed). */
