@@ -8,7 +8,8 @@
 // for --rounds rounds, so that a drift of the machine (disk, other load) touches both alike; the
 // ratio is taken between the medians. The load generator is lean (undici dispatch, no response
 // streams): it shares the 2 cores with the servers it measures. Each row also shows the CPU
-// milliseconds per operation of each process, from /proc.
+// milliseconds per operation of each process, from /proc. WHARF_BENCH_PROFILE=DIR profiles
+// wharf-api (--cpu-prof), WHARF_BENCH_NODE_ARGS passes other node flags to it (e.g. --trace-gc).
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';

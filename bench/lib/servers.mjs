@@ -45,7 +45,7 @@ export async function startNats({ sync } = {}) {
   const port = await freePort();
   const conf = join(dir, 'nats.conf');
   writeFileSync(conf, `listen: 127.0.0.1:${port}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js"${sync ? `, sync_interval: ${sync}` : ''} }\n`);
-  const p = spawn(process.env.WHARF_BENCH_NATS_CPU ? 'taskset' : 'nats-server', process.env.WHARF_BENCH_NATS_CPU ? ['-c', process.env.WHARF_BENCH_NATS_CPU, 'nats-server', '-c', conf] : ['-c', conf], { stdio: 'ignore' });
+  const p = spawn('nats-server', ['-c', conf], { stdio: 'ignore' });
   await waitFor(() => portOpen(port));
   return { url: `nats://127.0.0.1:${port}`, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); p.kill('SIGTERM'); }) };
 }
@@ -57,14 +57,14 @@ export async function startApi(natsUrl, cluster = 'bench', reuseHome) {
   const config = join(home, 'config');
   const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
   const nodeArgs = process.env.WHARF_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const p = spawn(process.execPath, [...prof, ...nodeArgs, join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`, ...(process.env.WHARF_BENCH_HTTP ? ['--insecure-http'] : [])], {
+  const p = spawn(process.execPath, [...prof, ...nodeArgs, join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`], {
     env: { ...process.env, HOME: home, WHARF_CONFIG: config, WHARF_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let cfg;
   await waitFor(() => (cfg = JSON.parse(readFileSync(config, 'utf8'))));
   const dispatcher = new Agent({ connect: { ca: cfg.certificateAuthority }, connections: 256, pipelining: 1 });
-  const url = `${process.env.WHARF_BENCH_HTTP ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
   await waitFor(async () => (await request(`${url}/readyz`, { dispatcher })).statusCode === 200);
   return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
 }
