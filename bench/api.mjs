@@ -65,8 +65,7 @@ try {
   const publishRaw = (n) => closedLoop(n, C, () => js.publish(`raw.p.${rawSubject++}`, payload, { expect: { lastSubjectSequence: 0 } }));
 
   const api = await startApi(nats.url);
-  const lean = leanCaller(api);
-  const call = (method, path, body) => lean(method, path, body && JSON.stringify(body));
+  const call = leanCaller(api);
   const pod = (name) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
   let podName = 0;
   const createPods = (n) => closedLoop(n, C, () => call('POST', '/api/v1/namespaces/default/pods', pod(`p-${podName++}`)));

@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { fmt, printTable } from './lib/stats.mjs';
-import { PAUSE } from './lib/direct.mjs';
+import { directPod, directSingle } from './lib/direct.mjs';
 
 const { values: o } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
 const IMAGE = 'wharf.local/microservice1:1';
@@ -19,20 +19,11 @@ const LABEL = `wharf.bench=docker-floor-${process.pid}`;
 const Labels = { 'wharf.bench': `docker-floor-${process.pid}` };
 const docker = new Docker();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const published = { ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } };
 
 /** Creates and starts pod `i` of `shape`; returns its containers, app first. */
 async function pod(shape, i) {
-  if (shape === 'single') {
-    const app = await docker.createContainer({ Image: IMAGE, Hostname: `f${i}`, Labels, ...published });
-    await app.start();
-    return [app];
-  }
-  const network = shape === 'wharf' ? published : shape === 'none' ? { HostConfig: { NetworkMode: 'none' } } : {};
-  const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Entrypoint: ['/bin/sh', '-c', PAUSE], Cmd: [], Hostname: `f${i}`, Labels, ...network });
-  await infra.start();
-  const app = await docker.createContainer({ Image: IMAGE, Labels, HostConfig: { NetworkMode: `container:${infra.id}` } });
-  await app.start();
+  if (shape === 'single') return [await directSingle(docker, IMAGE, Labels, i)];
+  const { infra, app } = await directPod(docker, IMAGE, Labels, i, shape === 'wharf' ? 'published' : shape);
   return [app, infra];
 }
 

@@ -2,7 +2,7 @@
 // Docker benchmarks print next to Wharf. It has a Wharf pod's shape: an infra container that
 // publishes port 3000 on 127.0.0.1, and the app container in its network namespace.
 
-export const PAUSE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
+const PAUSE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
 
 /** Creates and starts the app container `image` in the netns of `infraId`. */
 export async function directApp(docker, image, labels, infraId) {
@@ -11,9 +11,24 @@ export async function directApp(docker, image, labels, infraId) {
   return app;
 }
 
-/** Creates and starts pod `i`: its infra container, then its app container. */
-export async function directPod(docker, image, labels, i) {
-  const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Entrypoint: ['/bin/sh', '-c', PAUSE], Cmd: [], Hostname: `d${i}`, Labels: labels, ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } });
+/** How an infra container is networked: Wharf's (publishing port 3000 on 127.0.0.1), on the bridge
+ * without a published port, or with no network at all. */
+const NETWORKS = {
+  published: { ExposedPorts: { '3000/tcp': {} }, HostConfig: { PortBindings: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } },
+  bridge: {},
+  none: { HostConfig: { NetworkMode: 'none' } },
+};
+
+/** Creates and starts pod `i`: its infra container (networked as `network` says), then its app. */
+export async function directPod(docker, image, labels, i, network = 'published') {
+  const infra = await docker.createContainer({ Image: 'wharf.local/busybox:1', Entrypoint: ['/bin/sh', '-c', PAUSE], Cmd: [], Hostname: `d${i}`, Labels: labels, ...NETWORKS[network] });
   await infra.start();
   return { infra, app: await directApp(docker, image, labels, infra.id) };
+}
+
+/** Creates and starts the app container `image` alone, publishing port 3000 (no infra container). */
+export async function directSingle(docker, image, labels, i) {
+  const app = await docker.createContainer({ Image: image, Hostname: `d${i}`, Labels: labels, ...NETWORKS.published });
+  await app.start();
+  return app;
 }

@@ -75,9 +75,12 @@ export function startDaemon(bin, args) {
   return { pid: p.pid, stop: () => new Promise((r) => { if (p.exitCode !== null) return r(); p.once('exit', r); p.kill('SIGTERM'); }) };
 }
 
+/** The headers of a JSON call to `api` as its admin. */
+const jsonHeaders = (api) => ({ authorization: `Bearer ${api.token}`, 'content-type': 'application/json' });
+
 /** A small client of one wharf-api for benchmarks: JSON calls and watches. */
 export function apiClient(api) {
-  const headers = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
+  const headers = jsonHeaders(api);
   const call = async (method, path, body) => {
     const { request } = await import('undici');
     const r = await request(api.url + path, { method, headers, body: body && JSON.stringify(body), dispatcher: api.dispatcher });
@@ -110,16 +113,17 @@ export function apiClient(api) {
 /**
  * A lean HTTP call for load generation: undici's dispatch with a minimal handler (no response
  * stream objects), so the load generator's CPU, which shares the machine with the servers it
- * measures, stays small. Resolves with the status code; rejects on a network error or >= 300.
+ * measures, stays small. `body` is sent as JSON. Resolves with the status code; rejects on a network error or
+ * >= 300.
  */
 export function leanCaller(api) {
   const origin = new URL(api.url).origin;
-  const headers = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
+  const headers = jsonHeaders(api);
   return (method, path, body) =>
     new Promise((resolve, reject) => {
       let status = 0;
       api.dispatcher.dispatch(
-        { origin, method, path, headers, body },
+        { origin, method, path, headers, body: body && JSON.stringify(body) },
         {
           onConnect() {},
           onHeaders(code) {
