@@ -3,7 +3,7 @@
  * runs the heartbeat, the kubelet loop and the log shipper until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, EventStore, LogStore, NodeFeed, StartupError } from '@wharf/core';
+import { createLogger, EventStore, LogStore, NodeFeed, StartupError, stopOnSignals } from '@wharf/core';
 import { machineFacts } from './facts.js';
 import { agentConfig, type AgentConfig } from './flags.js';
 import { Heartbeat } from './heartbeat.js';
@@ -78,15 +78,5 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const cfg = agentConfig(argv);
   if (!cfg.node.trim()) throw new StartupError('--node must not be empty');
   const agent = await startAgent(cfg, cfg.runtime === 'fake' ? new FakeRuntime() : new DockerRuntime(cfg.dockerSocket));
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    agent.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals(() => agent.stop());
 }

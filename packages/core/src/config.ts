@@ -73,6 +73,24 @@ export function runMain(bin: string, main: () => Promise<void>): void {
   });
 }
 
+/**
+ * Stops a daemon once on SIGTERM or SIGINT (a second signal is ignored while it stops): exits 0
+ * when `stop` resolves, 1 when it fails.
+ */
+export function stopOnSignals(stop: () => Promise<unknown>): void {
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
 /** A start-up problem the user can fix; printed without a stack trace. */
 export class StartupError extends Error {
   override name = 'StartupError';

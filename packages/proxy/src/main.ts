@@ -2,7 +2,7 @@
  * wharf-proxy's main: one process per node. Follows Services and Endpoints from the log and
  * serves every NodePort on the node's address until SIGTERM/SIGINT.
  */
-import { createLogger, EventStore, parseFlags, UsageError, type Logger } from '@wharf/core';
+import { createLogger, EventStore, parseFlags, stopOnSignals, UsageError, type Logger } from '@wharf/core';
 import { ServiceFeed } from './feed.js';
 import { NodePortProxy } from './proxy.js';
 
@@ -69,15 +69,5 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     connectTimeoutMs: positive('connect-timeout', f['connect-timeout']!),
     replayLimit: positive('replay-limit', f['replay-limit']!),
   });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals(() => running.stop());
 }
