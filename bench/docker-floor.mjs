@@ -3,10 +3,11 @@
 // orchestration at all: create 5 pods, create 15 more, then stop and remove all 20. It shows
 // where the engine's floor for Wharf's pods lies, and what other shapes would save:
 //   wharf       an infra container publishing port 3000 on 127.0.0.1, the app in its netns
-//               (Wharf's pod; bench/rc.mjs's "docker API directly" column)
+//               (Wharf's pod of several containers)
 //   bridge      the same without the published port (no iptables rules, no docker-proxy)
 //   none        the same with no network at all (NetworkMode none): the cost of the containers
-//   single      the app container alone, publishing port 3000 (no infra container)
+//   single      the app container alone, publishing port 3000 (Wharf's pod of one container;
+//               bench/rc.mjs's "docker API directly" column)
 // Run under flock: flock /tmp/wharf-docker-e2e.lock node bench/docker-floor.mjs [--rounds 2]
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Pod start latency (issue: pods run). From create to Running, for 1 pod (repeated) and for 20
-// pods at once, measured in one run against: the same two containers per pod (infra + app)
+// pods at once, measured in one run against: the same one-container pods (the container publishing its port)
 // started directly through the Docker API (the limit), and Docker Swarm on the same engine
 // (`docker service create` until its tasks run). Run under the machine's Docker lock:
 //   flock /tmp/wharf-docker-e2e.lock node bench/podstart.mjs [--repeat 7]
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { fmt, pct, printTable } from './lib/stats.mjs';
 import { apiClient, startApi, startDaemon, startNats } from './lib/servers.mjs';
-import { directPod } from './lib/direct.mjs';
+import { directSingle } from './lib/direct.mjs';
 
 const { values: o } = parseArgs({ options: { repeat: { type: 'string', default: '7' }, many: { type: 'string', default: '20' } } });
 const R = Number(o.repeat);
@@ -26,7 +26,7 @@ async function cleanupDirect() {
 }
 async function timeDirect(n) {
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: n }, (_, i) => directPod(docker, IMAGE, { 'wharf.bench': CLUSTER }, i)));
+  await Promise.all(Array.from({ length: n }, (_, i) => directSingle(docker, IMAGE, { 'wharf.bench': CLUSTER }, i)));
   const ms = performance.now() - t0;
   await cleanupDirect();
   return ms;
@@ -108,7 +108,7 @@ try {
   summarize(`docker API direct, ${MANY} pods (limit)`, dN);
   summarize(`wharf create→Running, ${MANY} pods`, wN);
   summarize(`swarm service create→running, ${MANY} tasks`, sN);
-  console.log('\nPod start latency (infra + app container per pod; Wharf publishes port 3000 on 127.0.0.1)\n');
+  console.log('\nPod start latency (one container per pod, publishing port 3000 on 127.0.0.1)\n');
   printTable(rows);
   console.log(`\n1 pod:  wharf / direct = ${fmt(pct(w1, 50) / pct(d1, 50), 2)}x (target <= 1.3x); wharf vs swarm: ${fmt(pct(w1, 50), 0)} vs ${fmt(pct(s1, 50), 0)} ms`);
   console.log(`${MANY} pods: wharf / direct = ${fmt(pct(wN, 50) / pct(dN, 50), 2)}x (target <= 1.3x); wharf vs swarm: ${fmt(pct(wN, 50), 0)} vs ${fmt(pct(sN, 50), 0)} ms`);

@@ -17,7 +17,7 @@ import Docker from 'dockerode';
 import { request } from 'undici';
 import { fmt, printTable } from './lib/stats.mjs';
 import { ROOT, startApi, startNats } from './lib/servers.mjs';
-import { directApp, directPod } from './lib/direct.mjs';
+import { directSingle } from './lib/direct.mjs';
 
 const IMAGE = 'wharf.local/microservice1:1';
 const CLUSTER = `bench-rc-${process.pid}`;
@@ -92,7 +92,7 @@ async function wharf() {
     await until(async () => (await call('GET', '/api/v1/nodes')).items.length === NODES.length, 30_000, 100);
     // Warm-up: one pod through every component, then removed.
     await call('POST', '/api/v1/namespaces/default/replicationcontrollers', { ...rc(1), metadata: { name: 'warm' }, spec: { ...rc(1).spec, template: { metadata: { labels: { app: 'warm' } }, spec: rc(1).spec.template.spec } } });
-    await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`)).length >= 2, 30_000);
+    await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`)).length >= 1, 30_000);
     await call('DELETE', '/api/v1/namespaces/default/replicationcontrollers/warm');
     await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`, false)).length === 0, 30_000);
 
@@ -177,27 +177,26 @@ async function swarm() {
 
 /**
  * The engine's floor for the same work, through the Docker API directly: each pod is what a
- * Wharf pod is (an infra container publishing the port, the app container in its netns), made
- * concurrently, with no orchestration at all; deletion stops the apps gracefully and removes all.
+ * Wharf pod of one container is (that container, publishing the port), made concurrently, with no
+ * orchestration at all; deletion stops each container gracefully and removes it.
  */
 async function direct() {
   const label = `wharf.bench=${CLUSTER}-direct`;
   const Labels = { 'wharf.bench': `${CLUSTER}-direct` };
-  const pod = (i) => directPod(docker, IMAGE, Labels, i);
+  const pod = (i) => directSingle(docker, IMAGE, Labels, i);
   const pods = [];
   const out = {};
   try {
     out.create = await timed(async () => pods.push(...(await Promise.all(Array.from({ length: 5 }, (_, i) => pod(i))))));
     out.kill = await timed(async () => {
-      const victim = pods[0];
-      await victim.app.kill();
-      victim.app = await directApp(docker, IMAGE, Labels, victim.infra.id);
+      await pods[0].kill();
+      pods[0] = await pod(0);
     });
     out.scale = await timed(async () => pods.push(...(await Promise.all(Array.from({ length: 15 }, (_, i) => pod(5 + i))))));
     out.delete = await timed(async () => {
       await Promise.all(pods.map(async (p) => {
-        await p.app.stop({ t: 30 }).catch(() => undefined);
-        await Promise.all([p.app.remove({ force: true, v: true }), p.infra.remove({ force: true, v: true })]);
+        await p.stop({ t: 30 }).catch(() => undefined);
+        await p.remove({ force: true, v: true });
       }));
     });
   } finally {
@@ -224,5 +223,5 @@ const rows = [
   ['delete until all containers gone', 'delete', 1],
 ].map(([what, k, target]) => ({ what, 'wharf s': fmt(w[k], 2), 'swarm s': fmt(s[k], 2), 'docker API directly s': fmt(d[k], 2), 'target s': `<= ${target}`, ok: w[k] <= target && w[k] < s[k] ? 'yes' : 'NO' }));
 console.log(`\nReplicationController benchmark — Wharf (3 agents) vs Docker Swarm, one Docker engine, image ${IMAGE}`);
-console.log('("docker API directly": the same pods, infra + app container each, made with no orchestration: the engine\'s floor)\n');
+console.log('("docker API directly": the same pods, one container each publishing its port, made with no orchestration: the engine\'s floor)\n');
 printTable(rows);

@@ -150,6 +150,10 @@ describe('wharf-agent on real Docker', () => {
       return l.length >= 4 ? l : undefined;
     }, 20_000);
     expect(lines).toEqual(['on-disk', 'in-memory', 'vol-1', '1']);
+    // A pod of two containers: an infra container owns the shared network and UTS namespaces.
+    const p = await pod('vol-1');
+    const names = (await clusterContainers(docker, cluster, p!.metadata.uid)).map((x) => x.Labels['wharf.container']).sort();
+    expect(names).toEqual(['_infra', 'reader', 'writer']);
   });
 
   it('deletes a pod gracefully: SIGTERM, containers removed, PodDeleted; its logs stay readable', async () => {

@@ -9,7 +9,7 @@ import { run } from './harness/exec.js';
 type Pod = {
   metadata: { name: string; uid: string };
   spec: { nodeName?: string };
-  status: { phase: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; hostPorts?: { containerPort: number; hostPort: number }[] };
+  status: { phase: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; hostPorts?: { containerPort: number; hostPort: number }[]; containerStatuses?: { restartCount: number; ready: boolean }[] };
 };
 
 const pod = (name: string, spec: string) => `apiVersion: v1
@@ -50,6 +50,18 @@ describe('pods run: scheduler and agents on a real Docker engine', () => {
     expect(table.stdout).toMatch(/^microservice1\s+1\/1\s+Running\s+0\s+/m);
     const scheduled = await c.wharf('get', 'pod', 'microservice1', '-o', 'wide');
     expect(scheduled.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1\\s+${p.spec.nodeName}`));
+    // A pod of one container has no infra container: that container owns the network and the port.
+    const own = await c.docker.listContainers({ filters: { label: [`wharf.pod-uid=${p.metadata.uid}`] } });
+    expect(own.map((x) => x.Labels['wharf.container'])).toEqual(['microservice1']);
+    // Killed, it is restarted in a network of its own, and the status names the port it publishes now.
+    await c.docker.getContainer(own[0]!.Id).kill();
+    const again = await eventually(async () => {
+      const x = await c.getJson<Pod>('pod', 'microservice1');
+      return x.status.phase === 'Running' && x.status.containerStatuses?.[0]?.restartCount === 1 && x.status.containerStatuses[0].ready ? x : undefined;
+    }, 30_000, 100);
+    const port2 = again.status.hostPorts?.find((h) => h.containerPort === 3000)?.hostPort;
+    const body2 = await eventually(async () => (await fetch(`http://127.0.0.1:${port2}/`)).text(), 10_000);
+    expect(body2.trim()).toBe('microservice1');
   });
 
   it('keeps a pod that fits nowhere Pending, with the reason in kubectl’s words', async () => {

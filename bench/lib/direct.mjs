@@ -1,6 +1,7 @@
-// A pod made through the Docker API directly, with no orchestration: the engine's floor that the
-// Docker benchmarks print next to Wharf. It has a Wharf pod's shape: an infra container that
-// publishes port 3000 on 127.0.0.1, and the app container in its network namespace.
+// Pods made through the Docker API directly, with no orchestration: the engine's floor that the
+// Docker benchmarks print next to Wharf, in Wharf's two pod shapes. A pod of one container is
+// that container, publishing port 3000 on 127.0.0.1 (directSingle); a pod of several is an infra
+// container that publishes the ports, with the app containers in its network namespace (directPod).
 
 const PAUSE = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
 

@@ -1,6 +1,6 @@
 /**
- * Applies one pod's planned actions through the runtime: create the infra container and the
- * pod's containers (pulling images by imagePullPolicy), stop, remove, clean up, and append
+ * Applies one pod's planned actions through the runtime: create the infra container (if the pod
+ * has one) and the pod's containers (pulling images by imagePullPolicy), stop, remove, clean up, and append
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -70,11 +70,13 @@ export class PodActions {
       case 'createContainer': {
         const pod = pp.pod!;
         const c = pod.spec.containers.find((x) => x.name === a.container)!;
+        // A container that owns the pod's network is the pod's sandbox: its volumes' directories come first.
+        if (a.infraId === null) for (const d of emptyDirs(ctx, pod)) await mkdir(d, { recursive: true });
         return this.#start(pp.uid, c.name, async () => {
           let spec;
           try {
-            const infraId = a.infraId || this.#infraId;
-            if (!infraId) throw new Error('no pod sandbox to join');
+            const infraId = a.infraId === null ? null : a.infraId || this.#infraId;
+            if (infraId === undefined) throw new Error('no pod sandbox to join');
             spec = containerSpec(ctx, pod, c, infraId, a.restartCount, a.backoffStep);
           } catch (e) {
             return { reason: 'CreateContainerConfigError', message: (e as Error).message };

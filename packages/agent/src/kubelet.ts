@@ -6,14 +6,14 @@
  */
 import type { EventStore, FeedEntry, Logger, NodeFeed, Pod } from '@wharf/core';
 import type { BackoffSettings, StartFailure } from './backoff.js';
-import { INFRA, LABELS, nodeSelector, observe, type Observed } from './labels.js';
+import { LABELS, nodeSelector, observe, type Observed } from './labels.js';
 import { plan, type DesiredPod, type PodPlan } from './plan.js';
 import { PodActions } from './actions.js';
 import type { LogShipper } from './logship.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { SpecContext } from './spec.js';
 import { StatusReporter } from './reporter.js';
-import { failureKey } from './views.js';
+import { failureKey, sandboxOf } from './views.js';
 import { Prober, type ProbeSubject } from './probe/prober.js';
 
 /** What the kubelet loop needs. */
@@ -158,8 +158,8 @@ export class Kubelet {
   }
 
   async #report(pp: PodPlan, containers: readonly Observed[], now: number): Promise<void> {
-    const infra = containers.find((o) => o.podUid === pp.uid && o.container === INFRA && o.info.running);
-    const written = await this.#reporter.report(pp.pod!, pp.views, infra, now);
+    const sandbox = sandboxOf(pp.pod!, containers.filter((o) => o.podUid === pp.uid));
+    const written = await this.#reporter.report(pp.pod!, pp.views, sandbox, now);
     // A failure reported once as ErrImagePull is reported as ImagePullBackOff from now on.
     for (const v of pp.views) {
       const f = this.#failures.get(failureKey(pp.uid, v.name));
@@ -196,7 +196,7 @@ function probeSubjects(pods: readonly PodPlan[], containers: readonly Observed[]
   for (const pp of pods) {
     const pod = pp.pod;
     if (!pod || pod.metadata.deletionTimestamp) continue;
-    const infra = containers.find((o) => o.podUid === pp.uid && o.container === INFRA && o.info.running);
+    const sandbox = sandboxOf(pod, containers.filter((o) => o.podUid === pp.uid));
     for (const v of pp.views) {
       const c = pod.spec.containers.find((x) => x.name === v.name);
       const cur = v.current;
@@ -205,7 +205,7 @@ function probeSubjects(pods: readonly PodPlan[], containers: readonly Observed[]
         id: cur.id,
         pod: `${pp.namespace}/${pp.name}`,
         container: c,
-        infra: infra?.info,
+        sandbox: sandbox?.info,
         address,
         startedAt: Date.parse(cur.info.startedAt ?? cur.info.createdAt),
         graceSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,

@@ -23,6 +23,24 @@ describe('plan: a new pod', () => {
     ]);
   });
 
+  it('given a pod of one container, creates that container alone, owning the network, and restarts it the same way', () => {
+    const pod = podOf('p', ['a']);
+    expect(plan(input({ pods: [{ pod }] })).pods[0]!.actions).toEqual([{ type: 'createContainer', container: 'a', restartCount: 0, backoffStep: 0, infraId: null }]);
+    expect(plan(input({ pods: [{ pod }], containers: [inst('p', 'a')] })).pods[0]).toMatchObject({ actions: [], report: true });
+    const dead = (o: Partial<Parameters<typeof inst>[2]> = {}) => inst('p', 'a', { running: false, exitCode: 1, finishedAt: 0, startedAt: 0, ...o });
+    const r = plan(input({ pods: [{ pod }], containers: [dead({ id: 'a1', restartCount: 1 }), dead({ id: 'a0' })], now: 100_000 })).pods[0]!;
+    expect(r.actions).toEqual([
+      { type: 'createContainer', container: 'a', restartCount: 2, backoffStep: 1, infraId: null },
+      { type: 'remove', id: 'a0' },
+    ]);
+  });
+
+  it('given a pod of one container that completed, has nothing to stop (no infra container holds its ports)', () => {
+    const pod = podOf('p', ['a'], { restartPolicy: 'Never' });
+    const r = plan(input({ pods: [{ pod }], containers: [inst('p', 'a', { running: false, exitCode: 0 })] }));
+    expect(r.pods[0]).toMatchObject({ actions: [], report: true });
+  });
+
   it('given everything running, does nothing but report status (adoption after a restart)', () => {
     const pod = podOf('p', ['a']);
     const r = plan(input({ pods: [{ pod }], containers: [inst('p', INFRA), inst('p', 'a', { restartCount: 4 })] }));
@@ -130,7 +148,7 @@ describe('plan: deletion and orphans', () => {
     pod.metadata.uid = 'uid-new';
     const r = plan(input({ pods: [{ pod }], containers: [old] }));
     expect(r.pods.find((p) => p.uid === 'uid-p')!.actions).toContainEqual({ type: 'remove', id: 'old' });
-    expect(r.pods.find((p) => p.uid === 'uid-new')!.actions).toEqual([{ type: 'createInfra' }, { type: 'createContainer', container: 'a', restartCount: 0, backoffStep: 0, infraId: '' }]);
+    expect(r.pods.find((p) => p.uid === 'uid-new')!.actions).toEqual([{ type: 'createContainer', container: 'a', restartCount: 0, backoffStep: 0, infraId: null }]);
   });
 });
 
@@ -147,6 +165,8 @@ describe('plan: properties', () => {
   });
   const arbInput = fc.record({
     bound: fc.subarray(names),
+    /** Pods of one container ('a'); the others have two. */
+    solo: fc.subarray(names),
     deleting: fc.subarray(names),
     policy: fc.constantFrom('Always', 'OnFailure', 'Never') as fc.Arbitrary<'Always' | 'OnFailure' | 'Never'>,
     containers: fc.uniqueArray(arbContainer, { selector: (c) => `${c.pod}/${c.container}/${c.restartCount}`, maxLength: 14 }),
@@ -156,7 +176,7 @@ describe('plan: properties', () => {
   type Generated = typeof arbInput extends fc.Arbitrary<infer T> ? T : never;
   const build = (x: Generated) => {
     const pods: DesiredPod[] = x.bound.map((n) => {
-      const pod = podOf(n, ['a', 'b'], { restartPolicy: x.policy });
+      const pod = podOf(n, x.solo.includes(n) ? ['a'] : ['a', 'b'], { restartPolicy: x.policy });
       if (x.deleting.includes(n)) pod.metadata.deletionTimestamp = 'now';
       return { pod };
     });
@@ -175,8 +195,13 @@ describe('plan: properties', () => {
           for (const a of p.actions) {
             if (a.type === 'stop') expect(byId.get(a.id)?.info.running).toBe(true);
             if (a.type === 'remove') expect(byId.has(a.id)).toBe(true);
-            // A container joins a running infra container, or the one created earlier in the same plan.
-            if (a.type === 'createContainer' && a.infraId === '') expect(p.actions.slice(0, p.actions.indexOf(a))).toContainEqual({ type: 'createInfra' });
+            // A container joins a running infra container, or the one created earlier in the same
+            // plan, or owns the network: then it is the only container of a pod without an infra container.
+            const mine = inp.containers.filter((c) => c.podUid === p.uid);
+            if (a.type === 'createContainer' && a.infraId === null) {
+              expect(p.pod!.spec.containers.map((c) => c.name)).toEqual([a.container]);
+              expect(mine.filter((c) => c.container === INFRA)).toEqual([]);
+            } else if (a.type === 'createContainer' && a.infraId === '') expect(p.actions.slice(0, p.actions.indexOf(a))).toContainEqual({ type: 'createInfra' });
             else if (a.type === 'createContainer') expect(byId.get(a.infraId)).toMatchObject({ container: INFRA, podUid: p.uid, info: { running: true } });
           }
           const removed = p.actions.filter((a) => a.type === 'remove').map((a) => (a as { id: string }).id);
@@ -200,7 +225,7 @@ describe('plan: properties', () => {
     );
   });
 
-  it('never stops a running container of a live pod whose sandbox runs, unless it is a stale instance', () => {
+  it('never stops a running container of a live pod whose sandbox runs (or that is its sandbox), unless it is a stale instance', () => {
     fc.assert(
       fc.property(arbInput, (x) => {
         const inp = build(x);
@@ -209,9 +234,11 @@ describe('plan: properties', () => {
           if (!p.pod || p.pod.metadata.deletionTimestamp) continue;
           const mine = inp.containers.filter((c) => c.podUid === p.uid);
           const infras = mine.filter((c) => c.container === INFRA).sort((a, b) => b.restartCount - a.restartCount);
-          if (!infras[0]?.info.running) continue;
+          const solo = p.pod.spec.containers.length === 1 && infras.length === 0;
+          if (!solo && !infras[0]?.info.running) continue;
           const newest = new Map<string, Observed>();
-          for (const c of mine) if (c.container !== INFRA && (!newest.has(c.container) || newest.get(c.container)!.restartCount < c.restartCount)) newest.set(c.container, c);
+          const named = new Set(p.pod.spec.containers.map((c) => c.name));
+          for (const c of mine) if (named.has(c.container) && (!newest.has(c.container) || newest.get(c.container)!.restartCount < c.restartCount)) newest.set(c.container, c);
           for (const c of newest.values()) if (c.info.running) expect(p.actions).not.toContainEqual(expect.objectContaining({ id: c.id }));
         }
       }),

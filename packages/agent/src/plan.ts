@@ -6,7 +6,7 @@
 import type { Pod, PodStatus } from '@wharf/core';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { INFRA, type Observed } from './labels.js';
-import { containerViews, failureKey, infraOf, podCompleted, type ContainerView } from './views.js';
+import { containerViews, failureKey, infraOf, ownsNetwork, podCompleted, type ContainerView } from './views.js';
 
 /** A pod bound to this node, with the best status known for it (the agent's last write, else the feed's). */
 export interface DesiredPod {
@@ -31,8 +31,12 @@ export interface PlanInput {
 /** One step of a plan. Steps of one pod run in order. */
 export type Action =
   | { type: 'createInfra' }
-  /** `infraId` '' means the infra container created by an earlier step of the same plan. */
-  | { type: 'createContainer'; container: string; restartCount: number; backoffStep: number; infraId: string }
+  /**
+   * `infraId` names the infra container whose network the container joins: '' means the one
+   * created by an earlier step of the same plan, null that the container owns the pod's network
+   * (the one container of a pod without an infra container).
+   */
+  | { type: 'createContainer'; container: string; restartCount: number; backoffStep: number; infraId: string | null }
   | { type: 'stop'; id: string; graceSeconds: number }
   | { type: 'remove'; id: string }
   /** Remove the pod's volumes and directories. */
@@ -125,7 +129,10 @@ function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
   // Containers the spec no longer names, and instances older than the previous one, go.
   const extra = mine.filter((o) => o.container !== INFRA && !known.has(o.container));
   actions.push(...stopThenRemove([...extra, ...views.flatMap((v) => v.stale)], () => pod.spec.terminationGracePeriodSeconds ?? 30));
-  if (podCompleted(views)) {
+  if (ownsNetwork(pod, mine)) {
+    // The one container owns the network: a finished pod has no ports left to free.
+    if (!podCompleted(views)) actions.push(...containerActions(views, null, input, wakes));
+  } else if (podCompleted(views)) {
     // A completed pod keeps its containers (for status and logs) but frees its ports.
     if (infra?.info.running) actions.push({ type: 'stop', id: infra.id, graceSeconds: INFRA_GRACE_SECONDS });
   } else if (!infra?.info.running) {
@@ -143,20 +150,27 @@ function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
     } else wakes.push(retryAt);
   } else {
     for (const o of oldInfra) actions.push(...stopThenRemove([o], () => INFRA_GRACE_SECONDS));
-    for (const v of views) {
-      const s = v.state;
-      if (s.kind === 'creating') actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: 0, infraId: infra.id });
-      else if (s.kind === 'restart') actions.push({ type: 'createContainer', container: v.name, restartCount: v.current!.restartCount + 1, backoffStep: s.nextStep, infraId: infra.id });
-      else if (s.kind === 'backoff') wakes.push(s.until);
-      else if (s.kind === 'failed') {
-        if (input.now >= s.retryAt) actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: s.nextStep, infraId: infra.id });
-        else wakes.push(s.retryAt);
-      }
-      // A restart turns the current instance into the previous one: the old previous goes.
-      if ((s.kind === 'restart' || (s.kind === 'failed' && input.now >= s.retryAt)) && v.previous) actions.push(...stopThenRemove([v.previous], () => 0));
-    }
+    actions.push(...containerActions(views, infra.id, input, wakes));
   }
   const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, actions, views, report: actions.length === 0 };
   if (wakes.length) p.wakeAt = Math.min(...wakes);
   return p;
+}
+
+/** Creates, restarts or retries each container as its state says, in the network of `infraId` (see Action). */
+function containerActions(views: readonly ContainerView[], infraId: string | null, input: PlanInput, wakes: number[]): Action[] {
+  const actions: Action[] = [];
+  for (const v of views) {
+    const s = v.state;
+    if (s.kind === 'creating') actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: 0, infraId });
+    else if (s.kind === 'restart') actions.push({ type: 'createContainer', container: v.name, restartCount: v.current!.restartCount + 1, backoffStep: s.nextStep, infraId });
+    else if (s.kind === 'backoff') wakes.push(s.until);
+    else if (s.kind === 'failed') {
+      if (input.now >= s.retryAt) actions.push({ type: 'createContainer', container: v.name, restartCount: s.restartCount, backoffStep: s.nextStep, infraId });
+      else wakes.push(s.retryAt);
+    }
+    // A restart turns the current instance into the previous one: the old previous goes.
+    if ((s.kind === 'restart' || (s.kind === 'failed' && input.now >= s.retryAt)) && v.previous) actions.push(...stopThenRemove([v.previous], () => 0));
+  }
+  return actions;
 }

@@ -31,10 +31,10 @@ export class StatusReporter {
   }
 
   /** Computes the pod's status and appends it if it changed; true when something was written. */
-  async report(pod: Pod, views: readonly ContainerView[], infra: Observed | undefined, now: number): Promise<boolean> {
+  async report(pod: Pod, views: readonly ContainerView[], sandbox: Observed | undefined, now: number): Promise<boolean> {
     const uid = pod.metadata.uid ?? '';
     const cached = this.#cache.get(uid);
-    const guess = podStatus(pod, views, infra, this.address, cached?.status ?? pod.status, now, this.readiness);
+    const guess = podStatus(pod, views, sandbox, this.address, cached?.status ?? pod.status, now, this.readiness);
     if (cached && stableJson(guess) === cached.json) return false;
     let result = guess;
     let wrote = false;
@@ -46,7 +46,7 @@ export class StatusReporter {
         pod.metadata.name ?? '',
         (cur) => {
           if (cur.metadata.uid !== uid) return undefined;
-          result = podStatus(pod, views, infra, this.address, cur.status, now, this.readiness);
+          result = podStatus(pod, views, sandbox, this.address, cur.status, now, this.readiness);
           if (stableJson(result) === stableJson(cur.status)) return undefined;
           wrote = true;
           return { object: { ...cur, status: result }, type: 'PodStatusUpdated' };

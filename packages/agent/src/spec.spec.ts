@@ -19,6 +19,17 @@ describe('create specs', () => {
     expect(s.name).toBe('wharf_node-a_default_web.1_uid-web._POD');
   });
 
+  it('the one container of a pod without an infra container owns hostname and ports itself; a joining one owns neither', () => {
+    const pod = podOf('web', ['a']);
+    pod.spec.containers[0]!.ports = [{ containerPort: 3000, hostPort: 8080 }];
+    const own = containerSpec(ctx, pod, pod.spec.containers[0]!, null, 1, 0);
+    expect(own).toMatchObject({ hostname: 'web', ports: [{ containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 }], name: 'wharf_node-a_default_web_uid-web_a_1' });
+    expect(own.joinNetworkOf).toBeUndefined();
+    const joining = containerSpec(ctx, pod, pod.spec.containers[0]!, 'infra', 1, 0);
+    expect(joining).toMatchObject({ joinNetworkOf: 'infra', ports: [] });
+    expect(joining.hostname).toBeUndefined();
+  });
+
   it('maps command/args onto entrypoint/cmd like Kubernetes', () => {
     const pod = podOf('p', ['a', 'b', 'c']);
     pod.spec.containers[0]!.command = ['sh', '-c'];

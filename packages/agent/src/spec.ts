@@ -1,7 +1,8 @@
 /**
  * Pod spec → runtime create specs (pure). The infra container owns the pod's network and UTS
- * namespaces and publishes every container port; the pod's containers join it. Kubernetes
- * semantics: `command` replaces the image's entrypoint, `args` its command.
+ * namespaces and publishes every container port; the pod's containers join it. A pod of one
+ * container has no infra container: that container owns them itself. Kubernetes semantics:
+ * `command` replaces the image's entrypoint, `args` its command.
  */
 import { bytes, parseQuantity, type Container, type Pod } from '@wharf/core';
 import { INFRA, LABELS } from './labels.js';
@@ -68,6 +69,11 @@ export function podPorts(ctx: SpecContext, pod: Pod): PortSpec[] {
   );
 }
 
+/** The pod's hostname: the spec's, else its name. */
+function hostnameOf(pod: Pod): string {
+  return (pod.spec.hostname ?? pod.metadata.name ?? 'pod').slice(0, 63);
+}
+
 /** The create spec of the pod's infra container. */
 export function infraSpec(ctx: SpecContext, pod: Pod): CreateSpec {
   return {
@@ -77,7 +83,7 @@ export function infraSpec(ctx: SpecContext, pod: Pod): CreateSpec {
     cmd: [],
     env: [],
     labels: containerLabels(ctx, pod, INFRA, 0, 0),
-    hostname: (pod.spec.hostname ?? pod.metadata.name ?? 'pod').slice(0, 63),
+    hostname: hostnameOf(pod),
     ports: podPorts(ctx, pod),
     mounts: [],
   };
@@ -103,15 +109,18 @@ export function mountsOf(ctx: SpecContext, pod: Pod, c: Container): MountSpec[] 
   });
 }
 
-/** The create spec of one app container, joining the network of `infraId`. */
-export function containerSpec(ctx: SpecContext, pod: Pod, c: Container, infraId: string, restartCount: number, backoffStep: number): CreateSpec {
+/**
+ * The create spec of one app container: joining the network of the infra container `infraId`,
+ * or, when `infraId` is null, owning the pod's network (hostname and published ports) itself.
+ */
+export function containerSpec(ctx: SpecContext, pod: Pod, c: Container, infraId: string | null, restartCount: number, backoffStep: number): CreateSpec {
   const spec: CreateSpec = {
     name: containerName(ctx, pod, c.name, restartCount),
     image: c.image,
     env: (c.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
     labels: containerLabels(ctx, pod, c.name, restartCount, backoffStep),
-    joinNetworkOf: infraId,
-    ports: [],
+    ...(infraId === null ? { hostname: hostnameOf(pod) } : { joinNetworkOf: infraId }),
+    ports: infraId === null ? podPorts(ctx, pod) : [],
     mounts: mountsOf(ctx, pod, c),
   };
   if (c.command) {

@@ -108,13 +108,13 @@ function condition(type: string, ok: boolean, previous: PodStatus | undefined, n
 }
 
 /** The published host ports of the pod, named after the spec's container ports. */
-export function hostPorts(pod: Pod, infra: Observed | undefined): PodHostPort[] {
-  if (!infra?.info.running) return [];
+export function hostPorts(pod: Pod, sandbox: Observed | undefined): PodHostPort[] {
+  if (!sandbox?.info.running) return [];
   const out: PodHostPort[] = [];
   for (const c of pod.spec.containers) {
     for (const p of c.ports ?? []) {
       const protocol = p.protocol ?? 'TCP';
-      const pub = infra.info.ports.find((x) => x.containerPort === p.containerPort && x.protocol === protocol.toLowerCase() && x.hostPort > 0);
+      const pub = sandbox.info.ports.find((x) => x.containerPort === p.containerPort && x.protocol === protocol.toLowerCase() && x.hostPort > 0);
       if (pub) out.push({ containerPort: p.containerPort, hostPort: pub.hostPort, protocol, ...(p.name ? { name: p.name } : {}) });
     }
   }
@@ -122,7 +122,7 @@ export function hostPorts(pod: Pod, infra: Observed | undefined): PodHostPort[] 
 }
 
 /** The pod's status; `previous` supplies start and transition times and fields the agent does not own. */
-export function podStatus(pod: Pod, views: readonly ContainerView[], infra: Observed | undefined, address: string, previous: PodStatus | undefined, now: number, readiness?: Readiness): PodStatus {
+export function podStatus(pod: Pod, views: readonly ContainerView[], sandbox: Observed | undefined, address: string, previous: PodStatus | undefined, now: number, readiness?: Readiness): PodStatus {
   const containerStatuses = views.map((v) => containerStatus(pod, v, readiness));
   const phase = podPhase(pod, containerStatuses);
   const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
@@ -143,7 +143,7 @@ export function podStatus(pod: Pod, views: readonly ContainerView[], infra: Obse
     startTime: previous?.startTime ?? k8sTime(now),
     containerStatuses,
   };
-  const ports = hostPorts(pod, infra);
+  const ports = hostPorts(pod, sandbox);
   if (ports.length) status.hostPorts = ports;
   else delete status.hostPorts;
   delete status.reason;

@@ -100,6 +100,21 @@ export function podCompleted(views: readonly ContainerView[]): boolean {
   return views.length > 0 && views.every((v) => v.state.kind === 'terminated' || v.state.kind === 'done');
 }
 
+/**
+ * True when the pod's one container owns the pod's network itself, with no infra container: a
+ * pod of one container, unless an infra container for it already exists (one made by an earlier
+ * agent, which the pod keeps using). It saves a container per pod: a start, a stop and a removal.
+ */
+export function ownsNetwork(pod: Pod, mine: readonly Observed[]): boolean {
+  return pod.spec.containers.length === 1 && !mine.some((o) => o.container === INFRA);
+}
+
+/** The running container that holds the pod's network and published ports: its infra container, or its one container. */
+export function sandboxOf(pod: Pod, mine: readonly Observed[]): Observed | undefined {
+  if (!ownsNetwork(pod, mine)) return mine.find((o) => o.container === INFRA && o.info.running);
+  return mine.find((o) => o.container === pod.spec.containers[0]!.name && o.info.running);
+}
+
 /** The pod's infra containers, newest first. */
 export function infraOf(mine: readonly Observed[]): Observed[] {
   return mine.filter((o) => o.container === INFRA).sort(byNewest);

@@ -53,11 +53,11 @@ describe('endpointOf', () => {
   const infra = { id: 'i', name: 'i', labels: {}, image: '', imageID: '', running: true, exitCode: 0, oomKilled: false, error: '', createdAt: '', ports: [{ containerPort: 3000, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 32001 }] };
 
   it('probes the bridge address and container port, a named port included', () => {
-    expect(endpointOf({ id: 'x', container, infra: { ...infra, ip: '172.17.0.5' }, address: '127.0.0.1' }, 'http')).toEqual({ host: '172.17.0.5', port: 3000 });
+    expect(endpointOf({ id: 'x', container, sandbox: { ...infra, ip: '172.17.0.5' }, address: '127.0.0.1' }, 'http')).toEqual({ host: '172.17.0.5', port: 3000 });
   });
 
   it('falls back to the published port on the node address', () => {
-    expect(endpointOf({ id: 'x', container, infra, address: '127.0.0.1' }, 3000)).toEqual({ host: '127.0.0.1', port: 32001 });
-    expect(() => endpointOf({ id: 'x', container, infra, address: '127.0.0.1' }, 'nope')).toThrow(/not a named port/);
+    expect(endpointOf({ id: 'x', container, sandbox: infra, address: '127.0.0.1' }, 3000)).toEqual({ host: '127.0.0.1', port: 32001 });
+    expect(() => endpointOf({ id: 'x', container, sandbox: infra, address: '127.0.0.1' }, 'nope')).toThrow(/not a named port/);
   });
 });

@@ -16,8 +16,8 @@ export interface ProbeTarget {
   /** The container instance (exec runs in it). */
   id: string;
   container: Container;
-  /** The pod's infra container: its bridge address and published ports. */
-  infra: ContainerInfo | undefined;
+  /** The container holding the pod's network (its infra container, or its one container): its bridge address and published ports. */
+  sandbox: ContainerInfo | undefined;
   /** The node's address (published ports bind to it). */
   address: string;
 }
@@ -32,8 +32,8 @@ export function endpointOf(t: ProbeTarget, port: number | string, host?: string)
   const cp = typeof port === 'number' ? port : t.container.ports?.find((p) => p.name === port)?.containerPort;
   if (cp === undefined) throw new ProbePortError(`port "${port}" is not a named port of container ${t.container.name}`);
   if (host) return { host, port: cp };
-  if (t.infra?.ip) return { host: t.infra.ip, port: cp };
-  const pub = t.infra?.ports.find((p) => p.containerPort === cp && p.protocol === 'tcp');
+  if (t.sandbox?.ip) return { host: t.sandbox.ip, port: cp };
+  const pub = t.sandbox?.ports.find((p) => p.containerPort === cp && p.protocol === 'tcp');
   if (!pub) throw new ProbePortError(`port ${cp} of container ${t.container.name} is neither reachable on a bridge address nor published`);
   return { host: pub.hostIp && pub.hostIp !== '0.0.0.0' ? pub.hostIp : t.address, port: pub.hostPort };
 }
