@@ -126,13 +126,15 @@ describe('wharf-agent on real Docker', () => {
 
   it('reports ErrImagePull then ImagePullBackOff for an image that cannot be pulled', async () => {
     await createBoundPod(store, feed, NODE, 'pull-1', { containers: [{ name: 'c', image: 'wharf.local/missing:1' }] });
-    const reasons = new Set<string>();
-    await eventually(async () => {
-      const r = (await status('pull-1'))?.containerStatuses?.[0]?.state?.waiting?.reason;
-      if (r) reasons.add(r);
-      return reasons.has('ImagePullBackOff');
-    }, 30_000, 50);
-    expect(reasons.has('ErrImagePull')).toBe(true);
+    await eventually(async () => (await status('pull-1'))?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000, 50);
+    // The pod's history holds every status the agent wrote: ErrImagePull first, then ImagePullBackOff.
+    const reasons: string[] = [];
+    for await (const e of store.read(1, store.subjects.object(PodKind, 'default', 'pull-1'))) {
+      const r = (e.data as Pod).status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (r && reasons.at(-1) !== r) reasons.push(r);
+      if (e.pending === 0) break;
+    }
+    expect(reasons.slice(0, 2)).toEqual(['ErrImagePull', 'ImagePullBackOff']);
     expect((await status('pull-1'))?.phase).toBe('Pending');
   });
 
