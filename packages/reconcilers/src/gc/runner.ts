@@ -50,7 +50,7 @@ export class GarbageCollector {
   readonly controller: Controller;
 
   constructor(readonly opts: GcOptions) {
-    this.controller = new Controller({ shard: opts.shard, name: 'garbage-collector', projection: opts.projection, log: opts.log, workers: 4, watches: [gcWatch], resync: allKeys, reconcile: (key, ctx) => this.reconcile(key, ctx) });
+    this.controller = new Controller({ shard: opts.shard, name: 'garbage-collector', projection: opts.projection, log: opts.log, workers: 16, watches: [gcWatch], resync: allKeys, reconcile: (key, ctx) => this.reconcile(key, ctx) });
   }
 
   /** Starts the controller with a full resync. */
