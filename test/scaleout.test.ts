@@ -16,6 +16,8 @@ type RC = { metadata: { name: string; uid: string }; spec: { replicas: number };
 const RCS = 20;
 const CHURN_MS = 30_000;
 const SETTLE_MS = 3_000;
+/** How long the survivors take to notice a SIGKILLed member: its lease (3 intervals of 1 s), then one more look. */
+const TAKEOVER_MS = 4_000;
 const hollow = ['--runtime', 'fake', '--max-pods', '2000', '--heartbeat-interval', '500ms'];
 
 describe('reconcilers scale out', () => {
@@ -52,6 +54,13 @@ describe('reconcilers scale out', () => {
     const boundTo = new Map<string, string>();
     let observing = true;
     let looks = 0;
+    let killedAt: number | undefined;
+    /** When a controller has settled: SETTLE_MS after its last scale, or after the takeover when the killed instance may have owned that scale. */
+    const settledAt = (name: string) => {
+      const scaled = scaledAt.get(name) ?? 0;
+      if (killedAt !== undefined && scaled > killedAt - SETTLE_MS) return Math.max(scaled, killedAt + TAKEOVER_MS) + SETTLE_MS;
+      return scaled + SETTLE_MS;
+    };
     const observer = (async () => {
       while (observing) {
         const startedAt = Date.now();
@@ -65,9 +74,9 @@ describe('reconcilers scale out', () => {
           boundTo.set(p.metadata.uid, node);
         }
         for (const rc of rcs.items) {
-          const settled = startedAt - (scaledAt.get(rc.metadata.name) ?? 0) > SETTLE_MS;
+          const settled = startedAt > settledAt(rc.metadata.name);
           const live = pods.items.filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === rc.metadata.uid) && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-          if (settled && live.length > desired.get(rc.metadata.name)!) violations.push(`${rc.metadata.name}: ${live.length} live pods, wants ${desired.get(rc.metadata.name)} (${live.map((p) => p.metadata.name).join(' ')})`);
+          if (settled && live.length > desired.get(rc.metadata.name)!) violations.push(`${rc.metadata.name}: ${live.length} live pods, wants ${desired.get(rc.metadata.name)} (${live.map((p) => p.metadata.name).join(' ')}); scaled ${startedAt - (scaledAt.get(rc.metadata.name) ?? 0)} ms ago${killedAt ? `, kill ${startedAt - killedAt} ms ago` : ''}`);
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -78,6 +87,7 @@ describe('reconcilers scale out', () => {
     let actions = 0;
     while (Date.now() < until) {
       if (!killed && Date.now() > until - CHURN_MS / 2) {
+        killedAt = Date.now();
         c.reconcilers[0]!.kill('SIGKILL');
         killed = true;
       }
