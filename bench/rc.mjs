@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { request } from 'undici';
 import { fmt, printTable } from './lib/stats.mjs';
-import { ROOT, startApi, startNats } from './lib/servers.mjs';
+import { apiClient, ROOT, startApi, startNats } from './lib/servers.mjs';
 import { directSingle } from './lib/direct.mjs';
 
 const IMAGE = 'wharf.local/microservice1:1';
@@ -82,14 +82,23 @@ async function wharf() {
   };
   spawnBin('packages/reconcilers/bin/wharf-reconcilers.js', ['--nats', nats.url, '--cluster', CLUSTER]);
   for (const n of NODES) spawnBin('packages/agent/bin/wharf-agent.js', ['--nats', nats.url, '--cluster', CLUSTER, '--node', n, '--address', '127.0.0.1', '--heartbeat-interval', '1s', ...(process.env.WHARF_BENCH_RESYNC ? ['--resync-interval', process.env.WHARF_BENCH_RESYNC] : []), '--state-dir', mkdtempSync(join(tmpdir(), `wharf-bench-${n}-`))]);
-  const running = async (n) => {
-    const pods = (await call('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dbench')).items;
-    return pods.length === n && pods.every((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+  // The bench's pods as a watch reports them, as a controller would follow them: polling the
+  // list would spend the API's CPU, which the engine needs.
+  const pods = new Map();
+  const running = (n) => {
+    const mine = [...pods.values()].filter((p) => p.metadata.labels?.app === 'bench');
+    return mine.length === n && mine.every((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
   };
   const rc = (replicas) => ({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'bench' }, spec: { replicas, template: { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'web', image: IMAGE, ports: [{ containerPort: 3000 }] }] } } } });
   const out = {};
+  let stopWatch = () => undefined;
   try {
     await until(async () => (await call('GET', '/api/v1/nodes')).items.length === NODES.length, 30_000, 100);
+    const list = await call('GET', '/api/v1/namespaces/default/pods');
+    stopWatch = await apiClient(api).watch('/api/v1/namespaces/default/pods', list.metadata.resourceVersion, (e) => {
+      if (e.type === 'DELETED') pods.delete(e.object.metadata.name);
+      else if (e.object?.metadata) pods.set(e.object.metadata.name, e.object);
+    });
     // Warm-up: one pod through every component, then removed.
     await call('POST', '/api/v1/namespaces/default/replicationcontrollers', { ...rc(1), metadata: { name: 'warm' }, spec: { ...rc(1).spec, template: { metadata: { labels: { app: 'warm' } }, spec: rc(1).spec.template.spec } } });
     await until(async () => (await labelled(`wharf.cluster=${CLUSTER}`)).length >= 1, 30_000);
@@ -102,7 +111,7 @@ async function wharf() {
     });
     const app = async () => (await labelled(`wharf.cluster=${CLUSTER}`)).filter((c) => c.Labels['wharf.container'] === 'web');
     const [victim] = await app();
-    const restarted = async () => (await call('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dbench')).items.some((p) => p.metadata.uid === victim.Labels['wharf.pod-uid'] && p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running);
+    const restarted = () => [...pods.values()].some((p) => p.metadata.uid === victim.Labels['wharf.pod-uid'] && p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running);
     out.kill = await timed(async () => {
       await docker.getContainer(victim.Id).kill();
       await until(restarted, 60_000, 10);
@@ -117,6 +126,7 @@ async function wharf() {
     });
     if (process.env.WHARF_BENCH_TIMELINE) await timeline(nats.url, marks);
   } finally {
+    stopWatch();
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
     for (const c of await labelled(`wharf.cluster=${CLUSTER}`, false)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
