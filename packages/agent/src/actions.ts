@@ -94,7 +94,7 @@ export class PodActions {
       }
       case 'cleanup':
         await rm(podDir(ctx, pp.uid), { recursive: true, force: true });
-        await runtime.removeVolumes({ [LABELS.cluster]: ctx.cluster, [LABELS.node]: ctx.node, [LABELS.podUid]: pp.uid });
+        if (a.volumes) await runtime.removeVolumes({ [LABELS.cluster]: ctx.cluster, [LABELS.node]: ctx.node, [LABELS.podUid]: pp.uid });
         for (const k of [...this.failures.keys()]) if (k.startsWith(`${pp.uid}/`)) this.failures.delete(k);
         this.forget(pp.uid);
         return true;

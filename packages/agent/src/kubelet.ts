@@ -2,7 +2,9 @@
  * The kubelet loop: follows the node feed, lists this node's containers, calls the pure `plan`
  * and applies it. Each pod's actions run in their own worker (a slow graceful stop of one pod
  * never holds up another); a pass runs on every feed change, container event, back-off expiry
- * and resync tick.
+ * and resync tick. A pass lists the containers afresh only when they may have changed (a
+ * container event, an ended job, a timer); after a feed change or a probe verdict alone, it
+ * plans again on the list it has, which spares the engine a list per status write.
  */
 import type { EventStore, FeedEntry, Logger, NodeFeed, Pod } from '@wharf/core';
 import type { BackoffSettings, StartFailure } from './backoff.js';
@@ -43,13 +45,16 @@ export class Kubelet {
   #feedSynced = false;
   #running = false;
   #again = false;
+  /** The last list of this node's containers, and whether the containers may have changed since. */
+  #listed: Awaited<ReturnType<Runtime['list']>> | undefined;
+  #dirty = true;
   #timer: NodeJS.Timeout | undefined;
   #stopWatch: (() => void) | undefined;
   #feedDone: Promise<void> = Promise.resolve();
 
   constructor(readonly deps: KubeletDeps) {
     this.#actions = new PodActions(deps, this.#failures, this.#finalized, (uid) => this.#reporter.forget(uid));
-    this.#prober = new Prober({ runtime: deps.runtime, log: deps.log, onChange: () => this.kick() });
+    this.#prober = new Prober({ runtime: deps.runtime, log: deps.log, onChange: () => this.kick(false) });
     this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address, (id) => this.#prober.ready(id));
   }
 
@@ -79,7 +84,7 @@ export class Kubelet {
             this.#feedSynced = true;
             initial();
           } else this.#accept(e);
-          this.kick();
+          this.kick(false);
         }
       } catch (err) {
         if (this.#abort.signal.aborted) return;
@@ -98,8 +103,9 @@ export class Kubelet {
     if (!have || have.resourceVersion <= e.resourceVersion) this.#pods.set(key, e);
   }
 
-  /** Asks for a pass soon (coalesced). */
-  kick(): void {
+  /** Asks for a pass soon (coalesced); `look` says the containers may have changed, so it lists them afresh. */
+  kick(look = true): void {
+    if (look) this.#dirty = true;
     if (this.#abort.signal.aborted) return;
     if (this.#running) {
       this.#again = true;
@@ -115,7 +121,16 @@ export class Kubelet {
     try {
       // The containers of pods whose actions are running are not acted on in this pass: the
       // runtime need not look at them afresh (which would wait for their starts to finish).
-      const infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), (l) => this.#busy.has(l[LABELS.podUid] ?? ''));
+      // Events that arrive while it lists mark the list dirty again.
+      let infos = this.#listed;
+      if (this.#dirty || !infos) {
+        this.#dirty = false;
+        infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), (l) => this.#busy.has(l[LABELS.podUid] ?? '')).catch((e: unknown) => {
+          this.#dirty = true;
+          throw e;
+        });
+        this.#listed = infos;
+      }
       const containers = infos.map(observe).filter((o): o is Observed => !!o);
       this.deps.shipper.ensure(containers);
       const pods: DesiredPod[] = [];
@@ -138,7 +153,7 @@ export class Kubelet {
       this.#running = false;
       if (this.#again) {
         this.#again = false;
-        this.kick();
+        this.kick(false);
       }
     }
   }

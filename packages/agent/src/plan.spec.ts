@@ -128,10 +128,13 @@ describe('plan: deletion and orphans', () => {
       { type: 'stop', id: 'a0', graceSeconds: 7 },
       { type: 'remove', id: 'i' },
       { type: 'remove', id: 'a0' },
-      { type: 'cleanup' },
+      { type: 'cleanup', volumes: false },
       { type: 'finalize' },
     ]);
     expect(plan(input({ pods: [{ pod }], finalized: new Set(['uid-p']) })).pods[0]!.actions).toEqual([]);
+    // Only a pod with a memory-backed emptyDir has Docker volumes to remove.
+    pod.spec.volumes = [{ name: 'm', emptyDir: { medium: 'Memory' } }];
+    expect(plan(input({ pods: [{ pod }] })).pods[0]!.actions).toContainEqual({ type: 'cleanup', volumes: true });
   });
 
   it('removes containers of pods no longer bound here, but only once the feed is synced', () => {
@@ -140,6 +143,7 @@ describe('plan: deletion and orphans', () => {
     const r = plan(input({ containers }));
     expect(r.pods[0]).toMatchObject({ uid: 'uid-gone', report: false });
     expect(types(r.pods[0]!.actions)).toEqual(['stop', 'remove', 'remove', 'cleanup']);
+    expect(r.pods[0]!.actions).toContainEqual({ type: 'cleanup', volumes: true });
   });
 
   it('treats a same-named pod with a new uid as a new pod', () => {

@@ -39,8 +39,8 @@ export type Action =
   | { type: 'createContainer'; container: string; restartCount: number; backoffStep: number; infraId: string | null }
   | { type: 'stop'; id: string; graceSeconds: number }
   | { type: 'remove'; id: string }
-  /** Remove the pod's volumes and directories. */
-  | { type: 'cleanup' }
+  /** Remove the pod's directories, and its memory volumes when it may have some (`volumes`). */
+  | { type: 'cleanup'; volumes: boolean }
   /** Append PodDeleted: the pod's containers are gone. */
   | { type: 'finalize' };
 
@@ -102,7 +102,7 @@ function stopThenRemove(containers: readonly Observed[], grace: (o: Observed) =>
 
 function orphan(uid: string, mine: Observed[]): PodPlan {
   const first = mine[0]!;
-  return { uid, namespace: first.namespace, name: first.pod, actions: [...stopThenRemove(mine, (o) => o.graceSeconds), { type: 'cleanup' }], views: [], report: false };
+  return { uid, namespace: first.namespace, name: first.pod, actions: [...stopThenRemove(mine, (o) => o.graceSeconds), { type: 'cleanup', volumes: true }], views: [], report: false };
 }
 
 /** The grace period of a pod being deleted: the deletion's, else the spec's, else 30 s. */
@@ -115,7 +115,9 @@ function deleting(pod: Pod, mine: Observed[], input: PlanInput): PodPlan {
   const base = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, views: [], report: false };
   if (input.finalized.has(uid)) return { ...base, actions: [] };
   const grace = graceOf(pod);
-  return { ...base, actions: [...stopThenRemove(mine, () => grace), { type: 'cleanup' }, { type: 'finalize' }] };
+  // Only a memory-backed emptyDir is a Docker volume: a pod without one spares the engine a volume list.
+  const volumes = (pod.spec.volumes ?? []).some((v) => v.emptyDir?.medium === 'Memory');
+  return { ...base, actions: [...stopThenRemove(mine, () => grace), { type: 'cleanup', volumes }, { type: 'finalize' }] };
 }
 
 function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
