@@ -8,6 +8,7 @@
 //   none        the same with no network at all (NetworkMode none): the cost of the containers
 //   single      the app container alone, publishing port 3000 (Wharf's pod of one container;
 //               bench/rc.mjs's "docker API directly" column)
+//   single-none the app container alone with no network: the cost of the containers alone
 // Run under flock: flock /tmp/wharf-docker-e2e.lock node bench/docker-floor.mjs [--rounds 2]
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
@@ -24,6 +25,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Creates and starts pod `i` of `shape`; returns its containers, app first. */
 async function pod(shape, i) {
   if (shape === 'single') return [await directSingle(docker, IMAGE, Labels, i)];
+  if (shape === 'single-none') return [await directSingle(docker, IMAGE, Labels, i, 'none')];
   const { infra, app } = await directPod(docker, IMAGE, Labels, i, shape === 'wharf' ? 'published' : shape);
   return [app, infra];
 }
@@ -57,7 +59,7 @@ await docker.ping().catch(() => {
 const rows = [];
 try {
   for (let r = 1; r <= Number(o.rounds); r++) {
-    for (const shape of ['wharf', 'bridge', 'none', 'single']) {
+    for (const shape of ['wharf', 'bridge', 'none', 'single', 'single-none']) {
       const m = await measure(shape);
       rows.push({ round: r, shape, 'create 5 s': fmt(m.create5, 2), 'create 15 more s': fmt(m.create15, 2), 'delete 20 s': fmt(m.delete20, 2) });
     }

@@ -27,9 +27,9 @@ export async function directPod(docker, image, labels, i, network = 'published')
   return { infra, app: await directApp(docker, image, labels, infra.id) };
 }
 
-/** Creates and starts the app container `image` alone, publishing port 3000 (no infra container). */
-export async function directSingle(docker, image, labels, i) {
-  const app = await docker.createContainer({ Image: image, Hostname: `d${i}`, Labels: labels, ...NETWORKS.published });
+/** Creates and starts the app container `image` alone (no infra container), networked as `network` says: publishing port 3000 by default. */
+export async function directSingle(docker, image, labels, i, network = 'published') {
+  const app = await docker.createContainer({ Image: image, Hostname: `d${i}`, Labels: labels, ...NETWORKS[network] });
   await app.start();
   return app;
 }
