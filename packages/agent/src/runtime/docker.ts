@@ -238,6 +238,8 @@ export class DockerRuntime implements Runtime {
         (s) => {
           current = s as Readable;
           current.on('data', () => onChange());
+          // Whatever happened while the stream was down (or before it was up) was not announced.
+          onChange();
           current.on('error', () => undefined);
           current.on('close', () => setTimeout(connect, 1000));
           if (stopped) current.destroy();

@@ -117,7 +117,7 @@ export interface Runtime {
   logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine>;
   /** Runs `cmd` inside a running container; rejects after `timeoutMs` (the command may go on). */
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
-  /** Calls `onChange` whenever a container carrying `labels` starts, dies or goes; returns a stop function. */
+  /** Calls `onChange` whenever a container carrying `labels` starts, dies or goes, and each time it (re)connects to the engine; returns a stop function. */
   watch(labels: Record<string, string>, onChange: () => void): () => void;
 }
 
