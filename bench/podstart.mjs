@@ -10,6 +10,7 @@ import Docker from 'dockerode';
 import { fmt, pct, printTable } from './lib/stats.mjs';
 import { apiClient, startApi, startDaemon, startNats } from './lib/servers.mjs';
 import { directSingle } from './lib/direct.mjs';
+import { withSwarm } from './lib/swarm.mjs';
 
 const { values: o } = parseArgs({ options: { repeat: { type: 'string', default: '7' }, many: { type: 'string', default: '20' } } });
 const R = Number(o.repeat);
@@ -79,7 +80,6 @@ async function timeSwarm(n, round) {
 const rows = [];
 const summarize = (what, samples) => rows.push({ what, runs: samples.length, 'median ms': fmt(pct(samples, 50), 0), 'min ms': fmt(Math.min(...samples), 0), 'max ms': fmt(Math.max(...samples), 0) });
 
-const swarmWasActive = dk('info', '--format', '{{.Swarm.LocalNodeState}}') === 'active';
 const nats = await startNats({ sync: 'always' });
 const apiHandle = await startApi(nats.url, CLUSTER);
 const daemons = [startDaemon('reconcilers', ['--nats', nats.url, '--cluster', CLUSTER]), startDaemon('agent', ['--nats', nats.url, '--cluster', CLUSTER, '--node', 'bench-1', '--address', '127.0.0.1', '--state-dir', `/tmp/${CLUSTER}`])];
@@ -95,13 +95,10 @@ try {
   }
   const dN = [await timeDirect(MANY), await timeDirect(MANY)];
   const wN = [await timeWharf(api, MANY, 'm0'), await timeWharf(api, MANY, 'm1')];
-  if (!swarmWasActive) dk('swarm', 'init', '--advertise-addr', '127.0.0.1');
-  try {
+  const sN = await withSwarm(docker, async () => {
     for (let r = 0; r < Math.min(R, 3); r++) s1.push(await timeSwarm(1, r));
-    var sN = [await timeSwarm(MANY, 'm')];
-  } finally {
-    if (!swarmWasActive) dk('swarm', 'leave', '--force');
-  }
+    return [await timeSwarm(MANY, 'm')];
+  });
   summarize('docker API direct, 1 pod (limit)', d1);
   summarize('wharf create→Running, 1 pod', w1);
   summarize('swarm service create→running, 1 task', s1);

@@ -18,6 +18,7 @@ import { request } from 'undici';
 import { fmt, printTable } from './lib/stats.mjs';
 import { apiClient, ROOT, startApi, startNats } from './lib/servers.mjs';
 import { directSingle } from './lib/direct.mjs';
+import { withSwarm } from './lib/swarm.mjs';
 
 const IMAGE = 'wharf.local/microservice1:1';
 const CLUSTER = `bench-rc-${process.pid}`;
@@ -137,9 +138,6 @@ async function wharf() {
 }
 
 async function swarm() {
-  const info = await docker.info();
-  const wasActive = info.Swarm?.LocalNodeState === 'active';
-  if (!wasActive) await docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' });
   const name = `wharf-bench-${process.pid}`;
   const label = `com.docker.swarm.service.name=${name}`;
   const tasksRunning = async (n) => {
@@ -180,7 +178,6 @@ async function swarm() {
     });
   } finally {
     if (service) await docker.getService(service.id).remove().catch(() => undefined);
-    if (!wasActive) await docker.swarmLeave({ force: true });
   }
   return out;
 }
@@ -222,7 +219,7 @@ await docker.ping().catch(() => {
 const w = await wharf();
 console.log('wharf', w);
 if (process.env.WHARF_BENCH_ONLY_WHARF) process.exit(0);
-const s = await swarm();
+const s = await withSwarm(docker, swarm);
 console.log('swarm', s);
 const d = await direct();
 console.log('docker directly', d);
