@@ -34,9 +34,13 @@ export class LogShipper {
 
   constructor(readonly logs: LogStore, readonly runtime: Runtime, readonly log: Logger) {}
 
-  /** Starts shipping every app container in `containers` that is not shipping or shipped yet. */
+  /**
+   * Starts shipping every app container in `containers` that is not shipping or shipped yet and
+   * has started: one still being started has no output, and Docker would hold its log stream
+   * until the start is over, while the pass after the start ships it.
+   */
   ensure(containers: readonly Observed[]): void {
-    const sorted = containers.filter((o) => o.container !== INFRA).sort((a, b) => a.restartCount - b.restartCount);
+    const sorted = containers.filter((o) => o.container !== INFRA && (o.info.running || o.info.startedAt)).sort((a, b) => a.restartCount - b.restartCount);
     for (const o of sorted) {
       if (this.#active.has(o.id) || this.#done.has(o.id) || this.#abort.signal.aborted) continue;
       const key = `${o.podUid}/${o.container}`;
