@@ -142,10 +142,16 @@ export class Kubelet {
       const now = Date.now();
       const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized });
       wakeAt = p.wakeAt;
-      this.#prober.sync(probeSubjects(p.pods, containers, this.deps.ctx.address));
+      const byPod = new Map<string, Observed[]>();
+      for (const o of containers) {
+        const mine = byPod.get(o.podUid);
+        if (mine) mine.push(o);
+        else byPod.set(o.podUid, [o]);
+      }
+      this.#prober.sync(probeSubjects(p.pods, byPod, this.deps.ctx.address));
       // A pod whose job ended after the list was taken is planned again in the next pass (its job
       // asked for one): acting on the stale list would create its containers a second time.
-      for (const pp of p.pods) if (!this.#busy.has(pp.uid) && !this.#endedDuringPass.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, containers, now);
+      for (const pp of p.pods) if (!this.#busy.has(pp.uid) && !this.#endedDuringPass.has(pp.uid) && (pp.actions.length || pp.report)) this.#work(pp, byPod.get(pp.uid) ?? [], now);
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'sync pass failed; retrying');
     } finally {
@@ -158,9 +164,10 @@ export class Kubelet {
     }
   }
 
-  #work(pp: PodPlan, containers: readonly Observed[], now: number): void {
+  /** Runs the pod's actions, or reports its status; `mine` are its containers. */
+  #work(pp: PodPlan, mine: readonly Observed[], now: number): void {
     this.#busy.add(pp.uid);
-    const job = pp.actions.length ? this.#actions.apply(pp) : this.#report(pp, containers, now);
+    const job = pp.actions.length ? this.#actions.apply(pp) : this.#report(pp, mine, now);
     job
       .catch((err: Error) => this.deps.log.warn({ pod: `${pp.namespace}/${pp.name}`, err: err.message }, 'pod sync failed; retrying'))
       .finally(() => {
@@ -172,8 +179,8 @@ export class Kubelet {
       });
   }
 
-  async #report(pp: PodPlan, containers: readonly Observed[], now: number): Promise<void> {
-    const sandbox = sandboxOf(pp.pod!, containers.filter((o) => o.podUid === pp.uid));
+  async #report(pp: PodPlan, mine: readonly Observed[], now: number): Promise<void> {
+    const sandbox = sandboxOf(pp.pod!, mine);
     const written = await this.#reporter.report(pp.pod!, pp.views, sandbox, now);
     // A failure reported once as ErrImagePull is reported as ImagePullBackOff from now on.
     for (const v of pp.views) {
@@ -206,12 +213,12 @@ export class Kubelet {
 }
 
 /** The running app containers of live pods that declare a probe. */
-function probeSubjects(pods: readonly PodPlan[], containers: readonly Observed[], address: string): ProbeSubject[] {
+function probeSubjects(pods: readonly PodPlan[], byPod: ReadonlyMap<string, readonly Observed[]>, address: string): ProbeSubject[] {
   const out: ProbeSubject[] = [];
   for (const pp of pods) {
     const pod = pp.pod;
     if (!pod || pod.metadata.deletionTimestamp) continue;
-    const sandbox = sandboxOf(pod, containers.filter((o) => o.podUid === pp.uid));
+    const sandbox = sandboxOf(pod, byPod.get(pp.uid) ?? []);
     for (const v of pp.views) {
       const c = pod.spec.containers.find((x) => x.name === v.name);
       const cur = v.current;
