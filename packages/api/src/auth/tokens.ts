@@ -14,8 +14,10 @@ export interface TokenUser {
   created: string;
 }
 
-// The one-shot crypto.hash (Node >= 20.12) makes no Hash stream object per request.
-const hash = (token: string): string => (typeof crypto.hash === 'function' ? crypto.hash('sha256', token) : crypto.createHash('sha256').update(token).digest('hex'));
+// The one-shot crypto.hash (Node >= 20.12) makes no Hash stream object per request; which one
+// this Node has is decided once, not per request.
+const hash: (token: string) => string =
+  typeof crypto.hash === 'function' ? (token) => crypto.hash('sha256', token) : (token) => crypto.createHash('sha256').update(token).digest('hex');
 
 /** The token table, cached in memory and kept current by a KV watch. */
 export class Tokens {

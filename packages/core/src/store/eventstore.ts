@@ -191,7 +191,7 @@ export class EventStore {
   async last(subject: string): Promise<LoggedEvent | undefined> {
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
     if (!m) return undefined;
-    return { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject };
+    return parseEvent(m.data, m.seq, m.subject);
   }
 
   /** The stream's first and last sequence now. */
@@ -253,15 +253,12 @@ export class EventStore {
         }
       },
     });
-    const stop = () => msgs.stop();
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
+    const close = stopOnAbort(msgs, signal);
     try {
       const err = await msgs.closed();
       if (err) throw err;
     } finally {
-      signal?.removeEventListener('abort', stop);
-      msgs.stop();
+      close();
     }
   }
 
@@ -277,15 +274,7 @@ export class EventStore {
   async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
     const c = await this.#orderedConsumer(fromSeq, filter);
     const msgs = await c.consume(PULL);
-    const stop = () => msgs.stop();
-    // An abort while the consumer was being created fires no event any more: stop at once.
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    const close = () => {
-      signal?.removeEventListener('abort', stop);
-      msgs.stop();
-    };
-    return { msgs, close };
+    return { msgs, close: stopOnAbort(msgs, signal) };
   }
 
   /** Closes the connection if this store opened it (appends in flight get their acks first). */
@@ -293,4 +282,19 @@ export class EventStore {
     if (!this.#ownsConnection) this.#publisher.close();
     else if (!this.nc.isClosed()) await this.nc.drain();
   }
+}
+
+/**
+ * Stops a consumer's messages when `signal` aborts; returns the function that detaches from the
+ * signal and stops them. An abort while the consumer was being created fires no event any more:
+ * then they stop at once.
+ */
+function stopOnAbort(msgs: { stop(): void }, signal: AbortSignal | undefined): () => void {
+  const stop = () => msgs.stop();
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  return () => {
+    signal?.removeEventListener('abort', stop);
+    msgs.stop();
+  };
 }

@@ -163,11 +163,7 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
     }
   });
   if (next === state) return { state, changes };
-  // The bucket arrays stay unfrozen (see `frozen`).
-  for (const [kind, buckets] of touched) for (const i of buckets) Object.freeze(next.kinds[kind][i]);
-  Object.freeze(next.kinds);
-  Object.freeze(next.counts);
-  return { state: Object.freeze(next), changes };
+  return { state: sealed(next, touched), changes };
 }
 
 /**
@@ -209,8 +205,16 @@ export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: num
       b[key] = Object.freeze(objectOf(e));
     }
   }
-  for (const [kind, buckets] of copied) for (const i of buckets) Object.freeze(kinds[kind][i]);
-  Object.freeze(kinds);
-  Object.freeze(counts);
-  return Object.freeze({ seq: Math.max(state.seq, seq), kinds, counts });
+  return sealed({ seq: Math.max(state.seq, seq), kinds, counts }, copied);
+}
+
+/**
+ * Freezes what a fold wrote: the buckets it `touched` (by kind), the kinds and counts records and
+ * the state itself. The bucket arrays stay unfrozen (see `frozen`).
+ */
+function sealed(next: State, touched: ReadonlyMap<KindName, ReadonlySet<number>>): State {
+  for (const [kind, buckets] of touched) for (const i of buckets) Object.freeze(next.kinds[kind][i]);
+  Object.freeze(next.kinds);
+  Object.freeze(next.counts);
+  return Object.freeze(next);
 }
