@@ -14,9 +14,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { request } from 'undici';
 import { fmt, printTable } from './lib/stats.mjs';
-import { apiClient, ROOT, startApi, startNats } from './lib/servers.mjs';
+import { apiClient, benchNodeArgs, ROOT, startApi, startNats } from './lib/servers.mjs';
 import { directSingle } from './lib/direct.mjs';
 import { withSwarm } from './lib/swarm.mjs';
 
@@ -48,7 +47,7 @@ async function timed(fn) {
 }
 
 const spawnBin = (bin, args) => {
-  const p = spawn(process.execPath, [...(process.env.WHARF_BENCH_NODE_ARGS?.split(' ') ?? []), join(ROOT, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_BENCH_LOG_LEVEL ?? 'warn' } });
+  const p = spawn(process.execPath, [...benchNodeArgs(), join(ROOT, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_BENCH_LOG_LEVEL ?? 'warn' } });
   procs.push(p);
   return p;
 };
@@ -75,12 +74,8 @@ async function timeline(natsUrl, starts) {
 async function wharf() {
   const nats = await startNats({ sync: 'always' });
   const api = await startApi(nats.url, CLUSTER);
-  const call = async (method, path, body, type = 'application/json') => {
-    const r = await request(api.url + path, { method, headers: { authorization: `Bearer ${api.token}`, 'content-type': type }, body: body && JSON.stringify(body), dispatcher: api.dispatcher });
-    const text = await r.body.text();
-    if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const client = apiClient(api);
+  const { call } = client;
   spawnBin('packages/reconcilers/bin/wharf-reconcilers.js', ['--nats', nats.url, '--cluster', CLUSTER]);
   for (const n of NODES) spawnBin('packages/agent/bin/wharf-agent.js', ['--nats', nats.url, '--cluster', CLUSTER, '--node', n, '--address', '127.0.0.1', '--heartbeat-interval', '1s', ...(process.env.WHARF_BENCH_RESYNC ? ['--resync-interval', process.env.WHARF_BENCH_RESYNC] : []), '--state-dir', mkdtempSync(join(tmpdir(), `wharf-bench-${n}-`))]);
   // The bench's pods as a watch reports them, as a controller would follow them: polling the
@@ -96,7 +91,7 @@ async function wharf() {
   try {
     await until(async () => (await call('GET', '/api/v1/nodes')).items.length === NODES.length, 30_000, 100);
     const list = await call('GET', '/api/v1/namespaces/default/pods');
-    stopWatch = await apiClient(api).watch('/api/v1/namespaces/default/pods', list.metadata.resourceVersion, (e) => {
+    stopWatch = await client.watch('/api/v1/namespaces/default/pods', list.metadata.resourceVersion, (e) => {
       if (e.type === 'DELETED') pods.delete(e.object.metadata.name);
       else if (e.object?.metadata) pods.set(e.object.metadata.name, e.object);
     });

@@ -50,14 +50,16 @@ export async function startNats({ sync } = {}) {
   return { url: `nats://127.0.0.1:${port}`, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); p.kill('SIGTERM'); }) };
 }
 
+/** Extra node flags for the Wharf processes a bench starts (WHARF_BENCH_NODE_ARGS, e.g. --trace-gc). */
+export const benchNodeArgs = () => process.env.WHARF_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+
 /** wharf-api against `natsUrl`; returns its URL, token and an undici dispatcher trusting its CA. */
 export async function startApi(natsUrl, cluster = 'bench', reuseHome) {
   const home = reuseHome ?? mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
   const port = await freePort();
   const config = join(home, 'config');
   const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
-  const nodeArgs = process.env.WHARF_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const p = spawn(process.execPath, [...prof, ...nodeArgs, join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`], {
+  const p = spawn(process.execPath, [...prof, ...benchNodeArgs(), join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`], {
     env: { ...process.env, HOME: home, WHARF_CONFIG: config, WHARF_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -76,14 +78,15 @@ export function startDaemon(bin, args) {
 }
 
 /** The headers of a JSON call to `api` as its admin. */
-const jsonHeaders = (api) => ({ authorization: `Bearer ${api.token}`, 'content-type': 'application/json' });
+const jsonHeaders = (api, type = 'application/json') => ({ authorization: `Bearer ${api.token}`, 'content-type': type });
 
 /** A small client of one wharf-api for benchmarks: JSON calls and watches. */
 export function apiClient(api) {
   const headers = jsonHeaders(api);
-  const call = async (method, path, body) => {
+  /** Sends `body` as JSON (`type` names a JSON patch flavour, e.g. application/merge-patch+json); resolves with the parsed answer. */
+  const call = async (method, path, body, type) => {
     const { request } = await import('undici');
-    const r = await request(api.url + path, { method, headers, body: body && JSON.stringify(body), dispatcher: api.dispatcher });
+    const r = await request(api.url + path, { method, headers: type ? jsonHeaders(api, type) : headers, body: body && JSON.stringify(body), dispatcher: api.dispatcher });
     const text = await r.body.text();
     if (r.statusCode >= 300) throw new Error(`${method} ${path}: ${r.statusCode} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;
