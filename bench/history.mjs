@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { EventStore, Projection } from '@wharf/core';
+import { EventStore, Projection } from '@wharf/store';
 import { fmt, printTable } from './lib/stats.mjs';
 import { ROOT, freePort, startNats } from './lib/servers.mjs';
 

@@ -57,7 +57,7 @@ const labelled = async (label, running = true) => (await docker.listContainers({
 /** Prints the event log around each measured phase (WHARF_BENCH_TIMELINE=1), for profiling. */
 async function timeline(natsUrl, starts) {
   console.log('marks', JSON.stringify(starts));
-  const { EventStore } = await import('@wharf/core');
+  const { EventStore } = await import('@wharf/store');
   const store = await EventStore.connect({ natsUrl, cluster: CLUSTER, name: 'bench-timeline' });
   const { last } = await store.bounds();
   const abort = new AbortController();

@@ -13,8 +13,10 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventStore, Objects, Projection, createLogger, mustKind } from '@wharf/core';
-import { AllocationLedger, SchedulerRunner, schedule } from '@wharf/reconcilers';
+import { mustKind } from '@wharf/model';
+import { createLogger, EventStore, Objects, Projection } from '@wharf/store';
+import { AllocationLedger, SchedulerRunner } from '@wharf/reconcilers';
+import { schedule } from '@wharf/scheduler';
 import { makeNode, makePod } from '../packages/reconcilers/dist/scheduler/fixtures.js';
 
 const { values: args } = parseArgs({

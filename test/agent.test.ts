@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
-import { EventStore, LogStore, mustKind, NodeFeed, readObject, type LogLine, type Node, type Pod } from '@wharf/core';
+import { mustKind, type Node, type Pod } from '@wharf/model';
+import { EventStore, type LogLine, LogStore, NodeFeed, readObject } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
 import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, type AgentProcess } from './harness/agent.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckedPublisher, EventStore, Objects, Projection, compareStates, emptyState, evolve, mustKind, readRange, NatsUnavailableError, AlreadyExistsError, ConflictError, StaleSequenceError, type Change, type KObject, type LoggedEvent } from '@wharf/core';
+import { AlreadyExistsError, type Change, compareStates, ConflictError, emptyState, evolve, type KObject, type LoggedEvent, mustKind } from '@wharf/model';
+import { AckedPublisher, EventStore, NatsUnavailableError, Objects, Projection, readRange, StaleSequenceError } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 
 const Pod = mustKind('Pod');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, mustKind, Objects, Projection, type KObject } from '@wharf/core';
+import { type KObject, mustKind } from '@wharf/model';
+import { EventStore, Objects, Projection } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { BIN, startApi, type ApiHandle } from './harness/api.js';
 import { run } from './harness/exec.js';

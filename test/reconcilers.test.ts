@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, NodeFeed, Objects, Projection, mustKind, type KObject } from '@wharf/core';
+import { type KObject, mustKind } from '@wharf/model';
+import { EventStore, NodeFeed, Objects, Projection } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
 

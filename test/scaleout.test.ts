@@ -6,7 +6,7 @@
  * (is bound twice). One reconciler is killed with SIGKILL mid-run; the rest still converge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore } from '@wharf/core';
+import { EventStore } from '@wharf/store';
 import { startCluster, type TestCluster } from './harness/cluster.js';
 import { eventually } from './harness/ports.js';
 

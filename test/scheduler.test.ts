@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStore, Objects, Projection, createLogger, mustKind, type KObject, type LoggedEvent } from '@wharf/core';
+import { type KObject, type LoggedEvent, mustKind } from '@wharf/model';
+import { createLogger, EventStore, Objects, Projection } from '@wharf/store';
 import { AllocationLedger, SchedulerRunner } from '@wharf/reconcilers';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';

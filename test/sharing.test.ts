@@ -4,7 +4,8 @@
  * leaves, the other takes its keys over.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, EventStore, Projection, type KObject } from '@wharf/core';
+import type { KObject } from '@wharf/model';
+import { createLogger, EventStore, Projection } from '@wharf/store';
 import { objectKey, startManager, type Manager } from '@wharf/reconcilers';
 import { startApi, type ApiHandle } from './harness/api.js';
 import { startNats, type NatsHandle } from './harness/nats.js';

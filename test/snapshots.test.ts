@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { compareStates, emptyState, EventStore, ExpiredError, initialState, mustKind, Objects, Projection, replayOnto, SnapshotStore, TimeTravel, type KObject } from '@wharf/core';
+import { compareStates, emptyState, ExpiredError, type KObject, mustKind } from '@wharf/model';
+import { EventStore, initialState, Objects, Projection, replayOnto, SnapshotStore, TimeTravel } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { startApi } from './harness/api.js';
 

@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { mustKind, mutateDirect, type EventStore, type KObject, type NodeFeed, type Pod, type PodSpec } from '@wharf/core';
+import { type KObject, mustKind, type Pod, type PodSpec } from '@wharf/model';
+import { type EventStore, mutateDirect, type NodeFeed } from '@wharf/store';
 
 const PodKind = mustKind('Pod');
 const BIN = join(import.meta.dirname, '../../packages/agent/bin/wharf-agent.js');

@@ -1,5 +1,5 @@
 /** Reads a cluster's event log back as a readable timeline (for tests that report timings). */
-import { EventStore } from '@wharf/core';
+import { EventStore } from '@wharf/store';
 
 /** Events after `since` (ms) as lines `+ms Type name actor (reason)`, optionally filtered. */
 export async function timeline(natsUrl: string, cluster: string, since: number, keep: (type: string) => boolean = () => true): Promise<string[]> {

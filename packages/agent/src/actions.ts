@@ -4,7 +4,8 @@
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, mustKind, NotFoundError, updateDirect, type Pod } from '@wharf/core';
+import { defaultPullPolicy, mustKind, NotFoundError, type Pod } from '@wharf/model';
+import { updateDirect } from '@wharf/store';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
 import type { KubeletDeps } from './kubelet.js';

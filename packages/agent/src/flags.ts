@@ -1,5 +1,6 @@
 /** wharf-agent's command line: flags, durations and lists, parsed into an AgentConfig. */
-import { parseFlags, UsageError, type FlagSpec, type Taint } from '@wharf/core';
+import type { Taint } from '@wharf/model';
+import { type FlagSpec, parseFlags, UsageError } from '@wharf/store';
 import type { BackoffSettings } from './backoff.js';
 
 /** The agent's flags (plus core's --nats and --cluster). */

@@ -6,7 +6,8 @@
  * so two agents can never both believe they hold the name.
  */
 import { Kvm, type KV } from '@nats-io/kv';
-import { encodeToken, StartupError, type EventStore } from '@wharf/core';
+import { encodeToken } from '@wharf/model';
+import { type EventStore, StartupError } from '@wharf/store';
 
 /** One heartbeat. */
 export interface HeartbeatValue {

@@ -6,7 +6,8 @@
  * container event, an ended job, a timer); after a feed change or a probe verdict alone, it
  * plans again on the list it has, which spares the engine a list per status write.
  */
-import type { EventStore, FeedEntry, Logger, NodeFeed, Pod } from '@wharf/core';
+import type { Pod } from '@wharf/model';
+import type { EventStore, FeedEntry, Logger, NodeFeed } from '@wharf/store';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { LABELS, nodeSelector, observe, type Observed } from './labels.js';
 import { plan, type DesiredPod, type PodPlan } from './plan.js';

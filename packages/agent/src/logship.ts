@@ -4,8 +4,7 @@
  * (oldest first), so a subject's last line always tells where to resume: after an agent restart
  * a container's shipping resumes after the last shipped timestamp, without duplicates.
  */
-import { LogStore, timeKey, type LogLineInput } from '@wharf/core';
-import type { Logger } from '@wharf/core';
+import { type Logger, type LogLineInput, LogStore, timeKey } from '@wharf/store';
 import { INFRA, type Observed } from './labels.js';
 import type { Runtime } from './runtime/runtime.js';
 import { setMaxListeners } from 'node:events';

@@ -3,7 +3,7 @@
  * runs the heartbeat, the kubelet loop and the log shipper until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, EventStore, LogStore, NodeFeed, StartupError, stopOnSignals } from '@wharf/core';
+import { createLogger, EventStore, LogStore, NodeFeed, StartupError, stopOnSignals } from '@wharf/store';
 import { machineFacts } from './facts.js';
 import { agentConfig, type AgentConfig } from './flags.js';
 import { Heartbeat } from './heartbeat.js';

@@ -4,7 +4,8 @@
  * compare-and-set append as `system:node:<name>`.
  */
 import { randomUUID } from 'node:crypto';
-import { mustKind, mutateDirect, type EventStore, type EventType, type Node, type Taint } from '@wharf/core';
+import { type EventType, mustKind, type Node, type Taint } from '@wharf/model';
+import { type EventStore, mutateDirect } from '@wharf/store';
 
 /** The kubelet version Wharf's agent reports. */
 export const KUBELET_VERSION = 'v1.32.0-wharf';

@@ -3,7 +3,7 @@
  * now) to a plan of actions per pod. The kubelet runner applies it and calls it again; it is
  * level-based, so the same inputs always give the same plan, and applying it converges.
  */
-import type { Pod, PodStatus } from '@wharf/core';
+import type { Pod, PodStatus } from '@wharf/model';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { INFRA, type Observed } from './labels.js';
 import { containerViews, failureKey, infraOf, ownsNetwork, podCompleted, type ContainerView } from './views.js';

@@ -3,7 +3,8 @@
  * compare-and-set append, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
-import { mustKind, NotFoundError, updateDirect, type EventStore, type Pod, type PodStatus } from '@wharf/core';
+import { mustKind, NotFoundError, type Pod, type PodStatus } from '@wharf/model';
+import { type EventStore, updateDirect } from '@wharf/store';
 import type { Observed } from './labels.js';
 import { podStatus, type Readiness } from './status.js';
 import type { ContainerView } from './views.js';

@@ -4,7 +4,7 @@
  * container has no infra container: that container owns them itself. Kubernetes semantics:
  * `command` replaces the image's entrypoint, `args` its command.
  */
-import { bytes, parseQuantity, type Container, type Pod } from '@wharf/core';
+import { bytes, type Container, parseQuantity, type Pod } from '@wharf/model';
 import { INFRA, LABELS } from './labels.js';
 import type { CreateSpec, MountSpec, PortSpec } from './runtime/runtime.js';
 

@@ -3,7 +3,7 @@
  * statuses, host and pod IP, start time, and Wharf's published host ports. Pure: transition times
  * and the start time come from the previous status, so an unchanged pod gives an equal status.
  */
-import type { Condition, ContainerState as KContainerState, ContainerStatus, Pod, PodHostPort, PodStatus } from '@wharf/core';
+import type { Condition, ContainerState as KContainerState, ContainerStatus, Pod, PodHostPort, PodStatus } from '@wharf/model';
 import type { Observed } from './labels.js';
 import type { ContainerView } from './views.js';
 

@@ -3,7 +3,7 @@
  * previous instance and what should happen to it next (run, wait in back-off, restart, leave it
  * terminated). Pure: a function of the pod, the observed containers and the time.
  */
-import type { ContainerStatus, Pod } from '@wharf/core';
+import type { ContainerStatus, Pod } from '@wharf/model';
 import { nextPullAt, nextRestart, type BackoffSettings, type StartFailure } from './backoff.js';
 import { INFRA, type Observed } from './labels.js';
 

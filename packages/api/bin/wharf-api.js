@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runMain } from '@wharf/core';
+import { runMain } from '@wharf/store';
 import { main } from '../dist/server.js';
 
 runMain('wharf-api', () => main());

@@ -1,5 +1,6 @@
 /** What a new cluster starts with: its system namespaces, and an admin token for the CLI. */
-import { AlreadyExistsError, kindInfo, type KObject, type Objects } from '@wharf/core';
+import { AlreadyExistsError, kindInfo, type KObject } from '@wharf/model';
+import type { Objects } from '@wharf/store';
 import { timestamp } from './admission/prepare.js';
 import { randomUUID } from 'node:crypto';
 import type { Tokens } from './auth/tokens.js';

@@ -1,5 +1,5 @@
 /** What the API routes need: the store, the projection, the write path and the token table. */
-import type { EventStore, Objects, Projection, SnapshotStore, TimeTravel } from '@wharf/core';
+import type { EventStore, Objects, Projection, SnapshotStore, TimeTravel } from '@wharf/store';
 import type { Tokens } from './auth/tokens.js';
 import type { Resources } from './resources.js';
 

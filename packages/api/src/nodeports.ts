@@ -5,7 +5,8 @@
  * write, or a namespace deletion) is reclaimed once it is older than a grace period.
  */
 import { Kvm, type KV } from '@nats-io/kv';
-import { InvalidError, type EventStore, type Projection, type Service } from '@wharf/core';
+import { InvalidError, type Service } from '@wharf/model';
+import type { EventStore, Projection } from '@wharf/store';
 import { candidatePorts, carryNodePorts, duplicateNodePorts, nodePortChanges, NODE_PORT_MAX, NODE_PORT_MIN } from './admission/nodeports.js';
 
 /** The owner record stored under a port. */

@@ -1,6 +1,6 @@
 /** Errors of patch application. */
-import { WharfError } from '@wharf/core';
-export { BadRequestError } from '@wharf/core';
+import { WharfError } from '@wharf/model';
+export { BadRequestError } from '@wharf/model';
 
 /** 422: the patch is well-formed but cannot be applied to this object. */
 export class UnprocessablePatch extends WharfError {

@@ -2,28 +2,8 @@
  * The operations behind the REST routes: create, get, list, replace, patch and delete of any
  * kind, on the shared write path (Objects) and the in-memory projection. No HTTP in here.
  */
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  matchesFields,
-  matchesLabels,
-  NotFoundError,
-  parseFieldSelector,
-  parseLabelSelector,
-  rvOf,
-  type FieldValidation,
-  type KindInfo,
-  type KObject,
-  type Objects,
-  type Projection,
-  type Service,
-  getObject,
-  listObjects,
-  parsePoint,
-  type State,
-  type TimeTravel,
-} from '@wharf/core';
+import { BadRequestError, ConflictError, type FieldValidation, ForbiddenError, getObject, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type Service, type State } from '@wharf/model';
+import type { Objects, Projection, TimeTravel } from '@wharf/store';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
 import { applyPatch } from './patch.js';

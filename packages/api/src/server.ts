@@ -1,7 +1,7 @@
 /** wharf-api: owns listen, logging, start-up checks and graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { createLogger, EventStore, initialState, Objects, parseFlags, Projection, SnapshotStore, Snapshotter, StartupError, TimeTravel } from '@wharf/core';
+import { createLogger, EventStore, initialState, Objects, parseFlags, Projection, SnapshotStore, Snapshotter, StartupError, TimeTravel } from '@wharf/store';
 import { apiPlugin } from './app.js';
 import { Tokens } from './auth/tokens.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';

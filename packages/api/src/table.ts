@@ -3,7 +3,7 @@
  * cells come from core's printers, so `wharf get` and `kubectl get` print the same thing.
  */
 import type { FastifyRequest } from 'fastify';
-import { tableColumns, tableRow, type KindInfo, type KObject } from '@wharf/core';
+import { type KindInfo, type KObject, tableColumns, tableRow } from '@wharf/model';
 
 /** True when the client accepts a Table (kubectl get, wharf get). */
 export function wantsTable(req: FastifyRequest): boolean {

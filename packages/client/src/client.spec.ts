@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { WharfError, type KObject } from '@wharf/core';
+import { type KObject, WharfError } from '@wharf/model';
 import { ServerUnreachableError } from './errors.js';
 import { TABLE_ACCEPT, WharfClient } from './client.js';
 

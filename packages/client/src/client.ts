@@ -1,6 +1,6 @@
 /** WharfClient: the Kubernetes-shaped REST API over fetch (undici's, to trust the cluster CA). */
 import { Agent, fetch as undiciFetch } from 'undici';
-import { buildTable, type KObject, type KindName, type Table } from '@wharf/core';
+import { buildTable, type KindName, type KObject, type Table } from '@wharf/model';
 import { ServerUnreachableError, errorFromResponse } from './errors.js';
 import { ndjson, textChunks } from './ndjson.js';
 import { kindOf, queryString, resourcePath } from './paths.js';

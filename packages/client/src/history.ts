@@ -1,5 +1,5 @@
 /** The history extensions of the API (/wharf/v1): object history, audit log, why, diff, replay verification, snapshots. */
-import type { HistoryEntry, ObjectChange, SnapshotInfo, VerifyReport, WhyAnswer } from '@wharf/core';
+import type { HistoryEntry, ObjectChange, SnapshotInfo, VerifyReport, WhyAnswer } from '@wharf/model';
 import type { WharfClient } from './client.js';
 import { kindOf, queryString, resourcePath } from './paths.js';
 

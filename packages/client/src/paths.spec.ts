@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WharfError } from '@wharf/core';
+import { WharfError } from '@wharf/model';
 import { errorFromResponse, UnknownKindError } from './errors.js';
 import { kindOf, queryString, resourcePath } from './paths.js';
 

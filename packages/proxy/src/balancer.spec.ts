@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { attemptOrder, backend, connected, expireSticky, newBalancerState, type Pool } from './balancer.js';
 import { diffListeners } from './listeners.js';
 import { backendsFor, desiredRoutes } from './routes.js';
-import type { Endpoints, Service } from '@wharf/core';
+import type { Endpoints, Service } from '@wharf/model';
 
 const pool = (n: number, affinityMs?: number): Pool => ({ backends: Array.from({ length: n }, (_, i) => backend('127.0.0.1', 32000 + i)), ...(affinityMs ? { affinityMs } : {}) });
 const ports = (bs: { port: number }[]) => bs.map((b) => b.port);

@@ -4,7 +4,8 @@
  * to a listener, one call per batch of events. A failed read is resumed after the last folded
  * sequence.
  */
-import { emptyState, evolve, mustKind, type EventStore, type LoggedEvent, type Logger, type State } from '@wharf/core';
+import { emptyState, evolve, type LoggedEvent, mustKind, type State } from '@wharf/model';
+import type { EventStore, Logger } from '@wharf/store';
 
 /** Receives the state after each batch. */
 export type FeedListener = (state: State) => void;

@@ -2,7 +2,7 @@
  * wharf-proxy's main: one process per node. Follows Services and Endpoints from the log and
  * serves every NodePort on the node's address until SIGTERM/SIGINT.
  */
-import { createLogger, EventStore, parseFlags, stopOnSignals, UsageError, type Logger } from '@wharf/core';
+import { createLogger, EventStore, type Logger, parseFlags, stopOnSignals, UsageError } from '@wharf/store';
 import { ServiceFeed } from './feed.js';
 import { NodePortProxy } from './proxy.js';
 

@@ -4,7 +4,8 @@
  * listener set follows the diff); connections already forwarded are never touched by it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { getObject, listObjects, type Endpoints, type Logger, type Service, type State } from '@wharf/core';
+import { type Endpoints, getObject, listObjects, type Service, type State } from '@wharf/model';
+import type { Logger } from '@wharf/store';
 import { attemptOrder, connected, expireSticky, newBalancerState, type BalancerState } from './balancer.js';
 import { forward, reset, type ForwardOptions } from './forward.js';
 import { diffListeners } from './listeners.js';

@@ -2,7 +2,7 @@
  * What the proxy should serve (pure): from the Services and Endpoints in the log to one route
  * per NodePort, each with the sorted ready backends of its service port.
  */
-import type { Endpoints, Service, ServicePort } from '@wharf/core';
+import type { Endpoints, Service, ServicePort } from '@wharf/model';
 import { backend, type Backend, type Pool } from './balancer.js';
 
 /** kube-proxy's default ClientIP affinity timeout: 3 hours. */

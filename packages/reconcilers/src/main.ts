@@ -1,5 +1,5 @@
 /** The wharf-reconcilers daemon: flags, logging, and a graceful stop on SIGTERM/SIGINT. */
-import { createLogger, parseFlags, runMain, UsageError } from '@wharf/core';
+import { createLogger, parseFlags, runMain, UsageError } from '@wharf/store';
 import { CONTROLLER_NAMES, parseControllers, startManager } from './manager.js';
 
 const BIN = 'wharf-reconcilers';

@@ -4,7 +4,7 @@
  * hashing over the live members (see runtime/membership.ts), and every write they make is a
  * compare-and-set, so two of them never act twice even while the members change.
  */
-import { EventStore, initialState, NodeFeed, Objects, Projection, SnapshotStore, type Logger } from '@wharf/core';
+import { EventStore, initialState, type Logger, NodeFeed, Objects, Projection, SnapshotStore } from '@wharf/store';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/runner.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';

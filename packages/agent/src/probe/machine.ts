@@ -3,7 +3,7 @@
  * probe kind: when the next probe is due, and how consecutive successes and failures turn into a
  * result through successThreshold and failureThreshold. Time comes in as `now`.
  */
-import type { Probe } from '@wharf/core';
+import type { Probe } from '@wharf/model';
 
 /** Which probe: readiness gates the Ready condition, liveness restarts the container. */
 export type ProbeKind = 'readiness' | 'liveness';

@@ -4,7 +4,8 @@
  * result. A readiness verdict that flips asks the kubelet for a pass (so the status follows); a
  * liveness failure stops the container, and the restart policy brings it back.
  */
-import type { Container, Logger, Probe } from '@wharf/core';
+import type { Container, Probe } from '@wharf/model';
+import type { Logger } from '@wharf/store';
 import type { Runtime } from '../runtime/runtime.js';
 import { initialState, record, timingOf, type ProbeKind, type ProbeState, type ProbeTiming } from './machine.js';
 import { runProbe, type ProbeTarget } from './run.js';

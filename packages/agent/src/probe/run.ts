@@ -8,7 +8,7 @@
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import type { Container, Probe } from '@wharf/core';
+import type { Container, Probe } from '@wharf/model';
 import type { ContainerInfo, Runtime } from '../runtime/runtime.js';
 
 /** Where and how to probe one container instance. */

@@ -1,5 +1,5 @@
 /** Builders of pods and observed containers for the agent's unit specs. */
-import type { Pod, PodSpec } from '@wharf/core';
+import type { Pod, PodSpec } from '@wharf/model';
 import type { BackoffSettings } from '../backoff.js';
 import { INFRA, type Observed } from '../labels.js';
 import type { PlanInput } from '../plan.js';

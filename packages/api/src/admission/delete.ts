@@ -3,7 +3,8 @@
  * "Terminating") and removed by its agent once its containers are gone; everything else, and a
  * forced deletion, goes at once. Protected namespaces cannot be deleted.
  */
-import { ConflictError, ForbiddenError, NotFoundError, rvOf, kindInfo, type KindInfo, type KObject, type Objects, type Projection } from '@wharf/core';
+import { ConflictError, ForbiddenError, kindInfo, type KindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
+import type { Objects, Projection } from '@wharf/store';
 import { timestamp } from './prepare.js';
 
 /** Kubernetes DeleteOptions, from the query string or the body. */

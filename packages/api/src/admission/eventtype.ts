@@ -1,5 +1,5 @@
 /** Names the fact an update records, so the log reads as what happened, not just "replaced". */
-import type { EventType, KindInfo, KObject } from '@wharf/core';
+import type { EventType, KindInfo, KObject } from '@wharf/model';
 
 type Spec = { replicas?: number; unschedulable?: boolean } | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Service, ServicePort } from '@wharf/core';
+import type { Service, ServicePort } from '@wharf/model';
 import { candidatePorts, carryNodePorts, duplicateNodePorts, heldNodePorts, nodePortChanges, NODE_PORT_MAX, NODE_PORT_MIN } from './nodeports.js';
 
 const svc = (ports: ServicePort[], type: 'NodePort' | 'ClusterIP' = 'NodePort'): Service => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default', uid: 'u' }, spec: { type, ports } });

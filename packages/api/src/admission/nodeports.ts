@@ -3,7 +3,7 @@
  * ports must be claimed, which ports need allocating, and which are freed. The allocator
  * (src/nodeports.ts) does the claims against the shared KV bucket.
  */
-import type { Service, ServicePort } from '@wharf/core';
+import type { Service, ServicePort } from '@wharf/model';
 
 /** The NodePort range, as kube-apiserver's default --service-node-port-range. */
 export const NODE_PORT_MIN = 30000;

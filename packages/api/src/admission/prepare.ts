@@ -3,16 +3,7 @@
  * server-owned metadata and defaults, and checks the rules Kubernetes checks before storing.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  applyDefaults,
-  BadRequestError,
-  decode,
-  InvalidError,
-  validateObject,
-  type FieldValidation,
-  type KindInfo,
-  type KObject,
-} from '@wharf/core';
+import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, type KindInfo, type KObject, validateObject } from '@wharf/model';
 
 /** A Kubernetes timestamp: RFC 3339 in UTC with second precision. */
 export function timestamp(d = new Date()): string {

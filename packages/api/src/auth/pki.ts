@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import type { KV } from '@nats-io/kv';
-import { StartupError } from '@wharf/core';
+import { StartupError } from '@wharf/store';
 
 /** A serving key pair and the CA that signed it (PEM). */
 export interface ServingCert {

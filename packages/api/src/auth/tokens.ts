@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { EventStore } from '@wharf/core';
+import type { EventStore } from '@wharf/store';
 
 /** Who a token authenticates. */
 export interface TokenUser {

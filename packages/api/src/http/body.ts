@@ -1,7 +1,7 @@
 /** Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send. */
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import { BadRequestError, RequestEntityTooLargeError } from '@wharf/core';
+import { BadRequestError, RequestEntityTooLargeError } from '@wharf/model';
 import { BODY_LIMIT } from './errors.js';
 
 /** Patch media types we accept, as Kubernetes names them. */

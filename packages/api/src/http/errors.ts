@@ -1,6 +1,6 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/core';
+import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/model';
 
 /** The body-size limit, as kube-apiserver's (3 MiB). */
 export const BODY_LIMIT = 3 * 1024 * 1024;

@@ -1,5 +1,5 @@
 /** Parses Kubernetes REST paths under /api/v1 into resource, namespace, name and subresource. */
-import { NotFoundError, resolveKind, type KindInfo } from '@wharf/core';
+import { type KindInfo, NotFoundError, resolveKind } from '@wharf/model';
 
 /** A parsed /api/v1 path. */
 export interface ResourcePath {

@@ -1,5 +1,5 @@
 /** Query parameters of Kubernetes requests, parsed once with clear 400s for bad values. */
-import { BadRequestError, type FieldValidation } from '@wharf/core';
+import { BadRequestError, type FieldValidation } from '@wharf/model';
 import type { DeleteOptions } from '../admission/delete.js';
 
 /** The query string, as fastify gives it. */

@@ -5,7 +5,8 @@
  * entry}` lines, first the matching history, then new events as they are appended.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, isDeletion, matchesAudit, parseOptionalPoint, readRange, resolveKind, seqAtTime, toEntry, type AuditFilter, type KObject, type LoggedEvent } from '@wharf/core';
+import { type AuditFilter, BadRequestError, isDeletion, type KObject, type LoggedEvent, matchesAudit, parseOptionalPoint, resolveKind, toEntry } from '@wharf/model';
+import { readRange, seqAtTime } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
 import { openStream } from '../http/stream.js';

@@ -1,6 +1,6 @@
 /** Bearer-token authentication for every route not marked public. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { UnauthorizedError } from '@wharf/core';
+import { UnauthorizedError } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 /** Discovery and health: /version, /api, /apis, /api/v1, /healthz, /readyz, /livez. */
 import type { FastifyInstance } from 'fastify';
-import { KINDS, RESOURCE_VERBS } from '@wharf/core';
+import { KINDS, RESOURCE_VERBS } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 
 /** The version reported to clients; kubectl picks its matching build from `minor`. */

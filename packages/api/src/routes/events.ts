@@ -3,7 +3,8 @@
  * field selector reads that object's whole history, however old; a list without one derives
  * from a recent window of the log. Events stored by clients (POST) are served alongside.
  */
-import { deriveAll, derivedEvents, eventAt, mustKind, NotFoundError, parseFieldSelector, subjectHistory, type KObject } from '@wharf/core';
+import { deriveAll, type KObject, mustKind, NotFoundError, parseFieldSelector } from '@wharf/model';
+import { derivedEvents, eventAt, subjectHistory } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { str, type Query } from '../http/query.js';
 import { compileFilter } from '../resources.js';

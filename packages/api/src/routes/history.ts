@@ -4,7 +4,8 @@
  * snapshots. The audit log is in audit.ts. See the api README for the shapes.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequestError, diffObjects, eventAt, KINDS, listObjects, objectHistory, parsePoint, verifyReplay, whyObject, type State } from '@wharf/core';
+import { BadRequestError, diffObjects, KINDS, listObjects, parsePoint, type State } from '@wharf/model';
+import { eventAt, objectHistory, verifyReplay, whyObject } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { parseResourcePath, pathNotFound } from '../http/path.js';
 import { str, type Query } from '../http/query.js';

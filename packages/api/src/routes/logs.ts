@@ -5,7 +5,8 @@
  * every restart of the container are shown in order (the log stream keeps them all).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, decodeToken, LogStore, NotFoundError, type KObject } from '@wharf/core';
+import { BadRequestError, decodeToken, type KObject, NotFoundError } from '@wharf/model';
+import { LogStore } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
 import { openStream } from '../http/stream.js';

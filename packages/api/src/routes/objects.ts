@@ -1,6 +1,6 @@
 /** The REST routes of every kind under /api/v1: thin handlers over Resources. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, MethodNotAllowedError, UnsupportedMediaTypeError, type KObject } from '@wharf/core';
+import { BadRequestError, type KObject, MethodNotAllowedError, UnsupportedMediaTypeError } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { objectBody, PATCH_TYPES, type PatchType } from '../http/body.js';
 import { parseResourcePath, pathNotFound, type ResourcePath } from '../http/path.js';

@@ -1,6 +1,6 @@
 /** Renders objects and lists as JSON (or as a meta.k8s.io Table when the client asks for one). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { KindInfo, KObject } from '@wharf/core';
+import type { KindInfo, KObject } from '@wharf/model';
 import { toTable, wantsTable } from '../table.js';
 
 /** Sends one object. */

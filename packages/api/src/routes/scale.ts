@@ -1,5 +1,5 @@
 /** The autoscaling/v1 Scale subresource of ReplicationControllers (`kubectl scale`). */
-import { BadRequestError, ConflictError, formatSelectorMap, kindInfo, NotFoundError, rvOf, type KObject } from '@wharf/core';
+import { BadRequestError, ConflictError, formatSelectorMap, kindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { applyPatch } from '../patch.js';
 import type { PatchType } from '../http/body.js';

@@ -4,7 +4,7 @@
  * objects come first as ADDED. An N older than the retained log gets an ERROR with a 410 Status.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, ExpiredError, isCreation, isDeletion, keyString, objectOf, type KindInfo, type KObject } from '@wharf/core';
+import { BadRequestError, ExpiredError, isCreation, isDeletion, keyString, type KindInfo, type KObject, objectOf } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { int, str, type Query } from '../http/query.js';
 import { compileFilter } from '../resources.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KObject } from '@wharf/core';
+import type { KObject } from '@wharf/model';
 import { applyManifests, prepare } from './apply.js';
 import { CliError } from './errors.js';
 import { captureIo, routedClient } from './fake.spec-helper.js';

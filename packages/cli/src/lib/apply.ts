@@ -1,5 +1,5 @@
 /** `create -f` and `replace -f`: sending each manifest, reporting per object, continuing past failures. */
-import { kindInfo, type KObject } from '@wharf/core';
+import { kindInfo, type KObject } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { CliError, formatError, withSource } from './errors.js';

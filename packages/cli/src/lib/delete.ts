@@ -1,5 +1,5 @@
 /** `wharf delete`: resolving what to delete, deleting it, and waiting until it is gone. */
-import { WharfError, type KindInfo, type KObject } from '@wharf/core';
+import { type KindInfo, type KObject, WharfError } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { formatError } from './errors.js';

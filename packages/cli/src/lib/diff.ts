@@ -1,5 +1,5 @@
 /** Printing `wharf diff`: CHANGE KIND NAMESPACE NAME FROM TO, one object per line. */
-import type { ObjectChange } from '@wharf/core';
+import type { ObjectChange } from '@wharf/model';
 import { formatTable } from './table.js';
 import { toJson, toYaml } from './output.js';
 

@@ -1,5 +1,5 @@
 /** `wharf cordon`, `uncordon` and `drain`: the logic, apart from the command files. */
-import type { KObject, Node, Pod } from '@wharf/core';
+import type { KObject, Node, Pod } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { CliError } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError, InvalidError, NotFoundError, UnauthorizedError, WharfError } from '@wharf/core';
+import { AlreadyExistsError, InvalidError, NotFoundError, UnauthorizedError, WharfError } from '@wharf/model';
 import { UnknownKindError } from '@wharf/client';
 import { CliError, formatError, withSource } from './errors.js';
 

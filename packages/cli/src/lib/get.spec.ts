@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable, type KObject } from '@wharf/core';
+import { buildTable, type KObject } from '@wharf/model';
 import { captureIo, routedClient } from './fake.spec-helper.js';
 import { runGet } from './get.js';
 import { parseTargets } from './targets.js';

@@ -1,5 +1,5 @@
 /** `wharf get`: tables, -o yaml|json|name, and watches. */
-import type { KObject, Table } from '@wharf/core';
+import type { KObject, Table } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { CliError, formatError } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '@wharf/core';
+import type { HistoryEntry } from '@wharf/model';
 import { formatDiff } from './diff.js';
 import { auditTable, historyTable } from './history.js';
 import { formatVerify } from './verify.js';

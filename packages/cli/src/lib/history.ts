@@ -1,5 +1,5 @@
 /** Printing history entries (wharf history, wharf events) as kubectl-like tables, JSON or YAML. */
-import type { HistoryEntry } from '@wharf/core';
+import type { HistoryEntry } from '@wharf/model';
 import { formatTable } from './table.js';
 import { toJson, toYaml } from './output.js';
 

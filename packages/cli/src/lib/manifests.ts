@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KObject } from '@wharf/core';
+import type { KObject } from '@wharf/model';
 import { CliError } from './errors.js';
 
 /** One object read from a manifest, with the file (or "STDIN") it came from. */

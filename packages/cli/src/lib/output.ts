@@ -1,6 +1,6 @@
 /** -o yaml|json|name output of objects, as kubectl prints them. */
 import { stringify } from 'yaml';
-import type { KindInfo, KObject } from '@wharf/core';
+import type { KindInfo, KObject } from '@wharf/model';
 
 /** The output formats besides the table. */
 export type ObjectFormat = 'yaml' | 'json' | 'name';

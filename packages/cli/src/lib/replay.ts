@@ -1,8 +1,8 @@
 /** `wharf replay`: where a recorded log comes from (a file from `wharf events -o json`, or the API) and how decisions print. */
 import { readFile } from 'node:fs/promises';
-import { entryToEvent, type HistoryEntry, type LoggedEvent } from '@wharf/core';
+import { entryToEvent, type HistoryEntry, type LoggedEvent } from '@wharf/model';
 import { HistoryApi } from '@wharf/client';
-import { formatDecision, replayScheduler } from '@wharf/reconcilers';
+import { formatDecision, replayScheduler } from '@wharf/scheduler';
 import { CliError } from './errors.js';
 
 /** The events of a recorded audit log file (`{items: [...]}` or an array of entries), sorted by revision. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable, type KObject, type Table } from '@wharf/core';
+import { buildTable, type KObject, type Table } from '@wharf/model';
 import { cellText, columnWidths, formatTable, layoutTable } from './table.js';
 
 const now = new Date('2025-01-01T12:00:00Z');

@@ -1,5 +1,5 @@
 /** kubectl's human-readable table output of server-side Tables: column choice, cells and tabwriter spacing. */
-import type { Table } from '@wharf/core';
+import type { Table } from '@wharf/model';
 
 /** How to lay a Table out. */
 export interface TableView {

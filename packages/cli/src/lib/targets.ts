@@ -1,5 +1,5 @@
 /** Turning command-line resource arguments ("po a b", "pod/a svc/b", "po,svc") into kinds and names. */
-import type { KindInfo } from '@wharf/core';
+import type { KindInfo } from '@wharf/model';
 import { kindOf } from '@wharf/client';
 import { CliError } from './errors.js';
 

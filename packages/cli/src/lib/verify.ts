@@ -1,5 +1,5 @@
 /** Printing `wharf replay --verify`: a one-line verdict and one line per difference. */
-import type { VerifyReport } from '@wharf/core';
+import type { VerifyReport } from '@wharf/model';
 
 /** The report as text; `ok` is false when the replay and the live state differ. */
 export function formatVerify(r: VerifyReport): { text: string; ok: boolean } {

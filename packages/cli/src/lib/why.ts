@@ -1,5 +1,5 @@
 /** Printing `wharf why`: the summary sentences, or the whole answer as JSON/YAML. */
-import type { WhyAnswer } from '@wharf/core';
+import type { WhyAnswer } from '@wharf/model';
 import { toJson, toYaml } from './output.js';
 
 /** The answer of why as text (the summary) or a document. */

@@ -4,7 +4,7 @@
  * service port maps to the host port the agent published for the port's `targetPort`. Subsets
  * group pods with the same port set, and everything is sorted, so equal inputs give equal output.
  */
-import { matchesLabels, selectorFromMap, type EndpointAddress, type EndpointSubset, type Pod, type Service, type ServicePort } from '@wharf/core';
+import { type EndpointAddress, type EndpointSubset, matchesLabels, type Pod, selectorFromMap, type Service, type ServicePort } from '@wharf/model';
 
 /** One resolved endpoint port: the service port's name and protocol with the pod's host port. */
 export interface ResolvedPort {

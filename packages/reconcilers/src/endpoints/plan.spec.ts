@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, Endpoints, Pod, Service } from '@wharf/core';
-import { emptyState, evolve } from '@wharf/core';
+import { type Change, emptyState, type Endpoints, evolve, type Pod, type Service } from '@wharf/model';
 import { desiredSubsets } from './decide.js';
 import { CONTROLLER, MANAGED_BY, planEndpoints } from './plan.js';
 import { endpointsWatch } from './reconciler.js';

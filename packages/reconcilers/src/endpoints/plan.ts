@@ -3,7 +3,7 @@
  * Endpoints, or nothing. Level-based: it looks at the Service, the current Endpoints and the
  * pods, never at the event that woke it.
  */
-import type { Endpoints, EndpointSubset, Pod, Service } from '@wharf/core';
+import type { Endpoints, EndpointSubset, Pod, Service } from '@wharf/model';
 import { desiredSubsets } from './decide.js';
 
 /** Annotation on the Endpoints this controller maintains (hand-written ones lack it). */

@@ -6,7 +6,8 @@
  * `planEndpoints`, and applies the plan with a compare-and-set write.
  */
 import { randomUUID } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, rvOf, type Change, type Endpoints, type Logger, type Objects, type Pod, type Projection, type Service, type State, type KObject, listObjects } from '@wharf/core';
+import { AlreadyExistsError, type Change, ConflictError, type Endpoints, type KObject, listObjects, mustKind, NotFoundError, type Pod, rvOf, type Service, type State } from '@wharf/model';
+import type { Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';

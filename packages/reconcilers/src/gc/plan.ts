@@ -4,7 +4,7 @@
  * is garbage. A controller marked for deletion with the `orphan` finalizer first lets go of its
  * pods; with `foregroundDeletion` it first deletes them; either way it is removed once it owns none.
  */
-import type { Pod, ReplicationController } from '@wharf/core';
+import type { Pod, ReplicationController } from '@wharf/model';
 import { controllerOf } from '../replication/pods.js';
 
 /** The finalizers Kubernetes uses for `propagationPolicy` Orphan and Foreground. */

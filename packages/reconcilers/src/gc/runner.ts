@@ -3,7 +3,8 @@
  * foreground or orphan deletion). Deletions are graceful, as the API's, so agents stop the
  * containers; every write is a compare-and-set, so any number of collectors can run.
  */
-import { ConflictError, getObject, listObjects, mustKind, rvOf, type Change, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type State } from '@wharf/core';
+import { type Change, ConflictError, getObject, type KObject, listObjects, mustKind, type Pod, type ReplicationController, rvOf, type State } from '@wharf/model';
+import type { Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/core';
+import type { Pod } from '@wharf/model';
 import { planFeed } from './plan.js';
 
 const pod = (rv: number, nodeName?: string): Pod => ({

@@ -3,7 +3,7 @@
  * feed entries that carry it, which puts and removals make the feeds show the log. A put or a
  * removal is compare-and-set on the resourceVersion, so replaying a plan is harmless.
  */
-import { rvOf, type Pod } from '@wharf/core';
+import { type Pod, rvOf } from '@wharf/model';
 
 /** A live (not tombstoned) feed entry of the pod on one node. */
 export interface FeedCopy {

@@ -4,7 +4,8 @@
  * feed entries that name it (a local mirror of the bucket) and puts or tombstones to match. On
  * start it reconciles every pod in the log and every pod on a feed, so a restart catches up.
  */
-import { decodeToken, NodeFeed, type FeedEntry, type Logger, type Pod, type Projection } from '@wharf/core';
+import { decodeToken, type Pod } from '@wharf/model';
+import { type FeedEntry, type Logger, NodeFeed, type Projection } from '@wharf/store';
 import { Controller } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Node, Pod } from '@wharf/core';
+import type { Node, Pod } from '@wharf/model';
 import { podFixture } from '../replication/fixtures.js';
 import { planLifecycle, UNREACHABLE_TAINT_KEY } from './plan.js';
 

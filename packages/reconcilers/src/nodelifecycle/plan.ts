@@ -5,8 +5,8 @@
  * (except those tolerating the taint) are evicted: force-deleted so that their controllers
  * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint.
  */
-import type { Condition, Node, Pod, Taint } from '@wharf/core';
-import { tolerated } from '../scheduler/filters.js';
+import type { Condition, Node, Pod, Taint } from '@wharf/model';
+import { tolerated } from '@wharf/scheduler';
 
 /** The taint of an unreachable node. */
 export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';

@@ -5,7 +5,8 @@
  * and evictions (forced PodDeleted, expected resourceVersion).
  */
 import { Kvm } from '@nats-io/kv';
-import { decodeToken, listObjects, mustKind, rvOf, type EventStore, type KObject, type Logger, type Node, type Objects, type Pod, type Projection } from '@wharf/core';
+import { decodeToken, type KObject, listObjects, mustKind, type Node, type Pod, rvOf } from '@wharf/model';
+import type { EventStore, Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
 import { objectKey, parseKey } from '../runtime/keys.js';

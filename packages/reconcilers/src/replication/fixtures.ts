@@ -1,5 +1,5 @@
 /** Test fixtures for the replication controller: controllers and pods as plain data. */
-import type { Pod, ReplicationController } from '@wharf/core';
+import type { Pod, ReplicationController } from '@wharf/model';
 
 /** A controller `web` (uid rc-uid) selecting app=web with `replicas`. */
 export function rcFixture(replicas: number, extra: Partial<NonNullable<ReplicationController['status']>> = {}): ReplicationController {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/core';
+import type { Pod } from '@wharf/model';
 import { podFixture, rcFixture } from './fixtures.js';
 import { slotName } from './names.js';
 import { isEmptyPlan, planReplication, type ReplicationPlan } from './plan.js';

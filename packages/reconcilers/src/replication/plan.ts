@@ -15,7 +15,7 @@
  * controller (a compare-and-set on its resourceVersion); finished pods are deleted to free
  * their slots.
  */
-import type { Pod, ReplicationController } from '@wharf/core';
+import type { Pod, ReplicationController } from '@wharf/model';
 import { slotName } from './names.js';
 import { controllerOf, isActive, isFinishedPod, isReady, readySince, selects } from './pods.js';
 import { victims } from './rank.js';

@@ -2,7 +2,7 @@
  * Facts about pods that the replication controller, the garbage collector and node lifecycle
  * share (pure): activity, controller references, selectors, readiness, and how a pod is deleted.
  */
-import { matchesLabels, selectorFromMap, type KObject, type OwnerReference, type Pod } from '@wharf/core';
+import { type KObject, matchesLabels, type OwnerReference, type Pod, selectorFromMap } from '@wharf/model';
 
 /** True when the pod counts as a replica: not terminating and not Succeeded/Failed. */
 export function isActive(p: Pod): boolean {

@@ -3,7 +3,7 @@
  * before bound, Pending before Unknown before Running, not ready before ready, ready for less
  * time first, more restarts first, newest first; the name breaks ties so every instance agrees.
  */
-import type { Pod } from '@wharf/core';
+import type { Pod } from '@wharf/model';
 import { isReady, readySince } from './pods.js';
 
 const PHASE: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };

@@ -7,7 +7,8 @@
  * that queued the key.
  */
 import { randomUUID } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, rvOf, type KObject, type Logger, type Objects, type Pod, type Projection, type ReplicationController, type WriteContext } from '@wharf/core';
+import { AlreadyExistsError, ConflictError, type KObject, mustKind, NotFoundError, type Pod, type ReplicationController, rvOf } from '@wharf/model';
+import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
 import { parseKey } from '../runtime/keys.js';

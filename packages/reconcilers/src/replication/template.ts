@@ -1,5 +1,5 @@
 /** A pod made from a replication controller's template (pure: uid and time come in). */
-import { qosClass, type KObject, type Pod, type ReplicationController } from '@wharf/core';
+import { type KObject, type Pod, qosClass, type ReplicationController } from '@wharf/model';
 import { timestamp } from './pods.js';
 
 /** The pod for slot name `name`: the template's labels, annotations and spec, owned by `rc`. */

@@ -3,7 +3,7 @@
  * the owner of a pod that changes (before and after); and, for an orphan pod, every controller of
  * its namespace whose selector matches its labels (it may be adopted).
  */
-import { listObjects, type Change, type Pod, type ReplicationController, type State } from '@wharf/core';
+import { type Change, listObjects, type Pod, type ReplicationController, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
 import { controllerOf, selects } from './pods.js';
 

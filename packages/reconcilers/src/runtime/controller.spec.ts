@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Change, Projection, State } from '@wharf/core';
+import type { Change, State } from '@wharf/model';
+import type { Projection } from '@wharf/store';
 import { Controller, TerminalError } from './controller.js';
 import { WorkQueue } from './queue.js';
 import { ExponentialBackoff } from './ratelimit.js';

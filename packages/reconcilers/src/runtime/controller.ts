@@ -5,7 +5,8 @@
  * An error (thrown or rejected) requeues the key with exponential back-off; a TerminalError is
  * logged and dropped; `requeueAfter` asks for a later run. Nothing a key does can crash the process.
  */
-import type { Change, Logger, Projection, State, WriteContext } from '@wharf/core';
+import type { Change, State } from '@wharf/model';
+import type { Logger, Projection, WriteContext } from '@wharf/store';
 import { WorkQueue, type QueueItem } from './queue.js';
 import { everything, type Shard } from './shard.js';
 

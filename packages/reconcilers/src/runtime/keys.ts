@@ -1,5 +1,5 @@
 /** Work-queue keys: `kind/namespace/name` (namespace empty for cluster-scoped objects). */
-import type { KindName } from '@wharf/core';
+import type { KindName } from '@wharf/model';
 
 /** The parts of a key. */
 export interface ParsedKey {

@@ -4,7 +4,7 @@
  * as a hint; every write still goes through compare-and-set on the key's revision.
  */
 import type { KV, KvEntry } from '@nats-io/kv';
-import type { Logger } from '@wharf/core';
+import type { Logger } from '@wharf/store';
 
 /** One mirrored value and the bucket revision that wrote it. */
 export interface Mirrored<T> {

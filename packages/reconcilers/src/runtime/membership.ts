@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { EventStore, Logger } from '@wharf/core';
-import { encodeToken } from '@wharf/core';
+import { encodeToken } from '@wharf/model';
+import type { EventStore, Logger } from '@wharf/store';
 import { KvMirror } from './kvmirror.js';
 import { liveMembers, ownerOf, type Shard } from './shard.js';
 

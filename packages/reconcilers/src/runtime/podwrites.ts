@@ -1,5 +1,6 @@
 /** Pod deletion as reconcilers write it: graceful when an agent can stop the pod, else at once. */
-import { mustKind, type KObject, type Objects, type Pod, type Projection, type WriteContext } from '@wharf/core';
+import { type KObject, mustKind, type Pod } from '@wharf/model';
+import type { Objects, Projection, WriteContext } from '@wharf/store';
 import { podDeletion } from '../replication/pods.js';
 
 const PodKind = mustKind('Pod');

@@ -6,18 +6,15 @@
  * reservation is released. A pod that fits nowhere gets PodScheduleFailed (only if its message
  * changed) and is tried again when nodes or pods change.
  */
-import { ConflictError, mustKind, rvOf, type KObject, type Logger, type Node, type Objects, type Pod, type Projection, type WriteContext } from '@wharf/core';
+import { ConflictError, type KObject, mustKind, type Node, type Pod, rvOf } from '@wharf/model';
+import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
 import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
 import { defaultInstance } from '../runtime/membership.js';
 import type { Shard } from '../runtime/shard.js';
 import { parseKey } from '../runtime/keys.js';
-import { boundPod, showsUnschedulable, unschedulablePod } from './binding.js';
-import { demandOf, isFinished, needsScheduling, podKey } from './demand.js';
 import type { AllocationLedger } from './ledger.js';
-import { admit, staleReservations, type Reservation } from './reservations.js';
-import { schedule } from './schedule.js';
-import type { Assignment, Binding, Snapshot } from './types.js';
 import { nodeWatch, pendingPodKeys, podWatch } from './watches.js';
+import { boundPod, showsUnschedulable, unschedulablePod, demandOf, isFinished, needsScheduling, podKey, admit, staleReservations, type Reservation, schedule, type Assignment, type Binding, type Snapshot } from '@wharf/scheduler';
 
 const PodKind = mustKind('Pod');
 

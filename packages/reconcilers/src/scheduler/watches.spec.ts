@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyState, evolve, type Change, type KObject, type LoggedEvent, type State } from '@wharf/core';
-import { makeNode, makePod } from './fixtures.js';
+import { type Change, emptyState, evolve, type KObject, type LoggedEvent, type State } from '@wharf/model';
 import { nodeWatch, podWatch } from './watches.js';
+import { makeNode, makePod } from '@wharf/scheduler/testing';
 
 let seq = 0;
 function fold(state: State, type: string, o: unknown): { state: State; change: Change } {

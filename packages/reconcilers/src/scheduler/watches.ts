@@ -3,9 +3,9 @@
  * scheduling; every pending pod when a node changes in a way that matters, or when a bound pod
  * frees its resources (deleted, finished, or moved).
  */
-import { listObjects, type Change, type Node, type Pod, type State } from '@wharf/core';
+import { type Change, listObjects, type Node, type Pod, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
-import { isFinished, needsScheduling } from './demand.js';
+import { isFinished, needsScheduling } from '@wharf/scheduler';
 
 const pendingMemo = new WeakMap<State, string[]>();
 

@@ -1,5 +1,5 @@
 /** The Events section of describe, from the Events the API derives from the log (however old). */
-import { ageSince, type Event } from '@wharf/core';
+import { ageSince, type Event } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import { formatTable } from '../table.js';
 

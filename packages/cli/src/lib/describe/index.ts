@@ -2,8 +2,7 @@
  * describe: one describer per kind (add a kind by adding a file and a line below), then the
  * Events section taken from the log through the API, however old.
  */
-import type { Endpoints, KindInfo, KindName, KObject, Node, Pod, ReplicationController, Service } from '@wharf/core';
-import { WharfError } from '@wharf/core';
+import { type Endpoints, type KindInfo, type KindName, type KObject, type Node, type Pod, type ReplicationController, type Service, WharfError } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import { CliError } from '../errors.js';
 import { eventsFor, eventsSection } from './events.js';

@@ -1,5 +1,5 @@
 /** describe node: labels, taints, conditions, addresses, capacity. */
-import type { Node } from '@wharf/core';
+import type { Node } from '@wharf/model';
 import { mapLines, type Line } from './format.js';
 
 /** The lines of a node. */

@@ -1,5 +1,5 @@
 /** describe pod: identity, node, status, containers with their states, conditions. */
-import type { Pod } from '@wharf/core';
+import type { Pod } from '@wharf/model';
 import { mapLines, orNone, type Line } from './format.js';
 
 function stateLines(level: number, label: string, s: NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number]['state']): Line[] {

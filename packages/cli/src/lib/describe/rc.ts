@@ -1,5 +1,5 @@
 /** describe rc: selector, replicas, the pod template. */
-import type { ReplicationController } from '@wharf/core';
+import type { ReplicationController } from '@wharf/model';
 import { mapLines, orNone, type Line } from './format.js';
 
 /** The lines of a replication controller. */

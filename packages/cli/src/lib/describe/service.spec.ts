@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Endpoints, Service } from '@wharf/core';
+import type { Endpoints, Service } from '@wharf/model';
 import { captureIo, routedClient } from '../fake.spec-helper.js';
 import { kindOf } from '@wharf/client';
 import { runDescribe } from './index.js';

@@ -1,5 +1,5 @@
 /** describe svc: kubectl's layout, with the NodePort and the ready endpoints of each port. */
-import { formatEndpoints, type Endpoints, type Service, type ServicePort } from '@wharf/core';
+import { type Endpoints, formatEndpoints, type Service, type ServicePort } from '@wharf/model';
 import { mapLines, orNone, type Line } from './format.js';
 
 /** The endpoints of one service port: the subsets' addresses with that port's entry only. */

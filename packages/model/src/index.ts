@@ -1,0 +1,31 @@
+/** @wharf/model: Wharf's pure model, with no I/O: the schemas of every kind and the typed map from kind to schema, errors as Kubernetes Status, selectors, quantities, defaults, validation, events and the fold of the log, history and the table printers. */
+
+export { decode, type Decoded, fieldPath, type FieldValidation } from './decode.js';
+export { applyDefaults, defaultPodSpec, defaultPullPolicy, qosClass } from './defaults.js';
+export { AlreadyExistsError, BadRequestError, ConflictError, ExpiredError, ForbiddenError, fromStatus, InternalError, InvalidError, MethodNotAllowedError, NotFoundError, RequestEntityTooLargeError, type Status, type StatusCause, type StatusDetails, successStatus, TimeoutError, UnauthorizedError, UnavailableError, UnsupportedMediaTypeError, WharfError } from './errors.js';
+export { type EventMetadata, type EventType, type GenericChange, isCreation, isDeletion, type LoggedEvent, parseEvent, type SpecificEventType, type StoredEvent, watchType } from './events.js';
+export { compactDiff, diffObjects, type FieldChange, fieldChanges, type ObjectChange } from './history/diff.js';
+export { type AuditFilter, entryToEvent, type HistoryEntry, matchesAudit, toEntries, toEntry } from './history/entry.js';
+export { deriveAll, deriveEvents } from './history/kevents.js';
+export { formatPoint, parseOptionalPoint, parsePoint, type Point } from './history/point.js';
+export { compareStates, type StateDifference, type VerifyReport } from './history/verify.js';
+export { describeEvent, explain, refOf, stepOf, type WhyAnswer, type WhyStep } from './history/why.js';
+export { kindByToken, kindInfo, type KindInfo, type KindName, KINDS, mustKind, resolveKind, RESOURCE_VERBS } from './kinds.js';
+export { keyString, type KObject, type ObjectKey, rvOf } from './object.js';
+export { ageSince, formatAge } from './printers/age.js';
+export { type TableColumn, tableColumns } from './printers/columns.js';
+export { podRestarts, podRow, podStatusReason, podSummary, type PodSummary } from './printers/pod.js';
+export { endpointsRow, eventRow, formatEndpoints, formatLabels, formatServicePorts, namespaceRow, nodeRoles, nodeRow, replicationControllerRow, serviceRow } from './printers/rows.js';
+export { buildTable, type Table, tableRow, type TableRow } from './printers/table.js';
+export { bytes, formatBytes, formatMilliCPU, isQuantity, milliCPU, parseQuantity } from './quantity.js';
+export { Namespace, Node, NodeAddress, NodeSystemInfo, Taint } from './schemas/cluster.js';
+export { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from './schemas/controller.js';
+export { Event } from './schemas/event.js';
+export { Condition, DnsLabel, DnsSubdomain, LabelKey, Labels, LabelSelectorRequirement, LabelValue, ObjectMeta, ObjectReference, OwnerReference, Quantity, ResourceList, typeMeta } from './schemas/meta.js';
+export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntOrString, Pod, PodHostPort, PodSpec, PodStatus, PodTemplateSpec, Probe, ResourceRequirements, Toleration, Volume, VolumeMount } from './schemas/pod.js';
+export { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Service, ServicePort, ServiceSpec } from './schemas/service.js';
+export { type FieldRequirement, formatSelectorMap, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement, selectorFromMap } from './selectors.js';
+export { CorruptSnapshotError, decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotInfo } from './snapshot.js';
+export { allObjects, type Change, emptyState, evolve, foldLatest, getObject, listObjects, objectOf, type State, stateOf } from './state.js';
+export { checkClusterName, decodeToken, encodeToken, Subjects } from './subjects.js';
+export { validateObject, validatePodSpec } from './validation.js';

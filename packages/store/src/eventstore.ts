@@ -1,0 +1,299 @@
+/**
+ * The event store: one JetStream stream per cluster, one subject per object, optimistic
+ * concurrency through `Nats-Expected-Last-Subject-Sequence`.
+ */
+import {
+  DeliverPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  PubHeaders,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type Consumer,
+  type ConsumerMessages,
+  type JsMsg,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connectNats } from './connect.js';
+import { AckedPublisher } from './publisher.js';
+import { type LoggedEvent, parseEvent, type StoredEvent, Subjects } from '@wharf/model';
+
+/** JetStream's error code for a failed expected-last-subject-sequence check. */
+const WRONG_LAST_SEQUENCE = 10071;
+
+/** Settings of the event log stream. */
+export interface StreamSettings {
+  /** 1 on a single server; 3 on an R3 cluster for HA. */
+  replicas?: number;
+  /** Maximum age of events in seconds; 0 keeps them forever; undefined leaves an existing stream's setting alone. */
+  maxAgeSeconds?: number;
+  /** Maximum size of the log in bytes; -1 is unlimited; undefined leaves an existing stream's setting alone. */
+  maxBytes?: number;
+}
+
+/** Options for EventStore.connect. */
+export interface EventStoreOptions extends StreamSettings {
+  natsUrl: string;
+  cluster: string;
+  /** The connection name shown by nats-server (the component). */
+  name: string;
+}
+
+/** An append was rejected because the subject moved past the expected sequence. */
+export class StaleSequenceError extends Error {
+  override name = 'StaleSequenceError';
+  constructor(readonly subject: string, readonly expected: number) {
+    super(`subject ${subject} is no longer at sequence ${expected}`);
+  }
+}
+
+/**
+ * How readers pull: short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed
+ * and the ordered consumer re-created on another one within seconds.
+ */
+const PULL = { max_messages: 2048, expires: 5000 };
+
+/** One message of the log, unparsed. */
+export interface LogMessage {
+  seq: number;
+  subject: string;
+  /** Messages of the filter after this one on the server when it was sent. */
+  pending: number;
+  /** The event's JSON bytes: a view valid only until the next message is read. */
+  data: Uint8Array;
+}
+
+/** Handle on one cluster's event log. */
+export class EventStore {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly subjects: Subjects;
+  readonly #ownsConnection: boolean;
+  #turn: Promise<void> | undefined;
+  readonly #publisher: AckedPublisher;
+
+  private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean) {
+    this.js = jetstream(nc, { timeout: 10_000 });
+    this.#publisher = new AckedPublisher(nc, 10_000);
+    this.jsm = jsm;
+    this.subjects = new Subjects(cluster);
+    this.#ownsConnection = owns;
+  }
+
+  /** Connects, checks the server version and creates (or updates) the cluster's stream. */
+  static async connect(opts: EventStoreOptions): Promise<EventStore> {
+    const nc = await connectNats(opts.natsUrl, opts.name);
+    try {
+      return await EventStore.open(nc, opts.cluster, opts, true);
+    } catch (e) {
+      await nc.close();
+      throw e;
+    }
+  }
+
+  /** Opens the store on an existing connection. */
+  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false): Promise<EventStore> {
+    // A cluster that is still electing its JetStream leader times out or answers 503: wait
+    // for it (up to 60 s) rather than fail, so components can start in any order.
+    const deadline = Date.now() + 60_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+        const store = new EventStore(nc, jsm, cluster, owns);
+        await store.ensureStream(settings);
+        return store;
+      } catch (e) {
+        const transient = (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
+        if (!transient || Date.now() > deadline) throw e;
+        if (attempt === 0) process.stderr.write(`waiting for JetStream at ${nc.getServer()} to become available...\n`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** The stream's configuration: file storage, no deletes or purges, direct gets for reads. */
+  streamConfig(settings: StreamSettings): Partial<StreamConfig> & { name: string } {
+    return {
+      name: this.subjects.stream,
+      subjects: [this.subjects.allObjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      num_replicas: settings.replicas ?? 1,
+      max_age: (settings.maxAgeSeconds ?? 0) * 1e9,
+      max_bytes: settings.maxBytes ?? -1,
+      discard: DiscardPolicy.Old,
+      // De-duplication by Nats-Msg-Id within 2 minutes (never longer than the retention).
+      duplicate_window: Math.min(120, settings.maxAgeSeconds || 120) * 1e9,
+      allow_direct: true,
+      deny_delete: true,
+      deny_purge: true,
+      description: `Wharf event log of cluster ${this.subjects.cluster}`,
+    };
+  }
+
+  async ensureStream(settings: StreamSettings): Promise<void> {
+    const cfg = this.streamConfig(settings);
+    try {
+      const info = await this.jsm.streams.info(this.subjects.stream);
+      // Only settings given explicitly change an existing stream: a component that does not
+      // manage retention (reconcilers, agents) never resets what wharf-api configured.
+      const want: Partial<StreamConfig> = {};
+      if (settings.maxAgeSeconds !== undefined) Object.assign(want, { max_age: cfg.max_age, duplicate_window: cfg.duplicate_window });
+      if (settings.maxBytes !== undefined) want.max_bytes = cfg.max_bytes;
+      const changed = (Object.keys(want) as (keyof StreamConfig)[]).some((k) => info.config[k] !== want[k]);
+      if (changed) await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== 10059) throw e;
+      await this.jsm.streams.add(cfg);
+    }
+  }
+
+  /**
+   * Appends one event to `subject`, but only if the subject's last sequence is `expected`
+   * (0: the subject must be empty). Returns the new sequence: the object's resourceVersion.
+   * Throws StaleSequenceError when another write got there first.
+   */
+  async append(subject: string, event: StoredEvent, expected: number, msgID?: string): Promise<number> {
+    try {
+      await this.#sameTurn();
+      const headers: Record<string, string> = { [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(expected) };
+      if (msgID) headers[PubHeaders.MsgIdHdr] = msgID;
+      const ack = await this.#publisher.publish(subject, JSON.stringify(event), headers);
+      return ack.seq;
+    } catch (e) {
+      if (e instanceof JetStreamApiError && e.code === WRONG_LAST_SEQUENCE) throw new StaleSequenceError(subject, expected);
+      throw e;
+    }
+  }
+
+  /**
+   * Resolves at the end of this event-loop turn (setImmediate), once for every caller of the
+   * turn. Appends started by requests that arrived together then publish in one microtask run,
+   * which nats.js sends as one socket write instead of one write each (a write to nats-server
+   * was 9% of wharf-api's CPU per create).
+   */
+  #sameTurn(): Promise<void> {
+    return (this.#turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.#turn = undefined;
+        resolve();
+      }),
+    ));
+  }
+
+  /** The latest event on one subject, or undefined when it has none. */
+  async last(subject: string): Promise<LoggedEvent | undefined> {
+    const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
+    if (!m) return undefined;
+    return parseEvent(m.data, m.seq, m.subject);
+  }
+
+  /** The stream's first and last sequence now. */
+  async bounds(): Promise<{ first: number; last: number }> {
+    const info = await this.jsm.streams.info(this.subjects.stream);
+    return { first: info.state.first_seq, last: info.state.last_seq };
+  }
+
+  /**
+   * Reads events in order from `fromSeq`, optionally filtered by subjects, and keeps following
+   * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
+   */
+  async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+    try {
+      for await (const m of msgs) {
+        const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
+        e.pending = m.info.pending;
+        yield e;
+      }
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Like `read`, but yields the messages unparsed: `data` is a view into the client's read
+   * buffer, valid only until the next message is requested (copy what you keep).
+   */
+  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
+    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+    try {
+      for await (const m of msgs) {
+        const { streamSequence: seq, pending } = m.info;
+        yield { seq, subject: m.subject, pending, data: m.data };
+      }
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Calls `onMessage` with each message from `fromSeq` on, in order, straight from the client's
+   * read loop (no async iteration per message: a catch-up reads millions), until it returns false
+   * or `signal` aborts; then resolves. Rejects when `onMessage` throws or the consumer fails.
+   * `data` is valid only during the call.
+   */
+  async consumeMessages(fromSeq: number, filter: string | string[], onMessage: (m: LogMessage) => boolean | void, signal?: AbortSignal): Promise<void> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    let stopped = false;
+    const msgs: ConsumerMessages = await c.consume({
+      ...PULL,
+      callback: (m) => {
+        if (stopped) return;
+        const { streamSequence: seq, pending } = m.info;
+        if (onMessage({ seq, subject: m.subject, pending, data: m.data }) === false) {
+          stopped = true;
+          msgs.stop();
+        }
+      },
+    });
+    const close = stopOnAbort(msgs, signal);
+    try {
+      const err = await msgs.closed();
+      if (err) throw err;
+    } finally {
+      close();
+    }
+  }
+
+  #orderedConsumer(fromSeq: number, filter: string | string[]): Promise<Consumer> {
+    return this.js.consumers.get(this.subjects.stream, {
+      filter_subjects: filter,
+      deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
+      ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
+    });
+  }
+
+  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
+    const c = await this.#orderedConsumer(fromSeq, filter);
+    const msgs = await c.consume(PULL);
+    return { msgs, close: stopOnAbort(msgs, signal) };
+  }
+
+  /** Closes the connection if this store opened it (appends in flight get their acks first). */
+  async close(): Promise<void> {
+    if (!this.#ownsConnection) this.#publisher.close();
+    else if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
+
+/**
+ * Stops a consumer's messages when `signal` aborts; returns the function that detaches from the
+ * signal and stops them. An abort while the consumer was being created fires no event any more:
+ * then they stop at once.
+ */
+function stopOnAbort(msgs: { stop(): void }, signal: AbortSignal | undefined): () => void {
+  const stop = () => msgs.stop();
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  return () => {
+    signal?.removeEventListener('abort', stop);
+    msgs.stop();
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Bounded reads of the log for history tools: a range of sequences (optionally one subject or a
+ * filter), one event by sequence, and the last sequence at or before a time. Every read is an
+ * ordered consumer or a direct get; nothing leaves server-side state behind.
+ */
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { EventStore } from '../eventstore.js';
+import type { LoggedEvent, StoredEvent } from '@wharf/model';
+
+/** What readRange reads. */
+export interface RangeOptions {
+  /** First sequence (inclusive, default 1). */
+  from?: number;
+  /** Last sequence (inclusive, default: the stream's last now). */
+  to?: number;
+  /** Subject filter(s) (default: every object). */
+  filter?: string | string[];
+  /** The last sequence that matches `filter`, when known (skips a bounds round-trip, ends early). */
+  lastMatching?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Yields the events in [from, to] that match the filter, oldest first, then ends. Ends when the
+ * consumer reports nothing more pending, so a sparse filter never waits for new events.
+ */
+export async function* readRange(store: EventStore, o: RangeOptions = {}): AsyncGenerator<LoggedEvent> {
+  const from = Math.max(1, o.from ?? 1);
+  let to = o.to ?? Infinity;
+  if (o.lastMatching !== undefined) to = Math.min(to, o.lastMatching);
+  else {
+    const { last } = await store.bounds();
+    to = Math.min(to, last);
+  }
+  if (to < from) return;
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const e of store.read(from, o.filter ?? store.subjects.allObjects, abort.signal)) {
+      if (e.seq > to) break;
+      const { pending: _p, ...event } = e;
+      yield event;
+      if (e.seq >= to || e.pending === 0) break;
+    }
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    abort.abort();
+  }
+}
+
+/** Every event of one subject (one object's whole history), oldest first. */
+export async function subjectHistory(store: EventStore, subject: string, o: { from?: number; to?: number } = {}): Promise<LoggedEvent[]> {
+  const last = await store.last(subject);
+  if (!last) return [];
+  const out: LoggedEvent[] = [];
+  for await (const e of readRange(store, { ...o, filter: subject, lastMatching: last.seq })) out.push(e);
+  return out;
+}
+
+/** The event at one sequence, or undefined when it is gone (retention) or never existed. */
+export async function eventAt(store: EventStore, seq: number): Promise<LoggedEvent | undefined> {
+  try {
+    const m = await store.jsm.direct.getMessage(store.subjects.stream, { seq });
+    if (!m) return undefined;
+    return { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The last sequence appended at or before `time` (ms since epoch), by the stream's own
+ * timestamps; 0 when the log starts later, the stream's last sequence when `time` is after it.
+ */
+export async function seqAtTime(store: EventStore, time: number): Promise<number> {
+  const { first, last } = await store.bounds();
+  if (last === 0) return 0;
+  const c = await store.js.consumers.get(store.subjects.stream, {
+    filter_subjects: store.subjects.allObjects,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(time + 1).toISOString(),
+  });
+  const m = await c.next({ expires: 2000 });
+  await c.delete().catch(() => undefined);
+  if (!m) return last;
+  return Math.max(first - 1, m.seq - 1);
+}

@@ -1,0 +1,20 @@
+/** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed), container logs, snapshots and time travel, and the daemons' flags and logger. */
+
+export { LatestBySubject, type LatestMessage } from './compaction.js';
+export { COMMON_FLAGS, type FlagSpec, helpText, parseFlags, runMain, StartupError, stopOnSignals, UsageError } from './config.js';
+export { compareVersions, connectNats, MIN_NATS_VERSION, NatsUnavailableError } from './connect.js';
+export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
+export { mutateDirect, readObject, updateDirect } from './direct.js';
+export { EventStore, type EventStoreOptions, type LogMessage, StaleSequenceError, type StreamSettings } from './eventstore.js';
+export { causeChain, type DerivedEventQuery, derivedEvents, objectHistory, whyObject } from './history/queries.js';
+export { eventAt, type RangeOptions, readRange, seqAtTime, subjectHistory } from './history/read.js';
+export { createLogger, type Logger } from './logger.js';
+export { type FeedEntry, NodeFeed } from './nodefeed.js';
+export { Objects, type WriteContext } from './objects.js';
+export { type ChangeListener, Projection } from './projection.js';
+export { AckedPublisher } from './publisher.js';
+export { initialState } from './snapshot/boot.js';
+export { type SnapshotPolicy, Snapshotter } from './snapshot/snapshotter.js';
+export { snapshotName, SnapshotStore } from './snapshot/store.js';
+export { replayOnto, TimeTravel } from './snapshot/timetravel.js';
+export { verifyReplay } from './snapshot/verify.js';

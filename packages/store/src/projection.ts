@@ -1,0 +1,264 @@
+/**
+ * A live projection of the log: catches up with a compacted replay (the newest event per object,
+ * folded once), then follows the stream with an ordered consumer, folds events in batches with
+ * `evolve`, publishes immutable State snapshots and a change feed, and lets writers wait until
+ * their own write is visible (read-your-writes).
+ */
+import type { EventStore } from './eventstore.js';
+import { LatestBySubject, type LatestMessage } from './compaction.js';
+import { type Change, emptyState, evolve, foldLatest, getObject, type KindName, type KObject, listObjects, type LoggedEvent, parseEvent, type State, TimeoutError, UnavailableError } from '@wharf/model';
+
+/** Receives each folded batch of changes and the state after it. */
+export type ChangeListener = (changes: readonly Change[], state: State) => void;
+
+interface Waiter {
+  seq: number;
+  since: number;
+  resolve: () => void;
+}
+
+/** A reader that waits this long with no new event while writes are awaited is restarted. */
+const STALL_MS = 3000;
+
+/** A projection of all objects of one cluster. */
+export class Projection {
+  #state: State;
+  #listeners = new Set<ChangeListener>();
+  #waiters: Waiter[] = [];
+  #pending: LoggedEvent[] = [];
+  /** While catching up: the newest message per subject up to #catchUpTo, not yet folded. */
+  #compacting: LatestBySubject | undefined;
+  #catchUpTo = 0;
+  #flushScheduled = false;
+  #abort = new AbortController();
+  #reader: AbortController | undefined;
+  #lastEventAt = Date.now();
+  #watchdog: NodeJS.Timeout | undefined;
+  #ready = false;
+  #syncing: Promise<void> | undefined;
+  #syncQueued: Promise<void> | undefined;
+
+  constructor(readonly store: EventStore, initial: State = emptyState()) {
+    this.#state = initial;
+  }
+
+  /** The current immutable state. */
+  get state(): State {
+    return this.#state;
+  }
+
+  /** The last sequence folded in. */
+  get seq(): number {
+    return this.#state.seq;
+  }
+
+  /** True once the projection has caught up with the log as it was at start. */
+  get ready(): boolean {
+    return this.#ready && !this.#abort.signal.aborted;
+  }
+
+  /** Starts following the log; resolves once caught up with the stream's last sequence at start. */
+  async start(): Promise<void> {
+    const { last } = await this.store.bounds();
+    if (last > this.#state.seq) {
+      this.#compacting = new LatestBySubject();
+      this.#catchUpTo = last;
+    }
+    const caughtUp = this.waitFor(last, 0);
+    void this.#follow();
+    this.#watchdog = setInterval(() => this.#checkStall(), 1000);
+    this.#watchdog.unref();
+    await caughtUp;
+    this.#ready = true;
+  }
+
+  /**
+   * Follows the log for as long as the projection runs. When a reader ends or fails (a server
+   * died, a consumer vanished), a new one starts from the last folded sequence (while catching
+   * up, after the last message held), with back-off.
+   */
+  async #follow(): Promise<void> {
+    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+      this.#reader = new AbortController();
+      const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
+      try {
+        if (this.#compacting) await this.#catchUp(this.#compacting, signal);
+        if (!this.#compacting && !signal.aborted) await this.#readFrom(this.#state.seq + 1, signal);
+        attempt = 0;
+      } catch (e) {
+        if (this.#abort.signal.aborted) return;
+        if (attempt === 2) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
+      }
+      this.#flush();
+      if (!this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+
+  /** Restarts a reader that went quiet while writers wait for sequences it should deliver. */
+  #checkStall(): void {
+    const now = Date.now();
+    const oldest = this.#waiters.reduce((m, w) => Math.min(m, w.since), Infinity);
+    if (now - oldest > STALL_MS && now - this.#lastEventAt > STALL_MS) {
+      this.#lastEventAt = now;
+      this.#reader?.abort();
+    }
+  }
+
+  /**
+   * Reads the log up to #catchUpTo keeping each subject's newest message (unparsed): nobody
+   * reads intermediate states, so only the survivors are parsed and folded, once, at the end. A
+   * reader restarted meanwhile goes on after the messages already held.
+   */
+  async #catchUp(compacting: LatestBySubject, signal: AbortSignal): Promise<void> {
+    let done = false;
+    const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
+    await this.store.consumeMessages(
+      from,
+      this.store.subjects.allObjects,
+      (m) => {
+        this.#lastEventAt = Date.now();
+        // Past the target (its event is gone): the live reader takes it from here.
+        if (m.seq > this.#catchUpTo) {
+          done = true;
+          return false;
+        }
+        // Past the compactor's limit (millions of objects), fold what it holds and go on.
+        if (!compacting.add(m.seq, m.subject, m.data)) {
+          this.#foldCompacted(compacting);
+          compacting.add(m.seq, m.subject, m.data);
+        }
+        done = m.seq === this.#catchUpTo || m.pending === 0;
+        return !done;
+      },
+      signal,
+    );
+    if (done) this.#endCatchUp();
+    else if (!signal.aborted) throw new Error('the log reader stopped while catching up');
+  }
+
+  async #readFrom(from: number, signal: AbortSignal): Promise<void> {
+    for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
+      this.#lastEventAt = Date.now();
+      this.#pending.push(parseEvent(m.data, m.seq, m.subject));
+      // Fold in batches: everything that arrived within one turn of the event loop goes into
+      // one evolve, so a busy log costs one bucket copy per batch, not one per event.
+      if (this.#pending.length >= 4096) this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    }
+  }
+
+  /** Folds the compacted catch-up (announcing nothing) and switches to following the log. */
+  #endCatchUp(): void {
+    const compacted = this.#compacting;
+    if (!compacted) return;
+    this.#compacting = undefined;
+    this.#foldCompacted(compacted);
+  }
+
+  #foldCompacted(compacted: LatestBySubject): void {
+    const seq = compacted.lastSeq;
+    this.#state = foldLatest(this.#state, parsed(compacted.drain()), seq);
+    this.#resolveWaiters();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    const { state, changes } = evolve(this.#state, batch);
+    this.#state = state;
+    this.#resolveWaiters();
+    if (changes.length) for (const l of this.#listeners) l(changes, state);
+  }
+
+  #resolveWaiters(): void {
+    if (!this.#waiters.length) return;
+    const still: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.seq <= this.#state.seq) w.resolve();
+      else still.push(w);
+    }
+    this.#waiters = still;
+  }
+
+  /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
+  waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
+    if (this.#abort.signal.aborted) return Promise.reject(new UnavailableError('the event log projection is stopped'));
+    if (seq <= this.#state.seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const w: Waiter = {
+        seq,
+        since: Date.now(),
+        resolve: () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.#waiters.push(w);
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          this.#waiters = this.#waiters.filter((x) => x !== w);
+          reject(new TimeoutError(`the write at sequence ${seq} was not observed within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /**
+   * Waits until every event appended before this call (by any process) is folded in: a
+   * linearizable read. Concurrent callers share one stream-info request per round.
+   */
+  sync(): Promise<void> {
+    if (!this.#syncing) {
+      this.#syncing = this.#syncOnce().finally(() => (this.#syncing = undefined));
+      return this.#syncing;
+    }
+    // A round already in flight may have asked the server before this call; queue one more.
+    if (!this.#syncQueued) {
+      this.#syncQueued = this.#syncing.catch(() => undefined).then(() => {
+        this.#syncQueued = undefined;
+        return this.sync();
+      });
+    }
+    return this.#syncQueued;
+  }
+
+  async #syncOnce(): Promise<void> {
+    const { last } = await this.store.bounds();
+    await this.waitFor(last);
+  }
+
+  /**
+   * Subscribes to the change feed; returns an unsubscribe function. The feed starts after the
+   * catch-up: the replay at start is folded compacted and announces no changes.
+   */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** One object from the current state. */
+  get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
+    return getObject<T>(this.#state, kind, namespace, name);
+  }
+
+  /** All objects of a kind from the current state. */
+  list<T extends KObject = KObject>(kind: KindName, namespace?: string): T[] {
+    return listObjects<T>(this.#state, kind, namespace);
+  }
+
+  /** Stops following the log. */
+  stop(): void {
+    this.#abort.abort();
+    if (this.#watchdog) clearInterval(this.#watchdog);
+  }
+}
+
+function* parsed(messages: Iterable<LatestMessage>): Generator<LoggedEvent> {
+  for (const m of messages) yield parseEvent(m.data, m.seq, m.subject);
+}
