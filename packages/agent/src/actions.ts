@@ -15,6 +15,13 @@ import { failureKey } from './views.js';
 
 type Failure = Pick<StartFailure, 'reason' | 'message'>;
 
+/** One apply of one pod's plan: what its steps hand on to the later ones. Never shared between pods. */
+interface PodRun {
+  readonly pp: PodPlan;
+  /** The infra container started by an earlier step (for `infraId: ''`). */
+  infraId?: string;
+}
+
 /** Runs pod actions for the kubelet loop. */
 export class PodActions {
   constructor(
@@ -24,34 +31,36 @@ export class PodActions {
     readonly forget: (uid: string) => void,
   ) {}
 
-  /** Runs the actions of one pod in order (consecutive stops, or removes, in parallel); stops at the first error. */
+  /**
+   * Runs the actions of one pod in order (consecutive stops, or removes, in parallel); stops at
+   * the first error. Applies of different pods may run at the same time.
+   */
   async apply(pp: PodPlan): Promise<void> {
     const acts = pp.actions;
     this.deps.log.debug({ pod: `${pp.namespace}/${pp.name}`, actions: acts.map((a) => a.type) }, 'applying');
-    this.#infraId = undefined;
+    const run: PodRun = { pp };
     for (let i = 0; i < acts.length; ) {
       const a = acts[i]!;
       if (a.type === 'stop' || a.type === 'remove') {
         let j = i;
         const batch: Promise<boolean>[] = [];
-        for (; j < acts.length && acts[j]!.type === a.type; j++) batch.push(this.#one(pp, acts[j]!));
+        for (; j < acts.length && acts[j]!.type === a.type; j++) batch.push(this.#one(run, acts[j]!));
         await Promise.all(batch);
         i = j;
         continue;
       }
-      const ok = await this.#one(pp, a);
+      const ok = await this.#one(run, a);
       if (!ok) return;
       i++;
     }
   }
 
-  /** The infra container started by the plan being applied (for `infraId: ''`). */
-  #infraId: string | undefined;
   /** Images known to be present, with when to check again (IfNotPresent pulls skip the inspect). */
   readonly #present = new Map<string, number>();
 
-  async #one(pp: PodPlan, a: Action): Promise<boolean> {
+  async #one(run: PodRun, a: Action): Promise<boolean> {
     const { runtime, ctx, log } = this.deps;
+    const { pp } = run;
     switch (a.type) {
       case 'remove':
         await this.deps.shipper.drain(a.id);
@@ -63,7 +72,7 @@ export class PodActions {
         return this.#start(pp.uid, INFRA, async () => {
           const f = await this.#ensureImage(ctx.pauseImage, 'IfNotPresent');
           if (f) return f;
-          this.#infraId = await runtime.start(infraSpec(ctx, pod));
+          run.infraId = await runtime.start(infraSpec(ctx, pod));
           log.info({ pod: `${pp.namespace}/${pp.name}` }, 'pod sandbox started');
           return undefined;
         });
@@ -76,7 +85,7 @@ export class PodActions {
         return this.#start(pp.uid, c.name, async () => {
           let spec;
           try {
-            const infraId = a.infraId === null ? null : a.infraId || this.#infraId;
+            const infraId = a.infraId === null ? null : a.infraId || run.infraId;
             if (infraId === undefined) throw new Error('no pod sandbox to join');
             spec = containerSpec(ctx, pod, c, infraId, a.restartCount, a.backoffStep);
           } catch (e) {
