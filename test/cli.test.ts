@@ -129,4 +129,14 @@ describe('the wharf CLI against a real API server', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/unable to connect to the server at https:\/\/127\.0\.0\.1:1/);
   });
+  it('loads no NATS module, no store and no reconcilers: the CLI depends on the model and the client only', async () => {
+    const traced = (args: string[]) => run(process.execPath, ['--import', join(ROOT, 'test/tools/load-trace.mjs'), BIN.cli, ...args], { env });
+    for (const args of [['get', 'pods'], ['replay', '--reconciler', 'scheduler', '--to', '1'], ['history', 'pod/nope']]) {
+      const r = await traced(args);
+      const loaded = r.stderr.split('\n').filter((l) => l.startsWith('load: '));
+      expect(loaded.length, `${args.join(' ')}: ${r.stderr}`).toBeGreaterThan(50);
+      expect(loaded.filter((l) => /@nats-io|packages\/(store|reconcilers|api|agent|proxy)\//.test(l)), args.join(' ')).toEqual([]);
+      expect(loaded.some((l) => l.includes('packages/model/')), args.join(' ')).toBe(true);
+    }
+  });
 });
