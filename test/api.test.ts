@@ -155,6 +155,27 @@ describe('API server against a real nats-server', () => {
     expect(await scale.json()).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 8 }, status: { selector: 'name=microservice1' } });
   });
 
+  it('answers a malformed JSON patch with 400 and one that does not fit with 422, and changes nothing', async () => {
+    const before = await rv();
+    const jsonPatch = (body: string | object[], object = 'pods/web-a') => api.fetch(`${ns}/${object}`, { method: 'PATCH', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json-patch+json' } });
+    const cases: [Promise<Response>, number, string][] = [
+      [jsonPatch([{ op: 'remove', path: '/spec/containers/foo' }]), 422, 'Invalid'],
+      [jsonPatch([{ op: 'add', path: '/spec/template/spec/containers/5', value: { name: 'd', image: 'wharf.local/busybox:1' } }], 'replicationcontrollers/microservice1'), 422, 'Invalid'],
+      [jsonPatch([{ op: 'test', path: '/metadata/labels/app', value: 'other' }]), 422, 'Invalid'],
+      [jsonPatch('[{ "op": "add", "path": "/metadata/labels/x", "value": "y", "op": "remove" }]'), 400, 'BadRequest'],
+      [jsonPatch([{ op: 'add', path: '/metadata/__proto__/polluted', value: 'y' }]), 400, 'BadRequest'],
+      [jsonPatch([{ op: 'frob', path: '/metadata' }]), 400, 'BadRequest'],
+    ];
+    for (const [p, code, reason] of cases) {
+      const res = await p;
+      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: code, body: { kind: 'Status', status: 'Failure', reason, code } });
+    }
+    expect(await rv()).toBe(before);
+    const ok = await jsonPatch([{ op: 'test', path: '/metadata/labels', value: { tier: 'web', app: 'demo' } }, { op: 'add', path: '/metadata/labels/jp', value: 'yes' }]);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { metadata: { labels: Record<string, string> } }).metadata.labels).toEqual({ app: 'demo', tier: 'web', jp: 'yes' });
+  });
+
   it('watches from an old resourceVersion: replays what was missed, then follows', async () => {
     const start = await rv();
     await api.fetch(`${ns}/pods`, { method: 'POST', json: podBody('w1') });

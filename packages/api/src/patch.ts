@@ -2,6 +2,8 @@
  * Patches: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and a strategic merge patch that
  * merges lists of named items (containers, ports, env, volumes...) by their key, as Kubernetes does.
  */
+import jsonpatch, { type Operation } from 'fast-json-patch';
+import { visit } from 'jsonc-parser';
 import { BadRequestError, UnprocessablePatch } from './patch-errors.js';
 import type { PatchType } from './http/body.js';
 
@@ -62,62 +64,96 @@ export function strategicMergePatch(target: Json, patch: Json, field = ''): Json
   return out;
 }
 
-function pointer(path: string): string[] {
-  if (path === '') return [];
-  if (!path.startsWith('/')) throw new UnprocessablePatch(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
+/** The operations RFC 6902 defines (fast-json-patch would also take an inherited name like "toString"). */
+const OPERATIONS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
-function parentOf(doc: Json, parts: string[]): { parent: Json; key: string } {
-  let cur = doc;
-  for (const p of parts.slice(0, -1)) {
-    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
-    if (cur === undefined) throw new UnprocessablePatch(`path "/${parts.join('/')}" does not exist`);
-  }
-  return { parent: cur, key: parts[parts.length - 1] ?? '' };
-}
+/** Path segments no JSON patch may name: they reach Object.prototype or a member every object inherits. */
+const FORBIDDEN_SEGMENTS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-function getAt(doc: Json, path: string): Json {
-  let cur = doc;
-  for (const p of pointer(path)) {
-    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
-    if (cur === undefined) throw new UnprocessablePatch(`path "${path}" does not exist`);
-  }
-  return cur;
-}
+/**
+ * fast-json-patch's error names in our words (its own messages carry the whole document). The
+ * first group says the document is not a JSON patch (400), the second that it does not fit (422).
+ */
+const MALFORMED: Record<string, string> = {
+  OPERATION_NOT_AN_OBJECT: 'an operation must be an object',
+  OPERATION_OP_INVALID: `"op" must be one of ${[...OPERATIONS].join(', ')}`,
+  OPERATION_PATH_INVALID: '"path" must be a JSON pointer: empty, or starting with "/"',
+  OPERATION_FROM_REQUIRED: 'move and copy need "from"',
+  OPERATION_VALUE_REQUIRED: 'add, replace and test need "value"',
+  OPERATION_VALUE_CANNOT_CONTAIN_UNDEFINED: 'add, replace and test need "value"',
+};
+const FAILED: Record<string, string> = {
+  OPERATION_PATH_UNRESOLVABLE: 'the path does not exist',
+  OPERATION_FROM_UNRESOLVABLE: 'the path does not exist',
+  OPERATION_PATH_CANNOT_ADD: 'the parent of the path does not exist',
+  OPERATION_PATH_ILLEGAL_ARRAY_INDEX: 'an array index must be a non-negative integer (or "-" to add at the end)',
+  OPERATION_VALUE_OUT_OF_BOUNDS: 'the index is past the end of the array',
+  TEST_OPERATION_FAILED: 'the value there is not the one given',
+};
+const reason = (e: InstanceType<typeof jsonpatch.JsonPatchError>, words: Record<string, string>): string => words[e.name] ?? e.message.split('\n')[0] ?? e.name;
 
-/** RFC 6902 operations on a copy of `doc`. */
-export function jsonPatch(doc: Json, ops: Json): Json {
+/** The operations of a JSON patch document, or a 400 saying why it is not one. */
+function operations(ops: Json): Operation[] {
   if (!Array.isArray(ops)) throw new BadRequestError('a JSON patch must be an array of operations');
-  const out = structuredClone(doc);
-  for (const raw of ops) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw new BadRequestError('each JSON patch operation needs "op" and "path"');
-    const parts = pointer(raw.path);
-    if (raw.op === 'test') {
-      if (JSON.stringify(getAt(out, raw.path)) !== JSON.stringify(raw.value)) throw new UnprocessablePatch(`test operation failed at "${raw.path}"`);
-      continue;
+  const malformed = jsonpatch.validate(ops as Operation[]);
+  if (malformed) throw new BadRequestError(`JSON patch operation ${malformed.index}: ${reason(malformed, MALFORMED)}`);
+  return (ops as Operation[]).map((op, i) => {
+    if (!OPERATIONS.has(op.op)) throw new BadRequestError(`JSON patch operation ${i}: ${MALFORMED.OPERATION_OP_INVALID}`);
+    const pointers = op.op === 'move' || op.op === 'copy' ? [op.path, op.from] : [op.path];
+    for (const p of pointers) {
+      if (p !== '' && !p.startsWith('/')) throw new BadRequestError(`JSON patch operation ${i}: "${p}" is not a JSON pointer: empty, or starting with "/"`);
+      const bad = p.split('/').slice(1).map(jsonpatch.unescapePathComponent).find((s) => FORBIDDEN_SEGMENTS.has(s));
+      if (bad !== undefined) throw new BadRequestError(`JSON patch operation ${i}: "${p}" names "${bad}", which a JSON patch may not; use a merge patch to change a field of that name`);
     }
-    const value = raw.op === 'copy' || raw.op === 'move' ? structuredClone(getAt(out, String(raw.from))) : raw.value;
-    if (raw.op === 'move' || raw.op === 'remove') {
-      const at = raw.op === 'move' ? pointer(String(raw.from)) : parts;
-      const { parent, key } = parentOf(out, at);
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else if (isObject(parent) && key in parent) delete parent[key];
-      else throw new UnprocessablePatch(`path "${raw.op === 'move' ? String(raw.from) : raw.path}" does not exist`);
-      if (raw.op === 'remove') continue;
+    if (op.op === 'move' && op.path.startsWith(op.from + '/')) throw new UnprocessablePatch(`operation ${i} (move "${op.from}" to "${op.path}"): a value cannot be moved into itself`);
+    return op;
+  });
+}
+
+/** Applies one checked operation to `doc` in place; returns the document (a new one at the root). */
+function applyOperation(doc: Json, op: Operation, index: number): Json {
+  const at = (pointer: string, o: Operation): Json => {
+    try {
+      return jsonpatch.applyOperation(doc, o, true, true, true, index).newDocument;
+    } catch (e) {
+      if (!(e instanceof jsonpatch.JsonPatchError)) throw e;
+      throw new UnprocessablePatch(`operation ${index} (${op.op} "${pointer}"): ${reason(e, FAILED)}`);
     }
-    if (!['add', 'replace', 'move', 'copy'].includes(raw.op)) throw new BadRequestError(`unknown JSON patch operation "${raw.op}"`);
-    const { parent, key } = parentOf(out, parts);
-    if (Array.isArray(parent)) {
-      const i = key === '-' ? parent.length : Number(key);
-      if (raw.op === 'replace') parent[i] = value;
-      else parent.splice(i, 0, value);
-    } else if (isObject(parent)) {
-      if (raw.op === 'replace' && !(key in parent)) throw new UnprocessablePatch(`path "${raw.path}" does not exist`);
-      parent[key] = value;
-    } else throw new UnprocessablePatch(`path "${raw.path}" does not exist`);
+  };
+  if (op.op !== 'move' && op.op !== 'copy') return at(op.path, op);
+  // fast-json-patch checks array bounds only for add, so copy and move run as the add (after a
+  // remove, for move) that RFC 6902 defines them as.
+  const read: Operation = { op: '_get', path: op.from, value: undefined };
+  at(op.from, read);
+  if (op.op === 'move') {
+    if (op.from === op.path) return doc;
+    doc = at(op.from, { op: 'remove', path: op.from });
   }
-  return out;
+  return at(op.path, { op: 'add', path: op.path, value: op.op === 'copy' ? structuredClone(read.value) : read.value });
+}
+
+/**
+ * RFC 6902 on a copy of `doc`, all operations or none. A malformed patch is a 400
+ * (BadRequestError); one that does not fit `doc` (a missing path, an index out of bounds, a failed
+ * test) is a 422 (UnprocessablePatch).
+ */
+export function jsonPatch(doc: Json, ops: Json): Json {
+  // A copy of the operations too: added values must not alias the patch, which a retry reapplies.
+  return operations(structuredClone(ops)).reduce<Json>((out, op, i) => applyOperation(out, op, i), structuredClone(doc));
+}
+
+/** Throws a 400 when an object in the JSON text names a member twice: RFC 6902 A.13 calls such a patch ambiguous. */
+export function assertUniqueMembers(text: string): void {
+  const names: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void names.push(new Set()),
+    onObjectEnd: () => void names.pop(),
+    onObjectProperty: (name) => {
+      const seen = names[names.length - 1];
+      if (seen?.has(name)) throw new BadRequestError(`the JSON patch is ambiguous: an object names "${name}" twice`);
+      seen?.add(name);
+    },
+  });
 }
 
 /** Applies a patch of the given media type. */

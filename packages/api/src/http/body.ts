@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { BadRequestError, RequestEntityTooLargeError } from '@wharf/model';
+import { assertUniqueMembers } from '../patch.js';
 import { BODY_LIMIT } from './errors.js';
 
 /** Patch media types we accept, as Kubernetes names them. */
@@ -17,6 +18,13 @@ function parseJson(body: string): unknown {
   }
 }
 
+/** A JSON patch body; one that names a member twice is ambiguous (RFC 6902 A.13) and a 400. */
+function parseJsonPatch(body: string): unknown {
+  const value = parseJson(body);
+  if (value !== undefined) assertUniqueMembers(body);
+  return value;
+}
+
 /** Registers the content-type parsers; anything else gets 415. */
 export function installBodyParsers(app: FastifyInstance): void {
   // Refuse an announced oversized body before reading it, so the client gets its 413 rather
@@ -27,14 +35,15 @@ export function installBodyParsers(app: FastifyInstance): void {
     done();
   });
   app.removeAllContentTypeParsers();
-  const json = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
+  const parser = (parse: (body: string) => unknown) => (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
     try {
-      done(null, parseJson(body));
+      done(null, parse(body));
     } catch (e) {
       done(e as Error);
     }
   };
-  app.addContentTypeParser(['application/json', ...PATCH_TYPES], { parseAs: 'string' }, json);
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'], { parseAs: 'string' }, parser(parseJson));
+  app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, parser(parseJsonPatch));
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, parseYaml(body as string));
