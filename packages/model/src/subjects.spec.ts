@@ -22,7 +22,29 @@ describe('encodeToken', () => {
     expect(decodeToken(token)).toBe(name);
   });
 
+  it('given names outside Latin-1, encodes each to a token that decodes back to it', () => {
+    for (const name of ['€', 'naïve-ü', 'дом', '名前', '😀', 'a\u{10FFFF}b']) {
+      const token = encodeToken(name);
+      expect(token).not.toMatch(special);
+      expect(decodeToken(token)).toBe(name);
+    }
+  });
 
+  it('given a name above U+00FF, escapes each UTF-16 unit as _uXXXX', () => {
+    expect(encodeToken('a€')).toBe('a_u20ac');
+    expect(encodeToken('😀')).toBe('_ud83d_ude00');
+  });
+
+  it('given two different names, never gives them the same token (a euro sign is not " ac")', () => {
+    expect(encodeToken('€')).not.toBe(encodeToken(' ac'));
+  });
+
+  it('property: decodeToken reverses encodeToken for any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => decodeToken(encodeToken(s)) === s),
+      { numRuns: 500 },
+    );
+  });
 
   it('property: an encoded token is never empty for a non-empty name and holds no separator, wildcard or whitespace', () => {
     fc.assert(
@@ -30,6 +52,13 @@ describe('encodeToken', () => {
         const t = encodeToken(s);
         return t.length > 0 && !special.test(t) && /^[A-Za-z0-9_-]+$/.test(t);
       }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: different names get different tokens', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), (a, b) => a === b || encodeToken(a) !== encodeToken(b)),
       { numRuns: 500 },
     );
   });
@@ -103,5 +132,15 @@ describe('Subjects', () => {
     expect(s.parse(s.logs('default', 'web', 'app'))).toBeUndefined();
     expect(s.parse('wharf.prod-eu.obj.pod.default')).toBeUndefined();
     expect(s.parse('wharf.prod-eu.obj.pod.default.a.b')).toBeUndefined();
+  });
+
+  it('property: parse reverses object for any namespace and name', () => {
+    const pod = mustKind('Pod');
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }), (ns, name) => {
+        expect(s.parse(s.object(pod, ns, name))).toEqual({ token: 'pod', namespace: ns, name });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
