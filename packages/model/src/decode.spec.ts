@@ -71,6 +71,10 @@ describe('decode', () => {
     expect(causes(() => decode(Pod_, podBody({ resources: { requests: { cpu: 'lots' } } })))).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.containers[0].resources.requests.cpu', message: expect.stringContaining('quantities must be') }]);
   });
 
+  it('given a negative quantity, reports it at its resource: a negative request would make room on a full node', () => {
+    expect(causes(() => decode(Pod_, podBody({ resources: { requests: { cpu: '-4', memory: '-1Gi' } } }))).map((c) => c.field)).toEqual(['spec.containers[0].resources.requests.cpu', 'spec.containers[0].resources.requests.memory']);
+  });
+
   it('given a probe with two handlers, reports the probe itself', () => {
     expect(causes(() => decode(Pod_, podBody({ livenessProbe: { httpGet: { port: 80 }, exec: { command: ['true'] } } })))).toEqual([
       { reason: 'FieldValueInvalid', field: 'spec.containers[0].livenessProbe', message: 'must specify exactly one of httpGet, tcpSocket or exec' },

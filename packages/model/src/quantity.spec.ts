@@ -43,6 +43,29 @@ describe('parseQuantity', () => {
     expect(isQuantity(Number.NaN)).toBe(false);
     expect(isQuantity(Number.POSITIVE_INFINITY)).toBe(false);
   });
+
+  it('given a negative quantity string, says it is no quantity, as a request or a capacity may not be negative', () => {
+    expect(isQuantity('-1')).toBe(false);
+    expect(isQuantity('-100m')).toBe(false);
+    expect(isQuantity('-1Gi')).toBe(false);
+  });
+
+  it('property: whatever isQuantity accepts parses to a non-negative number, and whatever fails to parse it rejects', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'0123456789.+-eEkKMGTPiumn '), maxLength: 6 });
+    fc.assert(
+      fc.property(text, (q) => {
+        let parsed: number | undefined;
+        try {
+          parsed = parseQuantity(q);
+        } catch {
+          expect(isQuantity(q)).toBe(false);
+          return;
+        }
+        if (isQuantity(q)) expect(parsed).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe('milliCPU', () => {
