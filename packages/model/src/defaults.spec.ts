@@ -169,4 +169,14 @@ describe('qosClass', () => {
     expect(qosClass(specOf({ limits: { cpu: '1' } }))).toBe('Burstable');
     expect(qosClass(specOf({ limits: { cpu: '1', memory: '1Gi' } }, undefined))).toBe('Burstable');
   });
+
+  it('given requests equal to limits but written another way (1000m and 1, 1024Mi and 1Gi, 1 and "1"), is Guaranteed', () => {
+    expect(qosClass(specOf({ requests: { cpu: '1000m', memory: '1024Mi' }, limits: { cpu: '1', memory: '1Gi' } }))).toBe('Guaranteed');
+    expect(qosClass(specOf({ requests: { cpu: 1, memory: '64Mi' }, limits: { cpu: '1', memory: '64Mi' } }))).toBe('Guaranteed');
+  });
+
+  it('given only resources other than cpu and memory, or zero quantities, is BestEffort, as Kubernetes counts only non-zero cpu and memory', () => {
+    expect(qosClass(specOf({ requests: { 'example.com/gpu': 1 }, limits: { 'example.com/gpu': 1 } }))).toBe('BestEffort');
+    expect(qosClass(specOf({ requests: { cpu: '0', memory: '0' } }))).toBe('BestEffort');
+  });
 });
