@@ -211,4 +211,9 @@ describe('matchesFields', () => {
     expect(select('Node', 'spec.unschedulable=true', node({}))).toBe(false);
     expect(select('Node', 'spec.unschedulable=false', node({ unschedulable: false }))).toBe(true);
   });
+
+  it('given a node that never set spec.unschedulable, matches spec.unschedulable=false as Kubernetes does', () => {
+    expect(select('Node', 'spec.unschedulable=false', node({}))).toBe(true);
+    expect(select('Node', 'spec.unschedulable!=false', node({}))).toBe(false);
+  });
 });
