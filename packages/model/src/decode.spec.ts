@@ -123,4 +123,10 @@ describe('decode with fieldValidation', () => {
   it('given Warn and a field that is invalid, not just unknown, still rejects the object and names both', () => {
     expect(causes(() => decode(Pod_, podBody({ imagee: 'x', name: 'App' }), 'Warn')).map((c) => c.reason).sort()).toEqual(['FieldValueInvalid', 'FieldValueNotSupported']);
   });
+
+  it('given Ignore, drops unknown fields silently, as Kubernetes does', () => {
+    const { object, warnings } = decode<Pod>(Pod_, typo, 'Ignore');
+    expect(object.spec.containers[0]).toEqual({ name: 'app', image: 'nginx' });
+    expect(warnings).toEqual([]);
+  });
 });
