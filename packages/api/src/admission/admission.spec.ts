@@ -188,6 +188,12 @@ describe('prepareUpdate', () => {
     const { object } = prepareUpdate(POD, podBody({ metadata: { name: 'web', deletionTimestamp: null, deletionGracePeriodSeconds: 0 } }), current, 'Strict');
     expect(object.metadata).toMatchObject({ deletionTimestamp: '2025-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 });
   });
+
+  it('given a live object, drops a deletionTimestamp or grace period the client sent: only a delete sets them', () => {
+    const { object } = prepareUpdate(POD, podBody({ metadata: { name: 'web', deletionTimestamp: '2025-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 } }), stored(podBody()), 'Strict');
+    expect(object.metadata).not.toHaveProperty('deletionTimestamp');
+    expect(object.metadata).not.toHaveProperty('deletionGracePeriodSeconds');
+  });
 });
 
 describe('prepareStatus', () => {
