@@ -52,8 +52,8 @@ function dropKeys(obj: unknown, path: readonly PropertyKey[], keys: readonly str
 }
 
 /**
- * Validates `body` against the kind's schema. Unknown fields are rejected (Strict), or dropped with
- * a warning (Warn, Ignore). Throws InvalidError naming every bad field.
+ * Validates `body` against the kind's schema. Unknown fields are rejected (Strict), dropped with
+ * a warning (Warn) or dropped silently (Ignore). Throws InvalidError naming every bad field.
  */
 export function decode<T>(info: KindInfo, body: unknown, mode: FieldValidation = 'Strict'): Decoded<T> {
   const name = nameOf(body);
@@ -67,7 +67,7 @@ export function decode<T>(info: KindInfo, body: unknown, mode: FieldValidation =
       if (input === body) input = structuredClone(body);
       for (const u of unknown) {
         dropKeys(input, u.path, u.keys);
-        for (const k of u.keys) warnings.push(`unknown field "${[fieldPath(u.path), k].filter(Boolean).join('.')}"`);
+        if (mode === 'Warn') for (const k of u.keys) warnings.push(`unknown field "${[fieldPath(u.path), k].filter(Boolean).join('.')}"`);
       }
       continue;
     }

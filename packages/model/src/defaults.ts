@@ -7,6 +7,7 @@ import type { Pod, PodSpec, PodTemplateSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
 import type { Namespace } from './schemas/cluster.js';
 import type { KObject } from './object.js';
+import { bytes, milliCPU } from './quantity.js';
 
 /** The pull policy Kubernetes picks when none is given: Always for `:latest` or untagged images. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
@@ -46,17 +47,19 @@ function defaultPod(p: Pod): void {
   p.status = { phase: 'Pending', qosClass: qosClass(p.spec), ...(p.status?.phase ? {} : {}) };
 }
 
-/** The QoS class Kubernetes derives from requests and limits. */
+/** The QoS class Kubernetes derives from the non-zero cpu and memory requests and limits, compared by value. */
 export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const amount = { cpu: milliCPU, memory: bytes };
   let any = false;
   let guaranteed = true;
   for (const c of spec.containers) {
     const r = c.resources ?? {};
-    if (Object.keys(r.requests ?? {}).length || Object.keys(r.limits ?? {}).length) any = true;
-    for (const res of ['cpu', 'memory']) {
-      const lim = r.limits?.[res];
-      const req = r.requests?.[res] ?? lim;
-      if (lim === undefined || String(req) !== String(lim)) guaranteed = false;
+    for (const res of ['cpu', 'memory'] as const) {
+      const lim = amount[res](r.limits?.[res]);
+      const request = r.requests?.[res];
+      const req = request === undefined ? lim : amount[res](request);
+      if (req > 0 || lim > 0) any = true;
+      if (lim === 0 || req !== lim) guaranteed = false;
     }
   }
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';

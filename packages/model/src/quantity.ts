@@ -7,11 +7,11 @@ const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, 
 const decimal: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 const pattern = /^([+-]?[0-9.]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
-/** True when `q` is a well-formed quantity. */
+/** True when `q` is a well-formed quantity and not negative (requests and capacities never are). */
 export function isQuantity(q: string | number): boolean {
   if (typeof q === 'number') return Number.isFinite(q) && q >= 0;
   const m = pattern.exec(q);
-  return !!m && !Number.isNaN(Number(m[1])) && m[1] !== '.';
+  return !!m && Number(m[1]) >= 0;
 }
 
 /** The value of a quantity in base units (cores, bytes); throws on a malformed one. */

@@ -129,6 +129,8 @@ function fieldValue(o: KObject, path: string): string {
   let cur: unknown = o;
   for (const p of path.split('.')) cur = (cur as Record<string, unknown> | undefined)?.[p];
   if (path === 'source' && cur && typeof cur === 'object') cur = (cur as { component?: string }).component;
+  // A boolean field reads "false" when unset, as Kubernetes' selectable fields do (Go's zero value).
+  if (path === 'spec.unschedulable') cur = cur === true;
   return cur === undefined || cur === null ? '' : String(cur);
 }
 

@@ -15,14 +15,20 @@ export function checkClusterName(cluster: string): string {
   return cluster;
 }
 
-/** Encodes a name into one subject token: every character outside [A-Za-z0-9-] becomes _XX (hex). */
+/**
+ * Encodes a name into one subject token: every UTF-16 unit outside [A-Za-z0-9-] becomes _XX, or
+ * _uXXXX above U+00FF (hex), so that different names never share a token.
+ */
 export function encodeToken(s: string): string {
-  return s.replace(/[^A-Za-z0-9-]/g, (c) => '_' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return s.replace(/[^A-Za-z0-9-]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? '_' + code.toString(16).padStart(2, '0') : '_u' + code.toString(16).padStart(4, '0');
+  });
 }
 
 /** Reverses encodeToken. */
 export function decodeToken(t: string): string {
-  return t.replace(/_([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return t.replace(/_(?:u([0-9a-f]{4})|([0-9a-f]{2}))/g, (_, wide: string | undefined, narrow: string | undefined) => String.fromCharCode(parseInt(wide ?? narrow!, 16)));
 }
 
 /** Names of every stream, subject and bucket one cluster uses on a NATS server. */

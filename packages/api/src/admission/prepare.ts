@@ -69,6 +69,7 @@ export function prepareUpdate(info: KindInfo, body: Record<string, unknown>, cur
   if (c.deletionTimestamp) m.deletionTimestamp = c.deletionTimestamp;
   else delete m.deletionTimestamp;
   if (c.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = c.deletionGracePeriodSeconds;
+  else delete m.deletionGracePeriodSeconds;
   delete m.managedFields;
   // The main resource never changes status (except for Nodes and Endpoints, which have none to guard).
   if ('status' in current && info.kind !== 'Node') object.status = current.status;
