@@ -1,6 +1,6 @@
 /** wharf-agent's command line: flags, durations and lists, parsed into an AgentConfig. */
 import type { Taint } from '@wharf/model';
-import { type FlagSpec, parseFlags, UsageError } from '@wharf/store';
+import { type FlagSpec, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import type { BackoffSettings } from './backoff.js';
 
 /** The agent's flags (plus core's --nats and --cluster). */
@@ -40,6 +40,8 @@ export interface AgentConfig {
   logMaxBytes: number;
   /** 'docker', or 'fake' for hollow nodes (benchmarks and scale tests only). */
   runtime: 'docker' | 'fake';
+  /** How long a graceful stop may take before the process exits 1. */
+  shutdownTimeoutMs: number;
 }
 
 /** Parses "500ms", "2s", "1.5m", "1h" (a bare number is seconds) into milliseconds. */
@@ -105,5 +107,6 @@ export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
     resyncMs: parseDuration('resync-interval', f['resync-interval']!),
     logMaxBytes: positiveInt('log-max-bytes', f['log-max-bytes']!),
     runtime: runtimeName(f.runtime ?? 'docker'),
+    shutdownTimeoutMs: shutdownTimeoutMs(f['shutdown-timeout']),
   };
 }

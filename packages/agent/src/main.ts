@@ -3,7 +3,7 @@
  * runs the heartbeat, the kubelet loop and the log shipper until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, EventStore, LogStore, NodeFeed, StartupError, stopOnSignals } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, LogStore, NodeFeed, StartupError } from '@wharf/store';
 import { machineFacts } from './facts.js';
 import { agentConfig, type AgentConfig } from './flags.js';
 import { Heartbeat } from './heartbeat.js';
@@ -73,10 +73,10 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
   };
 }
 
-/** The wharf-agent command: parse flags, start, stop on SIGTERM/SIGINT. */
+/** The wharf-agent command: parse flags, start, stop gracefully on SIGTERM/SIGINT. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const cfg = agentConfig(argv);
   if (!cfg.node.trim()) throw new StartupError('--node must not be empty');
   const agent = await startAgent(cfg, cfg.runtime === 'fake' ? new FakeRuntime() : new DockerRuntime(cfg.dockerSocket));
-  stopOnSignals(() => agent.stop());
+  closeOnSignals(() => agent.stop(), { log: createLogger('agent').child({ node: cfg.node }), timeoutMs: cfg.shutdownTimeoutMs });
 }

@@ -2,7 +2,7 @@
  * wharf-proxy's main: one process per node. Follows Services and Endpoints from the log and
  * serves every NodePort on the node's address until SIGTERM/SIGINT.
  */
-import { createLogger, EventStore, type Logger, parseFlags, stopOnSignals, UsageError } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, type Logger, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import { ServiceFeed } from './feed.js';
 import { NodePortProxy } from './proxy.js';
 
@@ -58,9 +58,11 @@ function positive(flag: string, v: string): number {
   return n;
 }
 
-/** The wharf-proxy command: parse flags, start, stop on SIGTERM/SIGINT. */
+/** The wharf-proxy command: parse flags, start, stop gracefully on SIGTERM/SIGINT. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const f = parseFlags(BIN, `${BIN}: the NodePort proxy of a Wharf node; round-robins each TCP connection over a Service's ready endpoints`, FLAGS, argv) as Record<string, string>;
+  const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
+  const log = createLogger(BIN).child({ node: f.node });
   const running = await startProxy({
     natsUrl: f.nats!,
     cluster: f.cluster!,
@@ -68,6 +70,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     address: f.address!,
     connectTimeoutMs: positive('connect-timeout', f['connect-timeout']!),
     replayLimit: positive('replay-limit', f['replay-limit']!),
+    log,
   });
-  stopOnSignals(() => running.stop());
+  closeOnSignals(() => running.stop(), { log, timeoutMs });
 }

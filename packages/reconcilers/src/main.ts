@@ -1,5 +1,5 @@
 /** The wharf-reconcilers daemon: flags, logging, and a graceful stop on SIGTERM/SIGINT. */
-import { createLogger, parseFlags, runMain, UsageError } from '@wharf/store';
+import { closeOnSignals, createLogger, parseFlags, runMain, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import { CONTROLLER_NAMES, parseControllers, startManager } from './manager.js';
 
 const BIN = 'wharf-reconcilers';
@@ -28,27 +28,10 @@ export function main(argv = process.argv.slice(2)): void {
     const log = createLogger(BIN);
     const nodeMonitorGraceMs = parseDuration('node-monitor-grace-period', flags['node-monitor-grace-period'] as string);
     const podEvictionTimeoutMs = parseDuration('pod-eviction-timeout', flags['pod-eviction-timeout'] as string);
+    const timeoutMs = shutdownTimeoutMs(flags['shutdown-timeout']);
     const starting = startManager({ natsUrl: flags.nats as string, cluster: flags.cluster as string, controllers, log, nodeMonitorGraceMs, podEvictionTimeoutMs });
-    let stopping = false;
     // Installed before start-up finishes, so a signal during start-up still stops cleanly.
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'stopping');
-      const force = setTimeout(() => process.exit(1), 10_000);
-      force.unref();
-      starting
-        .then((manager) => manager.stop())
-        .then(
-          () => process.exit(0),
-          (err: unknown) => {
-            log.error({ err }, 'unclean stop');
-            process.exit(1);
-          },
-        );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    closeOnSignals(async () => (await starting).stop(), { log, timeoutMs });
     await starting;
   });
 }

@@ -13,10 +13,18 @@ export interface FlagSpec {
   required?: boolean;
 }
 
+/** The default of --shutdown-timeout, in seconds. */
+export const DEFAULT_SHUTDOWN_SECONDS = 10;
+
 /** The flags every component shares. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   nats: { description: 'NATS server URL(s), comma-separated', default: 'nats://127.0.0.1:4222', env: 'WHARF_NATS_URL' },
   cluster: { description: 'cluster name: prefixes every stream and subject', default: 'default', env: 'WHARF_CLUSTER' },
+  'shutdown-timeout': {
+    description: 'seconds a graceful stop may take before the process exits 1 (a second signal exits at once)',
+    default: String(DEFAULT_SHUTDOWN_SECONDS),
+    env: 'WHARF_SHUTDOWN_TIMEOUT',
+  },
 };
 
 /** Raised for bad command lines; the message is for the user. */
@@ -71,24 +79,6 @@ export function runMain(bin: string, main: () => Promise<void>): void {
     process.stderr.write(`${bin}: ${known ? e.message : (e.stack ?? e.message)}\n`);
     process.exit(known && e.name === 'UsageError' ? 2 : 1);
   });
-}
-
-/**
- * Stops a daemon once on SIGTERM or SIGINT (a second signal is ignored while it stops): exits 0
- * when `stop` resolves, 1 when it fails.
- */
-export function stopOnSignals(stop: () => Promise<unknown>): void {
-  let stopping = false;
-  const onSignal = () => {
-    if (stopping) return;
-    stopping = true;
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 }
 
 /** A start-up problem the user can fix; printed without a stack trace. */

@@ -1,7 +1,7 @@
 /** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed), container logs, snapshots and time travel, and the daemons' flags and logger. */
 
 export { LatestBySubject, type LatestMessage } from './compaction.js';
-export { COMMON_FLAGS, type FlagSpec, helpText, parseFlags, runMain, StartupError, stopOnSignals, UsageError } from './config.js';
+export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, parseFlags, runMain, StartupError, UsageError } from './config.js';
 export { compareVersions, connectNats, MIN_NATS_VERSION, NatsUnavailableError } from './connect.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { mutateDirect, readObject, updateDirect } from './direct.js';
@@ -13,6 +13,7 @@ export { type FeedEntry, NodeFeed } from './nodefeed.js';
 export { Objects, type WriteContext } from './objects.js';
 export { type ChangeListener, Projection } from './projection.js';
 export { AckedPublisher } from './publisher.js';
+export { closeOnSignals, type CloseOptions, type GracefulClose, shutdownTimeoutMs } from './shutdown.js';
 export { initialState } from './snapshot/boot.js';
 export { type SnapshotPolicy, Snapshotter } from './snapshot/snapshotter.js';
 export { snapshotName, SnapshotStore } from './snapshot/store.js';
