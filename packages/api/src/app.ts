@@ -1,19 +1,28 @@
-/** The API server as a fastify plugin: body parsers, auth, discovery and the object routes. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * The API server as a fastify plugin (body parsers, errors, auth, discovery, the object routes
+ * and the history routes), and the server options it is meant to run with. server.ts owns
+ * listening, logging and the graceful close; tests register the same plugin and use inject.
+ */
+import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.js';
 import { installBodyParsers } from './http/body.js';
-import { installErrorHandlers } from './http/errors.js';
+import { BODY_LIMIT, installErrorHandlers } from './http/errors.js';
 import { authHook } from './routes/auth.js';
 import { discoveryRoutes } from './routes/discovery.js';
-import { objectRoutes } from './routes/objects.js';
 import { historyRoutes } from './routes/history.js';
+import { objectRoutes } from './routes/objects.js';
 
-/** Registers everything the API serves on `app`. */
-export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+/** Server options the routes rely on: kube-apiserver's body limit. */
+export const serverOptions = {
+  bodyLimit: BODY_LIMIT,
+} satisfies FastifyServerOptions;
+
+/** Registers everything the API serves; register it with the context as its options. */
+export const apiPlugin: FastifyPluginAsync<ApiContext> = async (app, ctx) => {
   installErrorHandlers(app);
   installBodyParsers(app);
   await authHook(app, ctx);
   await discoveryRoutes(app, ctx);
   await objectRoutes(app, ctx);
   await historyRoutes(app, ctx);
-}
+};

@@ -1,7 +1,9 @@
-/** What the API routes need: the store, the projection, the write path and the token table. */
-import type { EventStore, Objects, Projection, SnapshotStore, TimeTravel } from '@wharf/store';
-import type { Tokens } from './auth/tokens.js';
-import type { Resources } from './resources.js';
+/** What the API routes need (the store, the projection, the write path, the token table), and how it is opened. */
+import { EventStore, initialState, type Logger, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
+import { Tokens } from './auth/tokens.js';
+import { ensureNamespaces } from './bootstrap.js';
+import { NodePortAllocator } from './nodeports.js';
+import { Resources } from './resources.js';
 
 /** Shared dependencies of every route. */
 export interface ApiContext {
@@ -14,4 +16,48 @@ export interface ApiContext {
   snapshots?: SnapshotStore | undefined;
   /** Rebuilds past states for `?at=` and diffs. */
   timeTravel: TimeTravel;
+}
+
+/** Settings of openApiContext. */
+export interface ContextOptions extends StreamSettings {
+  natsUrl: string;
+  cluster: string;
+  /** When to save projection snapshots; false neither loads nor saves them (a full replay at start). */
+  snapshots: SnapshotPolicy | false;
+  log: Logger;
+}
+
+/** An open context; `close` stops the snapshotter and the projection and closes the connection. */
+export interface OpenContext {
+  ctx: ApiContext;
+  close(): Promise<void>;
+}
+
+/** Connects to the log, builds the projection (from the newest snapshot), opens the buckets and makes the system namespaces. */
+export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
+  const { log } = o;
+  const replicas = o.replicas ?? 1;
+  const store = await EventStore.connect({ natsUrl: o.natsUrl, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
+  const t0 = Date.now();
+  const snapshots = o.snapshots ? await SnapshotStore.open(store, replicas) : undefined;
+  const projection = new Projection(store, await initialState(store, snapshots, log));
+  await projection.start();
+  log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
+  const snapshotter = snapshots && o.snapshots ? new Snapshotter(projection, snapshots, o.snapshots, log.child({ part: 'snapshots' })) : undefined;
+  snapshotter?.start();
+  const timeTravel = new TimeTravel(store, snapshots, log);
+  const objects = new Objects(store, projection);
+  const tokens = await Tokens.open(store, replicas);
+  const nodePorts = await NodePortAllocator.open(store, projection, replicas);
+  const resources = new Resources(objects, projection, { nodePorts, timeTravel });
+  await ensureNamespaces(objects);
+  return {
+    ctx: { store, projection, objects, resources, tokens, snapshots, timeTravel },
+    async close() {
+      await snapshotter?.stop();
+      projection.stop();
+      tokens.close();
+      await store.close();
+    },
+  };
 }

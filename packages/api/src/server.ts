@@ -1,15 +1,12 @@
-/** wharf-api: owns listen, logging, start-up checks and graceful close around the API plugin. */
+/** wharf-api: owns the flags, listen, logging, TLS, start-up checks and the graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { createLogger, EventStore, initialState, Objects, parseFlags, Projection, SnapshotStore, Snapshotter, StartupError, TimeTravel } from '@wharf/store';
-import { apiPlugin } from './app.js';
-import { Tokens } from './auth/tokens.js';
+import { closeOnSignals, createLogger, parseFlags, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { apiPlugin, serverOptions } from './app.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
 import { servingCert } from './auth/pki.js';
-import { ensureAdminToken, ensureNamespaces } from './bootstrap.js';
-import { BODY_LIMIT } from './http/errors.js';
-import { Resources } from './resources.js';
-import { NodePortAllocator } from './nodeports.js';
+import { ensureAdminToken } from './bootstrap.js';
+import { openApiContext } from './context.js';
 
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
@@ -29,36 +26,23 @@ const FLAGS = {
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
 };
 
-/** Starts the API server with the given argv; resolves once it listens. */
+/** Starts the API server with the given argv; resolves once it listens. SIGTERM/SIGINT close it gracefully. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const f = parseFlags('wharf-api', 'wharf-api: the Kubernetes-shaped REST API of a Wharf cluster, backed by the JetStream event log.', FLAGS, argv);
   const log = createLogger('wharf-api');
   const [host, portText] = String(f.listen).split(/:(?=\d+$)/);
   const port = Number(portText);
   if (!host || !Number.isInteger(port)) throw new StartupError(`--listen must be HOST:PORT, got "${String(f.listen)}"`);
-  const store = await EventStore.connect({
+  const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
+  const { ctx, close } = await openApiContext({
     natsUrl: String(f.nats),
     cluster: String(f.cluster),
-    name: 'wharf-api',
     replicas: Number(f.replicas),
     ...(f['retention-max-age'] !== undefined ? { maxAgeSeconds: Number(f['retention-max-age']) } : {}),
     ...(f['retention-max-bytes'] !== undefined ? { maxBytes: Number(f['retention-max-bytes']) } : {}),
+    snapshots: f['no-snapshots'] ? false : { everyEvents: Number(f['snapshot-interval']), everyMs: Number(f['snapshot-interval-seconds']) * 1000, keep: Number(f['snapshot-keep']) },
+    log,
   });
-  const t0 = Date.now();
-  const snapshots = f['no-snapshots'] ? undefined : await SnapshotStore.open(store, Number(f.replicas));
-  const projection = new Projection(store, await initialState(store, snapshots, log));
-  await projection.start();
-  log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
-  const snapshotter = snapshots
-    ? new Snapshotter(projection, snapshots, { everyEvents: Number(f['snapshot-interval']), everyMs: Number(f['snapshot-interval-seconds']) * 1000, keep: Number(f['snapshot-keep']) }, log.child({ part: 'snapshots' }))
-    : undefined;
-  snapshotter?.start();
-  const timeTravel = new TimeTravel(store, snapshots, log);
-  const objects = new Objects(store, projection);
-  const tokens = await Tokens.open(store, Number(f.replicas));
-  const nodePorts = await NodePortAllocator.open(store, projection, Number(f.replicas));
-  const resources = new Resources(objects, projection, { nodePorts, timeTravel });
-  await ensureNamespaces(objects);
 
   let tls: { cert: string; key: string; ca?: string } | undefined;
   if (f['tls-cert'] || f['tls-key']) {
@@ -66,36 +50,23 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     tls = { cert: readFileSync(String(f['tls-cert']), 'utf8'), key: readFileSync(String(f['tls-key']), 'utf8'), ...(f['tls-ca'] ? { ca: readFileSync(String(f['tls-ca']), 'utf8') } : {}) };
   } else if (!f['insecure-http']) {
     const sans = [host, ...String(f['tls-san'] ?? '').split(',')].map((s) => s.trim());
-    tls = await servingCert(tokens.kv, store.subjects.cluster, sans);
+    tls = await servingCert(ctx.tokens.kv, ctx.store.subjects.cluster, sans);
   }
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens, snapshots, timeTravel }));
+  const app = Fastify({ ...serverOptions, loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
+  await app.register(apiPlugin, ctx);
+  app.addHook('onClose', () => close());
+  closeOnSignals(() => app.close(), { log, timeoutMs });
   try {
     await app.listen({ host, port });
   } catch (e) {
     throw new StartupError(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
   }
   const server = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  const token = await ensureAdminToken(tokens, Boolean(f['reset-admin-token']));
+  const token = await ensureAdminToken(ctx.tokens, Boolean(f['reset-admin-token']));
   if (token) {
     const path = f['cli-config'] ? String(f['cli-config']) : defaultConfigPath();
-    const kubeconfig = writeClientConfig(path, { server, token, cluster: store.subjects.cluster, ...(tls?.ca ? { certificateAuthority: tls.ca } : {}) });
+    const kubeconfig = writeClientConfig(path, { server, token, cluster: ctx.store.subjects.cluster, ...(tls?.ca ? { certificateAuthority: tls.ca } : {}) });
     log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
-  log.info({ server, cluster: store.subjects.cluster }, 'wharf-api listening');
-
-  let closing = false;
-  const close = async () => {
-    if (closing) return;
-    closing = true;
-    log.info('shutting down');
-    await app.close();
-    await snapshotter?.stop();
-    projection.stop();
-    tokens.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close());
-  process.once('SIGINT', () => void close());
+  log.info({ server, cluster: ctx.store.subjects.cluster }, 'wharf-api listening');
 }
