@@ -12,9 +12,13 @@ import { discoveryRoutes } from './routes/discovery.js';
 import { historyRoutes } from './routes/history.js';
 import { objectRoutes } from './routes/objects.js';
 
-/** Server options the routes rely on: kube-apiserver's body limit. */
+/**
+ * Server options the routes rely on: kube-apiserver's body limit, and paths matched as the old
+ * dispatcher matched them (a trailing slash or a doubled one changes nothing).
+ */
 export const serverOptions = {
   bodyLimit: BODY_LIMIT,
+  routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
 } satisfies FastifyServerOptions;
 
 /** Registers everything the API serves; register it with the context as its options. */

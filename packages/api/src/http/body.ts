@@ -1,13 +1,21 @@
 /** Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import { BadRequestError, RequestEntityTooLargeError } from '@wharf/model';
+import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '@wharf/model';
 import { assertUniqueMembers } from '../patch.js';
 import { BODY_LIMIT } from './errors.js';
 
 /** Patch media types we accept, as Kubernetes names them. */
 export const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'] as const;
+/** One of PATCH_TYPES. */
 export type PatchType = (typeof PATCH_TYPES)[number];
+
+/** The patch type of a PATCH request, from its Content-Type; 415 for any other type. */
+export function patchType(req: FastifyRequest): PatchType {
+  const t = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (!(PATCH_TYPES as readonly string[]).includes(t)) throw new UnsupportedMediaTypeError(t, [...PATCH_TYPES]);
+  return t as PatchType;
+}
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;

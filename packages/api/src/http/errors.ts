@@ -1,25 +1,51 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/model';
+import { NON_NEGATIVE_INTEGER } from './schemas.js';
 
 /** The body-size limit, as kube-apiserver's (3 MiB). */
 export const BODY_LIMIT = 3 * 1024 * 1024;
 
+/** The media types a request body may have. */
+export const BODY_TYPES = ['application/json', 'application/yaml', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'];
+
+/** What the error mapping reads from the request: its Content-Type and the values a schema checked. */
+export interface RequestFacts {
+  contentType?: string | undefined;
+  query?: unknown;
+  params?: unknown;
+}
+
+/** The message of a 400 for a query or path value that failed its schema, naming the parameter and its value. */
+export function validationMessage(errors: readonly FastifySchemaValidationError[], context: string, values: unknown): string {
+  const e = errors[0];
+  if (!e) return `invalid ${context}`;
+  const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? context);
+  const value = (values as Record<string, unknown> | undefined)?.[name];
+  const allowed = e.params.allowedValues as string[] | undefined;
+  if (e.keyword === 'pattern' && e.params.pattern === NON_NEGATIVE_INTEGER) return `invalid value for ${name}: "${String(value)}" is not a non-negative integer`;
+  if (e.keyword === 'enum' && allowed) return `${name} must be ${allowed.length === 1 ? `"${allowed[0]}"` : `one of ${allowed.join(', ')}`}; got "${String(value)}"`;
+  if (e.keyword === 'type' && Array.isArray(value)) return `${name} must be given once; got ${value.length} values`;
+  return `invalid value for ${name}: ${e.message ?? 'not valid'}`;
+}
+
 /** Maps any thrown value onto a WharfError; unknown errors become a 500 with no detail. */
-export function toWharfError(err: unknown): WharfError {
+export function toWharfError(err: unknown, req: RequestFacts = {}): WharfError {
   if (err instanceof WharfError) return err;
   const e = err as FastifyError & { type?: string };
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new RequestEntityTooLargeError(BODY_LIMIT);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaTypeError(String(e.message.split(': ').pop() ?? ''), ['application/json', 'application/yaml', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json']);
+      return new UnsupportedMediaTypeError(req.contentType ?? '', BODY_TYPES);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new BadRequestError(e.message);
-    case 'FST_ERR_VALIDATION':
-      return new BadRequestError(e.message);
+    case 'FST_ERR_VALIDATION': {
+      const context = e.validationContext ?? 'request';
+      return new BadRequestError(e.validation ? validationMessage(e.validation, context, context === 'params' ? req.params : req.query) : e.message);
+    }
   }
   // NATS between servers (a leader election, a reconnect): the client may retry.
   if (['JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError', 'ClosedConnectionError', 'TimeoutError', 'RequestError'].includes(e?.name) || /no responders|timeout|disconnect/i.test(e?.message ?? '')) {
@@ -34,7 +60,7 @@ export function toWharfError(err: unknown): WharfError {
 /** Installs the error and not-found handlers. 5xx details go to the log only. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
-    const w = toWharfError(err);
+    const w = toWharfError(err, { contentType: req.headers['content-type'], query: req.query, params: req.params });
     if (w.code === 503) req.log.warn({ err: (err as Error).message }, 'event log unavailable');
     else if (w.code >= 500) req.log.error({ err }, 'request failed');
     if (reply.sent || reply.raw.headersSent) return;

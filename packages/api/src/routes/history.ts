@@ -3,22 +3,33 @@
  * never sees them): object history, why, diff between two points, replay verification and
  * snapshots. The audit log is in audit.ts. See the api README for the shapes.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { BadRequestError, diffObjects, KINDS, listObjects, parsePoint, type State } from '@wharf/model';
 import { eventAt, objectHistory, verifyReplay, whyObject } from '@wharf/store';
 import type { ApiContext } from '../context.js';
-import { parseResourcePath, pathNotFound } from '../http/path.js';
 import { str, type Query } from '../http/query.js';
+import { flag, integer, objectParams, querystring, text } from '../http/schemas.js';
 import { serveAudit } from './audit.js';
+import { objectPath } from './resource-routes.js';
 
 /** The API version of every history response. */
 export const HISTORY_API_VERSION = 'wharf.io/v1';
 
-function target(req: FastifyRequest) {
-  const p = parseResourcePath((req.params as { '*': string })['*']);
-  if (!p.name || p.subresource || (p.info.namespaced && !p.namespace)) throw pathNotFound();
-  return p;
-}
+/** The object a history or why route is about, from its URL. */
+type ObjectParams = { Params: { namespace?: string; name: string } };
+
+const POINT = 'a revision (42), an RFC 3339 time or an age such as 10m';
+const diffQuery = querystring({ from: text(`required: ${POINT}`), to: text(`${POINT}; default now`) });
+const auditQuery = querystring({
+  since: text(`only events after ${POINT}`),
+  until: text(`only events up to ${POINT}`),
+  actor: text('only events by this actor; system:* matches a prefix'),
+  kind: text('only objects of this kind (any kubectl alias)'),
+  namespace: text('only objects in this namespace'),
+  name: text('only objects of this name'),
+  limit: integer('keep the newest N matching events (default 10000)'),
+  watch: flag('stream the matching history, then new events, as NDJSON'),
+});
 
 async function stateAt(ctx: ApiContext, at: string | undefined): Promise<State> {
   if (at === undefined || at === '' || at === 'now') {
@@ -34,18 +45,19 @@ function* everything(state: State) {
 
 /** Registers the /wharf/v1 routes. */
 export async function historyRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.get('/wharf/v1/history/*', async (req) => {
-    const p = target(req);
-    const items = await objectHistory(ctx.store, p.info, p.namespace, p.name!);
-    return { kind: 'History', apiVersion: HISTORY_API_VERSION, object: { kind: p.info.kind, namespace: p.namespace ?? '', name: p.name }, items };
-  });
+  for (const info of KINDS) {
+    app.get<ObjectParams>(`/wharf/v1/history${objectPath(info)}`, { schema: { params: objectParams } }, async (req) => {
+      const { namespace, name } = req.params;
+      const items = await objectHistory(ctx.store, info, namespace, name);
+      return { kind: 'History', apiVersion: HISTORY_API_VERSION, object: { kind: info.kind, namespace: namespace ?? '', name }, items };
+    });
+    app.get<ObjectParams>(`/wharf/v1/why${objectPath(info)}`, { schema: { params: objectParams } }, async (req) => {
+      const { namespace, name } = req.params;
+      return { kind: 'Why', apiVersion: HISTORY_API_VERSION, ...(await whyObject(ctx.store, info, namespace, name)) };
+    });
+  }
 
-  app.get('/wharf/v1/why/*', async (req) => {
-    const p = target(req);
-    return { kind: 'Why', apiVersion: HISTORY_API_VERSION, ...(await whyObject(ctx.store, p.info, p.namespace, p.name!)) };
-  });
-
-  app.get('/wharf/v1/diff', async (req) => {
+  app.get('/wharf/v1/diff', { schema: { querystring: diffQuery } }, async (req) => {
     const q = req.query as Query;
     const fromText = str(q, 'from');
     if (!fromText) throw new BadRequestError('diff needs ?from= (a revision, a time or an age like 10m)');
@@ -74,5 +86,5 @@ export async function historyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     return reply.code(201).send({ kind: 'Snapshot', apiVersion: HISTORY_API_VERSION, seq: state.seq, time, created: Boolean(header) });
   });
 
-  app.get('/wharf/v1/audit', (req, reply) => serveAudit(ctx, req, reply));
+  app.get('/wharf/v1/audit', { schema: { querystring: auditQuery } }, (req, reply) => serveAudit(ctx, req, reply));
 }

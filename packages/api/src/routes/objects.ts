@@ -1,97 +1,119 @@
-/** The REST routes of every kind under /api/v1: thin handlers over Resources. */
+/**
+ * The REST routes of every kind under /api/v1, declared one per URL and method from the route
+ * table (resource-routes.ts), each with its schema. The handlers stay thin: they read the
+ * request, call Resources (or watch, scale, logs, events) and render the answer.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, type KObject, MethodNotAllowedError, UnsupportedMediaTypeError } from '@wharf/model';
+import { BadRequestError, KINDS, type KindInfo, type KObject, MethodNotAllowedError } from '@wharf/model';
 import type { ApiContext } from '../context.js';
-import { objectBody, PATCH_TYPES, type PatchType } from '../http/body.js';
-import { parseResourcePath, pathNotFound, type ResourcePath } from '../http/path.js';
+import { objectBody, patchType } from '../http/body.js';
 import { bool, deleteOptions, dryRun, fieldValidation, str, type Query } from '../http/query.js';
+import { operationSchema } from '../http/schemas.js';
+import type { WriteOptions } from '../resources.js';
 import { actorOf } from './auth.js';
-import { serveWatch } from './watch.js';
-import { getScale, patchScale, putScale } from './scale.js';
-import { sendList, sendObject } from './render.js';
-import { serveLogs } from './logs.js';
 import { getEvent, listEvents } from './events.js';
+import { serveLogs } from './logs.js';
+import { sendList, sendObject, sendWarnings } from './render.js';
+import { type Operation, resourceRoutes, type ResourceRoute, unservedMethods } from './resource-routes.js';
+import { getScale, patchScale, putScale } from './scale.js';
+import { serveWatch } from './watch.js';
 
-function writeOpts(req: FastifyRequest) {
-  const q = req.query as Query;
-  return { actor: actorOf(req), fieldValidation: fieldValidation(q), dryRun: dryRun(q) };
+/** A request to an /api/v1 route: the URL's namespace and name, where it has them. */
+type ObjectRequest = FastifyRequest<{ Params: { namespace?: string; name?: string }; Querystring: Query }>;
+type Handler = (req: ObjectRequest, reply: FastifyReply) => Promise<unknown>;
+
+function writeOptions(req: ObjectRequest): WriteOptions {
+  return { actor: actorOf(req), fieldValidation: fieldValidation(req.query), dryRun: dryRun(req.query) };
 }
 
-function warn(reply: FastifyReply, warnings: string[]): void {
-  if (warnings.length) void reply.header('Warning', warnings.map((w) => `299 - "${w.replace(/"/g, "'")}"`).join(', '));
+function selectors(q: Query) {
+  return { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector') };
 }
 
-function patchType(req: FastifyRequest): PatchType {
-  const t = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-  if (!(PATCH_TYPES as readonly string[]).includes(t)) throw new UnsupportedMediaTypeError(t, [...PATCH_TYPES]);
-  return t as PatchType;
-}
-
-async function handle(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const p: ResourcePath = parseResourcePath((req.params as { '*': string })['*']);
-  const q = req.query as Query;
-  const { info, namespace: ns, name, subresource: sub } = p;
+/** The handler of each operation on one kind. Routes with a name in their URL always have one. */
+function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
   const r = ctx.resources;
-  if (info.namespaced && !ns && name) throw pathNotFound();
-  if (sub === 'scale' && info.kind === 'ReplicationController') {
-    if (req.method === 'GET') return getScale(ctx, ns, name!);
-    if (req.method === 'PUT') return putScale(ctx, ns, name!, objectBody(req.body), writeOpts(req));
-    if (req.method === 'PATCH') return patchScale(ctx, ns, name!, patchType(req), req.body, writeOpts(req));
-    throw new MethodNotAllowedError(`${req.method} is not supported on ${info.resource}/scale`);
-  }
-  if (sub === 'log' && info.kind === 'Pod' && req.method === 'GET' && ns) return serveLogs(ctx, req, reply, ns, name!);
-  if (sub !== undefined && sub !== 'status') throw pathNotFound();
-  if (!name) {
-    if (req.method === 'GET' && (p.watchPrefix || bool(q, 'watch'))) return serveWatch(ctx, req, reply, info, ns);
-    if (req.method === 'GET') {
-      if (info.kind === 'Event' && !str(q, 'at')) return sendList(req, reply, info, ...(await listEvents(ctx, ns, q)));
-      const { items, resourceVersion } = await r.list(info, ns, { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector'), at: str(q, 'at') });
+  return {
+    async list(req, reply) {
+      const { namespace } = req.params;
+      if (bool(req.query, 'watch')) return serveWatch(ctx, req, reply, info, namespace);
+      if (info.kind === 'Event' && !str(req.query, 'at')) return sendList(req, reply, info, ...(await listEvents(ctx, namespace, req.query)));
+      const { items, resourceVersion } = await r.list(info, namespace, { ...selectors(req.query), at: str(req.query, 'at') });
       return sendList(req, reply, info, items, resourceVersion);
-    }
-    if (req.method === 'POST') {
-      if (info.namespaced && !ns) throw new MethodNotAllowedError(`POST on all namespaces is not supported: use /api/v1/namespaces/{namespace}/${info.resource}`);
-      const { object, warnings } = await r.create(info, ns, objectBody(req.body), writeOpts(req));
-      warn(reply, warnings);
-      return sendObject(req, reply.code(201), info, object);
-    }
-    if (req.method === 'DELETE') {
-      const { items } = await r.list(info, ns, { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector') });
-      const opts = deleteOptions(q, req.body);
+    },
+    async create(req, reply) {
+      const { object, warnings } = await r.create(info, req.params.namespace, objectBody(req.body), writeOptions(req));
+      return sendObject(req, sendWarnings(reply, warnings).code(201), info, object);
+    },
+    async createAcrossNamespaces() {
+      throw new MethodNotAllowedError(`POST on all namespaces is not supported: use /api/v1/namespaces/{namespace}/${info.resource}`);
+    },
+    async deletecollection(req, reply) {
+      const { items } = await r.list(info, req.params.namespace, selectors(req.query));
+      const opts = deleteOptions(req.query, req.body);
       const deleted: KObject[] = [];
-      for (const o of items) deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOpts(req)));
+      for (const o of items) deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOptions(req)));
       return sendList(req, reply, info, deleted, ctx.projection.seq);
-    }
-    throw new MethodNotAllowedError(`${req.method} is not supported on a ${info.resource} collection`);
-  }
-  if (p.watchPrefix) return serveWatch(ctx, req, reply, info, ns, name);
-  switch (req.method) {
-    case 'GET':
-      if (bool(q, 'watch')) return serveWatch(ctx, req, reply, info, ns, name);
-      if (info.kind === 'Event' && !str(q, 'at')) return sendObject(req, reply, info, await getEvent(ctx, ns, name));
-      return sendObject(req, reply, info, await r.get(info, ns, name, str(q, 'at')));
-    case 'PUT': {
-      if (sub === 'status') return sendObject(req, reply, info, await r.replaceStatus(info, ns, name, objectBody(req.body), writeOpts(req)));
-      const { object, warnings } = await r.replace(info, ns, name, objectBody(req.body), writeOpts(req));
-      warn(reply, warnings);
-      return sendObject(req, reply, info, object);
-    }
-    case 'PATCH':
+    },
+    async get(req, reply) {
+      const { namespace, name } = req.params;
+      if (bool(req.query, 'watch')) return serveWatch(ctx, req, reply, info, namespace, name);
+      if (info.kind === 'Event' && !str(req.query, 'at')) return sendObject(req, reply, info, await getEvent(ctx, namespace, name!));
+      return sendObject(req, reply, info, await r.get(info, namespace, name!, str(req.query, 'at')));
+    },
+    async update(req, reply) {
+      const { object, warnings } = await r.replace(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req));
+      return sendObject(req, sendWarnings(reply, warnings), info, object);
+    },
+    async patch(req, reply) {
       if (req.body === undefined) throw new BadRequestError('the patch is empty');
-      return sendObject(req, reply, info, await r.patch(info, ns, name, patchType(req), req.body, writeOpts(req), sub === 'status' ? 'status' : undefined));
-    case 'DELETE': {
-      const o = await r.delete(info, ns, name, deleteOptions(q, req.body), writeOpts(req));
-      const gone = !ctx.projection.get(info.kind, ns, name);
+      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req)));
+    },
+    async delete(req, reply) {
+      const { namespace, name } = req.params;
+      const o = await r.delete(info, namespace, name!, deleteOptions(req.query, req.body), writeOptions(req));
+      const gone = !ctx.projection.get(info.kind, namespace, name!);
       return sendObject(req, reply.code(gone ? 200 : 202), info, o);
-    }
-  }
-  throw new MethodNotAllowedError(`${req.method} is not supported`);
+    },
+    async updateStatus(req, reply) {
+      return sendObject(req, reply, info, await r.replaceStatus(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req)));
+    },
+    async patchStatus(req, reply) {
+      if (req.body === undefined) throw new BadRequestError('the patch is empty');
+      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req), 'status'));
+    },
+    async getScale(req) {
+      return getScale(ctx, req.params.namespace, req.params.name!);
+    },
+    async updateScale(req) {
+      return putScale(ctx, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req));
+    },
+    async patchScale(req) {
+      return patchScale(ctx, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req));
+    },
+    async log(req, reply) {
+      return serveLogs(ctx, req, reply, req.params.namespace!, req.params.name!);
+    },
+    async watch(req, reply) {
+      return serveWatch(ctx, req, reply, info, req.params.namespace, req.params.name);
+    },
+  };
 }
 
-/** Registers /api/v1/* for every kind. */
+/** 405 for a method that a declared URL does not serve. */
+async function methodNotAllowed(req: FastifyRequest): Promise<never> {
+  throw new MethodNotAllowedError(`${req.method} is not supported on ${req.url.split('?')[0]}`);
+}
+
+/** Registers the routes of every kind under /api/v1; any other method on their URLs answers 405. */
 export async function objectRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.route({
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    url: '/api/v1/*',
-    handler: (req, reply) => handle(ctx, req, reply),
-  });
+  const declared: ResourceRoute[] = [];
+  for (const info of KINDS) {
+    const handle = handlers(ctx, info);
+    for (const route of resourceRoutes(info)) {
+      app.route({ method: route.method, url: route.url, schema: operationSchema(route.operation), exposeHeadRoute: false, handler: handle[route.operation] });
+      declared.push(route);
+    }
+  }
+  for (const { url, methods } of unservedMethods(declared)) app.route({ method: methods, url, handler: methodNotAllowed });
 }

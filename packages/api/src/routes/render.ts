@@ -3,6 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KindInfo, KObject } from '@wharf/model';
 import { toTable, wantsTable } from '../table.js';
 
+/** Adds the warnings of a write as Warning headers (code 299, as kube-apiserver does); returns the reply. */
+export function sendWarnings(reply: FastifyReply, warnings: string[]): FastifyReply {
+  if (warnings.length) void reply.header('Warning', warnings.map((w) => `299 - "${w.replace(/"/g, "'")}"`).join(', '));
+  return reply;
+}
+
 /** Sends one object. */
 export function sendObject(req: FastifyRequest, reply: FastifyReply, info: KindInfo, o: KObject): FastifyReply {
   if (wantsTable(req)) return reply.type('application/json').send(toTable(info, [o], o.metadata.resourceVersion ?? '', req));
