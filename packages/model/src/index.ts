@@ -11,7 +11,7 @@ export { formatPoint, parseOptionalPoint, parsePoint, type Point } from './histo
 export { compareStates, type StateDifference, type VerifyReport } from './history/verify.js';
 export { describeEvent, explain, refOf, stepOf, type WhyAnswer, type WhyStep } from './history/why.js';
 export { kindByToken, kindInfo, type KindInfo, type KindName, KINDS, mustKind, resolveKind, RESOURCE_VERBS } from './kinds.js';
-export { keyString, type KObject, type ObjectKey, rvOf } from './object.js';
+export { keyString, type KObject, type ObjectKey, rvOf, sameJson } from './object.js';
 export { ageSince, formatAge } from './printers/age.js';
 export { type TableColumn, tableColumns } from './printers/columns.js';
 export { podRestarts, podRow, podStatusReason, podSummary, type PodSummary } from './printers/pod.js';

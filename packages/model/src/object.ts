@@ -1,4 +1,5 @@
 /** The shape every stored object shares, and typed views of the kinds. */
+import { isDeepStrictEqual } from 'node:util';
 import type { ObjectMeta } from './schemas/meta.js';
 import type { KindName } from './kinds.js';
 
@@ -26,4 +27,14 @@ export function keyString(namespace: string | undefined, name: string): string {
 export function rvOf(o: { metadata?: { resourceVersion?: string } } | undefined): number {
   const rv = o?.metadata?.resourceVersion;
   return rv ? Number(rv) : 0;
+}
+
+/** True when `a` and `b` are the same once stored as JSON: key order is ignored, and so are undefined-valued keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(asStored(a), asStored(b));
+}
+
+function asStored(v: unknown): unknown {
+  const s = JSON.stringify(v);
+  return s === undefined ? undefined : JSON.parse(s);
 }

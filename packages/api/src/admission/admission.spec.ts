@@ -158,6 +158,12 @@ describe('prepareUpdate', () => {
     expect(object.metadata.generation).toBe(2);
   });
 
+  it('given a pod update that only reorders the keys of its nodeSelector, accepts it and keeps the generation', () => {
+    const current = stored(podBody({ spec: { nodeSelector: { disk: 'ssd', zone: 'a' }, containers: [{ name: 'app', image: 'nginx:1' }] } }));
+    const { object } = prepareUpdate(POD, podBody({ spec: { nodeSelector: { zone: 'a', disk: 'ssd' }, containers: [{ name: 'app', image: 'nginx:1' }] } }), current, 'Strict');
+    expect(object.metadata.generation).toBe(1);
+  });
+
   it('given a pod update that changes anything else in the spec, forbids it', () => {
     const current = stored(podBody());
     const e = thrown(InvalidError, () => prepareUpdate(POD, podBody({}, { ports: [{ containerPort: 80 }] }), current, 'Strict'));
@@ -180,6 +186,12 @@ describe('prepareUpdate', () => {
     const rc = (replicas: number) => ({ kind: 'ReplicationController', metadata: { name: 'web' }, spec: { replicas, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } } });
     const current = stored(rc(1), RC);
     expect(prepareUpdate(RC, rc(3), { ...current, metadata: { ...current.metadata, generation: 4 } }, 'Strict').object.metadata.generation).toBe(5);
+  });
+
+  it('given a controller whose selector and template labels only change key order, keeps the generation', () => {
+    const rc = (labels: Record<string, string>) => ({ kind: 'ReplicationController', metadata: { name: 'web' }, spec: { replicas: 2, selector: labels, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } } });
+    const current = stored(rc({ app: 'web', tier: 'front' }), RC);
+    expect(prepareUpdate(RC, rc({ tier: 'front', app: 'web' }), current, 'Strict').object.metadata.generation).toBe(1);
   });
 
   it('given an object being deleted, keeps its deletionTimestamp and grace period whatever the body says', () => {
@@ -213,7 +225,7 @@ describe('prepareStatus', () => {
 });
 
 describe('updateEventType', () => {
-  const rc = (replicas: number, image = 'nginx', labels = { app: 'web' }): KObject => ({
+  const rc = (replicas: number, image = 'nginx', labels: Record<string, string> = { app: 'web' }): KObject => ({
     apiVersion: 'v1',
     kind: 'ReplicationController',
     metadata: { name: 'web', namespace: 'default', labels },
@@ -223,6 +235,10 @@ describe('updateEventType', () => {
 
   it('given a controller whose only change is replicas, names it ReplicationControllerScaled', () => {
     expect(updateEventType(RC, rc(2), rc(5))).toBe('ReplicationControllerScaled');
+  });
+
+  it('given a controller whose only change is replicas, with its labels in another key order, names it ReplicationControllerScaled', () => {
+    expect(updateEventType(RC, rc(2, 'nginx', { app: 'web', tier: 'front' }), rc(5, 'nginx', { tier: 'front', app: 'web' }))).toBe('ReplicationControllerScaled');
   });
 
   it('given a controller whose replicas change with its template or labels, names it ReplicationControllerReplaced', () => {
@@ -252,6 +268,11 @@ describe('sameObject', () => {
   it('given two versions that differ only in resourceVersion, calls them the same', () => {
     const a = stored(podBody(), POD, '1');
     expect(sameObject(a, { ...a, metadata: { ...a.metadata, resourceVersion: '2' } })).toBe(true);
+  });
+
+  it('given two versions that differ only in key order, calls them the same', () => {
+    const a = stored(podBody({ metadata: { name: 'web', labels: { app: 'web', tier: 'front' } } }));
+    expect(sameObject(a, { ...a, metadata: { ...a.metadata, labels: { tier: 'front', app: 'web' } } })).toBe(true);
   });
 
   it('given versions that differ in labels, spec or status, tells them apart', () => {

@@ -1,5 +1,5 @@
 /** Names the fact an update records, so the log reads as what happened, not just "replaced". */
-import type { EventType, KindInfo, KObject } from '@wharf/model';
+import { type EventType, type KindInfo, type KObject, sameJson } from '@wharf/model';
 
 type Spec = { replicas?: number; unschedulable?: boolean } | undefined;
 
@@ -8,8 +8,8 @@ export function updateEventType(info: KindInfo, current: KObject, next: KObject)
   const a = current.spec as Spec;
   const b = next.spec as Spec;
   if (info.kind === 'ReplicationController' && a?.replicas !== b?.replicas) {
-    const rest = (s: Spec) => JSON.stringify({ ...s, replicas: 0 });
-    if (rest(a) === rest(b) && JSON.stringify(current.metadata.labels) === JSON.stringify(next.metadata.labels)) return 'ReplicationControllerScaled';
+    const rest = (s: Spec) => ({ ...s, replicas: 0 });
+    if (sameJson(rest(a), rest(b)) && sameJson(current.metadata.labels, next.metadata.labels)) return 'ReplicationControllerScaled';
   }
   if (info.kind === 'Node' && !!a?.unschedulable !== !!b?.unschedulable) return b?.unschedulable ? 'NodeCordoned' : 'NodeUncordoned';
   return `${info.kind}Replaced`;
@@ -17,6 +17,6 @@ export function updateEventType(info: KindInfo, current: KObject, next: KObject)
 
 /** True when two versions of an object are the same apart from resourceVersion. */
 export function sameObject(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return strip(a) === strip(b);
+  const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return sameJson(strip(a), strip(b));
 }

@@ -3,7 +3,7 @@
  * server-owned metadata and defaults, and checks the rules Kubernetes checks before storing.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, type KindInfo, type KObject, validateObject } from '@wharf/model';
+import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, type KindInfo, type KObject, sameJson, validateObject } from '@wharf/model';
 
 /** A Kubernetes timestamp: RFC 3339 in UTC with second precision. */
 export function timestamp(d = new Date()): string {
@@ -76,7 +76,7 @@ export function prepareUpdate(info: KindInfo, body: Record<string, unknown>, cur
   else if (info.kind !== 'Node') delete object.status;
   applyDefaults(object);
   if ('status' in current && info.kind !== 'Node') object.status = current.status;
-  if (JSON.stringify(object.spec) !== JSON.stringify(current.spec)) m.generation = (c.generation ?? 1) + 1;
+  if (!sameJson(object.spec, current.spec)) m.generation = (c.generation ?? 1) + 1;
   const causes = [...validateObject(object, info.namespaced), ...immutability(info, object, current)];
   if (causes.length) throw new InvalidError(info.kind, c.name, causes);
   return { object, warnings };
@@ -92,7 +92,7 @@ function immutability(info: KindInfo, next: KObject, current: KObject) {
   a.containers.forEach((c, i) => {
     if (b.containers[i]) c.image = b.containers[i].image;
   });
-  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (sameJson(a, b)) return [];
   return [{ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`' }];
 }
 

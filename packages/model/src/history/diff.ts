@@ -2,6 +2,7 @@
  * Compact diffs between two versions of an object (`spec.replicas: 5 → 8`) and between two
  * states (which objects were ADDED, MODIFIED or DELETED). Pure.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { KObject } from '../object.js';
 
 /** One changed leaf: its dotted path and the values before and after (undefined: absent). */
@@ -28,7 +29,7 @@ function walk(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
     for (let i = 0; i < a.length; i++) walk(`${path}[${i}]`, a[i], b[i], out);
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, from: a, to: b });
+  if (!isDeepStrictEqual(a, b)) out.push({ path, from: a, to: b });
 }
 
 /** The changed leaves from `before` to `after` (a missing side counts as absent). */
@@ -79,7 +80,7 @@ export function diffObjects(from: Iterable<KObject>, to: Iterable<KObject>): Obj
     const a = before.get(k);
     before.delete(k);
     if (!a) out.push(entry('ADDED', o, undefined, o));
-    else if (rv(a) !== rv(o) || (rv(o) === 0 && JSON.stringify(a) !== JSON.stringify(o))) out.push(entry('MODIFIED', o, a, o));
+    else if (rv(a) !== rv(o) || (rv(o) === 0 && !isDeepStrictEqual(a, o))) out.push(entry('MODIFIED', o, a, o));
   }
   for (const a of before.values()) out.push(entry('DELETED', a, a, undefined));
   return out.sort((x, y) => (x.kind + '\0' + x.namespace + '\0' + x.name < y.kind + '\0' + y.namespace + '\0' + y.name ? -1 : 1));

@@ -2,6 +2,7 @@
  * Replay verification's pure half: the comparison of a live and a replayed state, object by
  * object, and the report `wharf replay --verify` prints. The store's `verifyReplay` does the I/O.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { KObject } from '../object.js';
 import { allObjects, type State } from '../state.js';
 import { fieldChanges } from './diff.js';
@@ -43,7 +44,7 @@ export function compareStates(live: State, replayed: State): StateDifference[] {
   for (const [k, o] of a) {
     const r = b.get(k);
     if (!r) out.push({ ...id(o), problem: 'only in live' });
-    else if (JSON.stringify(o) !== JSON.stringify(r)) out.push({ ...id(o), problem: 'differs', fields: fieldChanges(r, o).map((c) => c.path) });
+    else if (!isDeepStrictEqual(o, r)) out.push({ ...id(o), problem: 'differs', fields: fieldChanges(r, o).map((c) => c.path) });
   }
   for (const [k, o] of b) if (!a.has(k)) out.push({ ...id(o), problem: 'only in replay' });
   return out;

@@ -71,6 +71,15 @@ describe('planEndpoints', () => {
     if (next.action === 'update') expect(next.endpoints.subsets![0]!.notReadyAddresses).toHaveLength(1);
   });
 
+  it('writes nothing when the stored Endpoints hold the same labels and subsets with keys in another order', () => {
+    const labelled = { ...svc(), metadata: { ...svc().metadata, labels: { app: 'web', tier: 'front' } } };
+    const first = planEndpoints(labelled, undefined, [pod('a', 32001)], fresh);
+    if (first.action !== 'create') throw new Error('expected create');
+    const reversed = (v: unknown): unknown => (Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v);
+    const stored = JSON.parse(JSON.stringify(reversed(first.endpoints))) as Endpoints;
+    expect(planEndpoints(labelled, stored, [pod('a', 32001)], fresh).action).toBe('none');
+  });
+
   it('never touches the Endpoints of a Service without a selector', () => {
     const hand: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] };
     expect(planEndpoints(svc({ selector: undefined }), hand, [pod('a', 1)], fresh)).toEqual({ action: 'none' });

@@ -3,7 +3,7 @@
  * Endpoints, or nothing. Level-based: it looks at the Service, the current Endpoints and the
  * pods, never at the event that woke it.
  */
-import type { Endpoints, EndpointSubset, Pod, Service } from '@wharf/model';
+import { type Endpoints, type EndpointSubset, type Pod, sameJson, type Service } from '@wharf/model';
 import { desiredSubsets } from './decide.js';
 
 /** Annotation on the Endpoints this controller maintains (hand-written ones lack it). */
@@ -16,11 +16,6 @@ export type EndpointsPlan =
   | { action: 'none' }
   | { action: 'create' | 'update'; endpoints: Endpoints; reason: string }
   | { action: 'delete'; endpoints: Endpoints; reason: string };
-
-/** JSON with sorted object keys: equality of plain data. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
-}
 
 function count(subsets: readonly EndpointSubset[]): string {
   let ready = 0;
@@ -57,8 +52,8 @@ export function planEndpoints(svc: Service | undefined, current: Endpoints | und
     };
     return { action: 'create', endpoints, reason: count(subsets) };
   }
-  const sameSubsets = canonical(current.subsets ?? []) === canonical(subsets);
-  const sameLabels = canonical(current.metadata.labels ?? {}) === canonical(labels);
+  const sameSubsets = sameJson(current.subsets ?? [], subsets);
+  const sameLabels = sameJson(current.metadata.labels ?? {}, labels);
   const managed = current.metadata.annotations?.[MANAGED_BY] === CONTROLLER;
   if (sameSubsets && sameLabels && managed) return { action: 'none' };
   const metadata = { ...current.metadata, annotations: { ...current.metadata.annotations, [MANAGED_BY]: CONTROLLER } };

@@ -62,6 +62,23 @@ describe('planReplication', () => {
     expect(planReplication({ rc: { ...rc(2), status: first.status! }, pods, now }).status).toBeUndefined();
   });
 
+  it('given a stored status with its keys in another order, writes no status', () => {
+    const pods = [pod('a'), pod('b', { ready: false })];
+    const status = planReplication({ rc: rc(2), pods, now }).status!;
+    const reordered = Object.fromEntries(Object.entries(status).reverse()) as typeof status;
+    expect(planReplication({ rc: { ...rc(2), status: reordered }, pods, now }).status).toBeUndefined();
+  });
+
+  it('given selector and template labels in another key order, counts the same replicas and creates none', () => {
+    const r = rc(2);
+    r.spec.selector = { tier: 'front', app: 'web' };
+    r.spec.template!.metadata = { labels: { tier: 'front', app: 'web' } };
+    const labels = { app: 'web', tier: 'front' };
+    const p = planReplication({ rc: r, pods: [pod('a', { labels }), pod('b', { labels })], now });
+    expect([p.create, p.release, p.claim]).toEqual([[], [], []]);
+    expect(p.status).toMatchObject({ replicas: 2, fullyLabeledReplicas: 2 });
+  });
+
   it('does nothing but status for a controller being deleted', () => {
     const r = rc(3);
     r.metadata.deletionTimestamp = '2024-01-01T00:00:00Z';

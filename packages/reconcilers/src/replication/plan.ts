@@ -15,7 +15,7 @@
  * controller (a compare-and-set on its resourceVersion); finished pods are deleted to free
  * their slots.
  */
-import type { Pod, ReplicationController } from '@wharf/model';
+import { type Pod, type ReplicationController, sameJson } from '@wharf/model';
 import { slotName } from './names.js';
 import { controllerOf, isActive, isFinishedPod, isReady, readySince, selects } from './pods.js';
 import { victims } from './rank.js';
@@ -45,9 +45,9 @@ export interface ReplicationPlan {
 
 type Status = NonNullable<ReplicationController['status']>;
 
-/** True when the two statuses say the same. */
+/** True when the two statuses say the same (as stored: key order and undefined-valued keys aside). */
 export function sameStatus(a: ReplicationController['status'], b: ReplicationController['status']): boolean {
-  return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
+  return sameJson(a ?? {}, b ?? {});
 }
 
 function computeStatus(rc: ReplicationController, active: Pod[], deleting: string[], now: number): Status {

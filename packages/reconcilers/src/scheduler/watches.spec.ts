@@ -29,7 +29,11 @@ describe('scheduler watches', () => {
     expect(nodeWatch()(added.change, added.state)).toEqual(['Pod/default/waiting']);
     const addresses = fold(added.state, 'NodeStatusUpdated', { ...makeNode('n'), status: { ...makeNode('n').status, addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } });
     expect(nodeWatch()(addresses.change, addresses.state)).toBeUndefined();
-    const cordoned = fold(addresses.state, 'NodeCordoned', makeNode('n', { unschedulable: true }));
+    const reordered = fold(addresses.state, 'NodeStatusUpdated', { ...addresses.change.object, metadata: { labels: { zone: 'a', 'kubernetes.io/hostname': 'n' }, name: 'n' } });
+    expect(nodeWatch()(reordered.change, reordered.state)).toEqual(['Pod/default/waiting']);
+    const same = fold(reordered.state, 'NodeStatusUpdated', { ...reordered.change.object, metadata: { name: 'n', labels: { 'kubernetes.io/hostname': 'n', zone: 'a' } } });
+    expect(nodeWatch()(same.change, same.state)).toBeUndefined();
+    const cordoned = fold(same.state, 'NodeCordoned', makeNode('n', { unschedulable: true }));
     expect(nodeWatch()(cordoned.change, cordoned.state)).toEqual(['Pod/default/waiting']);
   });
 });

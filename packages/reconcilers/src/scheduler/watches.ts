@@ -3,6 +3,7 @@
  * scheduling; every pending pod when a node changes in a way that matters, or when a bound pod
  * frees its resources (deleted, finished, or moved).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { type Change, listObjects, type Node, type Pod, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
 import { isFinished, needsScheduling } from '@wharf/scheduler';
@@ -37,11 +38,11 @@ export function podWatch(schedulerName?: string) {
   };
 }
 
-/** What of a node the scheduler decides on; heartbeat times and addresses are left out. */
-export function nodeSchedulingFacts(n: Node | undefined): string {
-  if (!n) return '';
+/** What of a node the scheduler decides on (undefined for no node); heartbeat times and addresses are left out. */
+export function nodeSchedulingFacts(n: Node | undefined): readonly unknown[] | undefined {
+  if (!n) return undefined;
   const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-  return JSON.stringify([n.metadata.labels ?? {}, n.spec ?? {}, n.status?.allocatable ?? {}, n.status?.capacity ?? {}, ready]);
+  return [n.metadata.labels ?? {}, n.spec ?? {}, n.status?.allocatable ?? {}, n.status?.capacity ?? {}, ready];
 }
 
 /** Maps a node change that matters to every pending pod. */
@@ -49,7 +50,7 @@ export function nodeWatch(schedulerName?: string) {
   return (c: Change, state: State): string[] | undefined => {
     if (c.object.kind !== 'Node') return undefined;
     const now = c.type === 'DELETED' ? undefined : (c.object as Node);
-    if (nodeSchedulingFacts(now) === nodeSchedulingFacts(c.previous as Node | undefined)) return undefined;
+    if (isDeepStrictEqual(nodeSchedulingFacts(now), nodeSchedulingFacts(c.previous as Node | undefined))) return undefined;
     return pendingPodKeys(state, schedulerName);
   };
 }
