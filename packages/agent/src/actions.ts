@@ -4,7 +4,7 @@
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, existing, type KObject, mustKind, NotFoundError, type Pod } from '@wharf/model';
+import { defaultPullPolicy, existing, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
 import { Objects } from '@wharf/store';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
@@ -151,11 +151,14 @@ export class PodActions {
     }
   }
 
-  /** Appends PodDeleted for a pod whose containers are gone. */
+  /**
+   * Appends PodDeleted for a pod whose containers are gone. Its cause is the version of the pod the
+   * agent acted on: the deletion request (the agent reports no status for a terminating pod).
+   */
   async #finalize(pod: Pod): Promise<void> {
     const name = pod.metadata.name ?? '';
     const decide = existing<Pod & KObject>(PodKind, name, (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined));
-    const ctx = { actor: `system:node:${this.deps.ctx.node}`, reason: 'containers stopped and removed' };
+    const ctx = { actor: `system:node:${this.deps.ctx.node}`, cause: rvOf(pod), reason: 'containers stopped and removed' };
     try {
       await new Objects(this.deps.store).change(PodKind, pod.metadata.namespace ?? 'default', name, decide, ctx);
     } catch (e) {
