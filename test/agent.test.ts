@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
 import { mustKind, type Node, type Pod } from '@wharf/model';
-import { EventStore, type LogLine, LogStore, NodeFeed, readObject } from '@wharf/store';
+import { EventStore, type LogLine, LogStore, NodeFeed, objectHistory, readObject, whyObject } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
 import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, type AgentProcess } from './harness/agent.js';
@@ -171,6 +171,12 @@ describe('wharf-agent on real Docker', () => {
     const last = await store.last(store.subjects.object(PodKind, 'default', 'del-1'));
     expect(last).toMatchObject({ type: 'PodDeleted', metadata: { actor: `system:node:${NODE}` } });
     expect(last?.data.metadata.uid).toBe(p.metadata.uid);
+    // The agent's PodDeleted names the deletion request it acted on, so why leads back to it.
+    const requested = (await objectHistory(store, PodKind, 'default', 'del-1')).find((e) => e.type === 'PodDeletionRequested')!;
+    expect(last?.metadata.cause).toBe(requested.revision);
+    const why = await whyObject(store, PodKind, 'default', 'del-1');
+    expect(why.deletion?.map((s) => [s.type, s.actor])).toEqual([['PodDeleted', `system:node:${NODE}`], ['PodDeletionRequested', 'test']]);
+    expect(why.summary.join('\n')).toContain('because deletion of pod/del-1 was requested by user test');
     expect(await clusterContainers(docker, cluster, p.metadata.uid)).toEqual([]);
     const lines = await readAll('del-1', 'c');
     // Docker copies stdout and stderr separately, so only the order within a stream is kept.

@@ -106,6 +106,9 @@ describe('pods run: scheduler and agents on a real Docker engine', () => {
     // Stopped by its trap, well before the 20 s grace period.
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect((await c.wharf('get', 'pod', 'graceful')).code).not.toBe(0);
+    // why links the agent's PodDeleted to the user's delete.
+    const why = await c.wharf('why', 'pod/graceful');
+    expect(why.stdout).toMatch(/pod\/graceful was deleted by system:node:\S+ from \S+ at .*: containers stopped and removed\.\n {2}because deletion of pod\/graceful was requested by user admin/);
     const left = await c.docker.listContainers({ all: true, filters: { label: [`wharf.pod-uid=${p.metadata.uid}`] } });
     expect(left).toHaveLength(0);
     // The log outlives the pod.

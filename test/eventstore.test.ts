@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlreadyExistsError, type Change, compareStates, ConflictError, emptyState, evolve, type KObject, type LoggedEvent, mustKind } from '@wharf/model';
+import { AlreadyExistsError, type Change, compareStates, ConflictError, emptyState, evolve, existing, type KObject, type LoggedEvent, mustKind } from '@wharf/model';
 import { AckedPublisher, EventStore, NatsUnavailableError, Objects, Projection, readRange, StaleSequenceError } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 
@@ -75,9 +75,9 @@ describe('event store on a real nats-server', () => {
     const Node = mustKind('Node');
     for (let i = 0; i < 20; i++) await o.create(Pod, pod(`p${i}`), { actor: 'x' });
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 20; i += 2) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: { ...c, metadata: { ...c.metadata, labels: { round: String(round) } } }, type: 'PodReplaced' }), { actor: 'y' });
+      for (let i = 0; i < 20; i += 2) await o.change(Pod, 'default', `p${i}`, existing(Pod, `p${i}`, (c) => ({ object: { ...c, metadata: { ...c.metadata, labels: { round: String(round) } } }, type: 'PodReplaced' })), { actor: 'y' });
     }
-    for (let i = 0; i < 20; i += 5) await o.mutate(Pod, 'default', `p${i}`, (c) => ({ object: c, type: 'PodDeleted' }), { actor: 'z' });
+    for (let i = 0; i < 20; i += 5) await o.change(Pod, 'default', `p${i}`, existing(Pod, `p${i}`, (c) => ({ object: c, type: 'PodDeleted' })), { actor: 'z' });
     await o.create(Pod, pod('p5'), { actor: 'again' });
     await o.create(Node, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, { actor: 'kubelet' }, 'NodeRegistered');
     // An event of a kind no projection holds still moves the sequence on.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KObject, mustKind } from '@wharf/model';
+import { existing, type KObject, mustKind } from '@wharf/model';
 import { EventStore, Objects, Projection } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { BIN, startApi, type ApiHandle } from './harness/api.js';
@@ -53,9 +53,9 @@ describe('history over the event log (real nats-server and wharf-api)', () => {
     const created = await json<KObject>(`${ns}/pods`, { method: 'POST', json: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }] } } });
     await projection.sync();
     const cause = Number(created.metadata.resourceVersion);
-    await objects.mutate(Pod, 'default', 'p1', (p) => ({ object: { ...p, spec: { ...(p.spec as object), nodeName: 'node-a' } }, type: 'PodBound' }), { actor: 'system:scheduler', cause });
+    await objects.change(Pod, 'default', 'p1', existing(Pod, 'p1', (p) => ({ object: { ...p, spec: { ...(p.spec as object), nodeName: 'node-a' } }, type: 'PodBound' })), { actor: 'system:scheduler', cause });
     const running = { phase: 'Running', containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'wharf.local/busybox:1', state: { running: { startedAt: new Date().toISOString() } } }] };
-    await objects.mutate(Pod, 'default', 'p1', (p) => ({ object: { ...p, status: { ...(p.status as object), ...running } }, type: 'PodStatusUpdated' }), { actor: 'system:node:node-a' });
+    await objects.change(Pod, 'default', 'p1', existing(Pod, 'p1', (p) => ({ object: { ...p, status: { ...(p.status as object), ...running } }, type: 'PodStatusUpdated' })), { actor: 'system:node:node-a' });
     await json(`${ns}/pods/p1`, { method: 'DELETE' });
     await projection.sync();
     const last = projection.get(Pod.kind, 'default', 'p1')!;

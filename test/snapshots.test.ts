@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { compareStates, emptyState, ExpiredError, type KObject, mustKind } from '@wharf/model';
+import { compareStates, emptyState, existing, ExpiredError, type KObject, mustKind } from '@wharf/model';
 import { EventStore, initialState, Objects, Projection, replayOnto, SnapshotStore, TimeTravel } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { startApi } from './harness/api.js';
@@ -31,7 +31,7 @@ describe('snapshots, start-up and retention (real nats-server)', () => {
     for (let i = 0; i < 300; i++) await objects.create(Pod, pod(`p${i}`, i), { actor: 'x' });
     const snaps = await SnapshotStore.open(store);
     await snaps.save(live.state, new Date().toISOString());
-    for (let i = 0; i < 100; i++) await objects.mutate(Pod, 'default', `p${i}`, (p) => (i % 2 ? { object: p, type: 'PodDeleted' } : { object: { ...p, metadata: { ...p.metadata, labels: { i: 'changed' } } }, type: 'PodReplaced' }), { actor: 'y' });
+    for (let i = 0; i < 100; i++) await objects.change(Pod, 'default', `p${i}`, existing(Pod, `p${i}`, (p) => (i % 2 ? { object: p, type: 'PodDeleted' } : { object: { ...p, metadata: { ...p.metadata, labels: { i: 'changed' } } }, type: 'PodReplaced' })), { actor: 'y' });
     const { log, lines } = memoryLog();
     const fromSnap = new Projection(store, await initialState(store, snaps, log));
     expect(fromSnap.seq).toBe(300);

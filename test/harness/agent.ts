@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { type KObject, mustKind, type Pod, type PodSpec } from '@wharf/model';
-import { type EventStore, mutateDirect, type NodeFeed } from '@wharf/store';
+import { type EventStore, type NodeFeed, Objects } from '@wharf/store';
 
 const PodKind = mustKind('Pod');
 const BIN = join(import.meta.dirname, '../../packages/agent/bin/wharf-agent.js');
@@ -37,16 +37,16 @@ export async function createBoundPod(store: EventStore, feed: NodeFeed, node: st
   const uid = `${name}-${Math.random().toString(36).slice(2, 10)}`;
   const actor = { actor: 'test' };
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, uid, creationTimestamp: new Date().toISOString() }, spec, status: { phase: 'Pending' } };
-  await mutateDirect(store, PodKind, ns, name, () => ({ object: pod as KObject, type: 'PodCreated' }), actor);
-  const bound = await mutateDirect<Pod & KObject>(store, PodKind, ns, name, (cur) => ({ object: { ...cur!, spec: { ...cur!.spec, nodeName: node } }, type: 'PodBound' }), actor);
+  const objects = new Objects(store);
+  await objects.create(PodKind, pod as KObject, actor);
+  const bound = await objects.change<Pod & KObject>(PodKind, ns, name, (cur) => ({ object: { ...cur!, spec: { ...cur!.spec, nodeName: node } }, type: 'PodBound' }), actor);
   await feed.put(node, bound!);
   return bound!;
 }
 
 /** Asks for the pod's deletion as the API does (deletionTimestamp, PodDeletionRequested) and feeds it. */
 export async function requestDeletion(store: EventStore, feed: NodeFeed, node: string, ns: string, name: string, graceSeconds?: number): Promise<void> {
-  const p = await mutateDirect<Pod & KObject>(
-    store,
+  const p = await new Objects(store).change<Pod & KObject>(
     PodKind,
     ns,
     name,

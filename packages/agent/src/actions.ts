@@ -4,8 +4,8 @@
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, mustKind, NotFoundError, type Pod } from '@wharf/model';
-import { updateDirect } from '@wharf/store';
+import { defaultPullPolicy, existing, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
+import { Objects } from '@wharf/store';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
 import type { KubeletDeps } from './kubelet.js';
@@ -14,6 +14,8 @@ import { containerSpec, emptyDirs, infraSpec, podDir } from './spec.js';
 import { failureKey } from './views.js';
 
 type Failure = Pick<StartFailure, 'reason' | 'message'>;
+
+const PodKind = mustKind('Pod');
 
 /** One apply of one pod's plan: what its steps hand on to the later ones. Never shared between pods. */
 interface PodRun {
@@ -149,16 +151,16 @@ export class PodActions {
     }
   }
 
+  /**
+   * Appends PodDeleted for a pod whose containers are gone. Its cause is the version of the pod the
+   * agent acted on: the deletion request (the agent reports no status for a terminating pod).
+   */
   async #finalize(pod: Pod): Promise<void> {
+    const name = pod.metadata.name ?? '';
+    const decide = existing<Pod & KObject>(PodKind, name, (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined));
+    const ctx = { actor: `system:node:${this.deps.ctx.node}`, cause: rvOf(pod), reason: 'containers stopped and removed' };
     try {
-      await updateDirect<Pod & { metadata: { name: string } }>(
-        this.deps.store,
-        mustKind('Pod'),
-        pod.metadata.namespace ?? 'default',
-        pod.metadata.name ?? '',
-        (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined),
-        { actor: `system:node:${this.deps.ctx.node}`, reason: 'containers stopped and removed' },
-      );
+      await new Objects(this.deps.store).change(PodKind, pod.metadata.namespace ?? 'default', name, decide, ctx);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
     }

@@ -4,8 +4,8 @@
  * compare-and-set append as `system:node:<name>`.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventType, mustKind, type Node, type Taint } from '@wharf/model';
-import { type EventStore, mutateDirect } from '@wharf/store';
+import { type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Taint, timestamp } from '@wharf/model';
+import { type EventStore, Objects } from '@wharf/store';
 
 /** The kubelet version Wharf's agent reports. */
 export const KUBELET_VERSION = 'v1.32.0-wharf';
@@ -96,10 +96,7 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
 
 /** Registers (or refreshes) the Node in the log; returns it as stored. */
 export async function registerNode(store: EventStore, facts: NodeFacts): Promise<Node> {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const stored = await mutateDirect<Node & { metadata: { name: string } }>(store, mustKind('Node'), undefined, facts.name, (cur) => nodeObject(cur, facts, now) as never, {
-    actor: `system:node:${facts.name}`,
-    reason: 'agent started',
-  });
+  const decide: Decide<Node & KObject> = (cur, now) => nodeObject(cur, facts, timestamp(now)) as Decision;
+  const stored = await new Objects(store).change(mustKind('Node'), undefined, facts.name, decide, { actor: `system:node:${facts.name}`, reason: 'agent started' });
   return stored!;
 }

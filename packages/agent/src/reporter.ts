@@ -3,8 +3,8 @@
  * compare-and-set append, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
-import { mustKind, NotFoundError, type Pod, type PodStatus, sameJson } from '@wharf/model';
-import { type EventStore, updateDirect } from '@wharf/store';
+import { existing, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson } from '@wharf/model';
+import { type EventStore, Objects } from '@wharf/store';
 import type { Observed } from './labels.js';
 import { podStatus, type Readiness } from './status.js';
 import type { ContainerView } from './views.js';
@@ -13,8 +13,11 @@ import type { ContainerView } from './views.js';
 export class StatusReporter {
   readonly #cache = new Map<string, PodStatus>();
   readonly #podKind = mustKind('Pod');
+  readonly #objects: Objects;
 
-  constructor(readonly store: EventStore, readonly node: string, readonly address: string, readonly readiness?: Readiness) {}
+  constructor(readonly store: EventStore, readonly node: string, readonly address: string, readonly readiness?: Readiness) {
+    this.#objects = new Objects(store);
+  }
 
   /** The status last written (or seen) for the pod, if any. */
   known(pod: Pod): PodStatus | undefined {
@@ -34,21 +37,16 @@ export class StatusReporter {
     if (cached && sameJson(guess, cached)) return false;
     let result = guess;
     let wrote = false;
+    const decide = existing<Pod & KObject>(this.#podKind, pod.metadata.name ?? '', (cur) => {
+      wrote = false;
+      if (cur.metadata.uid !== uid) return undefined;
+      result = podStatus(pod, views, sandbox, this.address, cur.status, now, this.readiness);
+      if (sameJson(result, cur.status)) return undefined;
+      wrote = true;
+      return { object: { ...cur, status: result }, type: 'PodStatusUpdated' };
+    });
     try {
-      await updateDirect<Pod & { metadata: { name: string } }>(
-        this.store,
-        this.#podKind,
-        pod.metadata.namespace ?? 'default',
-        pod.metadata.name ?? '',
-        (cur) => {
-          if (cur.metadata.uid !== uid) return undefined;
-          result = podStatus(pod, views, sandbox, this.address, cur.status, now, this.readiness);
-          if (sameJson(result, cur.status)) return undefined;
-          wrote = true;
-          return { object: { ...cur, status: result }, type: 'PodStatusUpdated' };
-        },
-        { actor: `system:node:${this.node}` },
-      );
+      await this.#objects.change(this.#podKind, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', decide, { actor: `system:node:${this.node}` });
     } catch (e) {
       if (e instanceof NotFoundError) return false;
       throw e;

@@ -12,7 +12,7 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 export async function ensureNamespaces(objects: Objects): Promise<void> {
   const info = kindInfo('Namespace')!;
   for (const name of SYSTEM_NAMESPACES) {
-    if (objects.projection.get('Namespace', undefined, name)) continue;
+    if (objects.projection?.get('Namespace', undefined, name)) continue;
     const ns: KObject = {
       apiVersion: 'v1',
       kind: 'Namespace',

@@ -2,7 +2,7 @@
  * The operations behind the REST routes: create, get, list, replace, patch and delete of any
  * kind, on the shared write path (Objects) and the in-memory projection. No HTTP in here.
  */
-import { BadRequestError, ConflictError, type FieldValidation, ForbiddenError, getObject, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type Service, type State } from '@wharf/model';
+import { BadRequestError, ConflictError, type Decision, existing, type FieldValidation, ForbiddenError, getObject, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type Service, type State } from '@wharf/model';
 import type { Objects, Projection, TimeTravel } from '@wharf/store';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
@@ -106,61 +106,57 @@ export class Resources {
     return { items, resourceVersion: state.seq };
   }
 
-  /** Replaces an object (PUT). A stale resourceVersion in the body gets 409. */
+  /** Replaces an object (PUT). A resourceVersion in the body pins it (409 when stale); without one it applies to the latest version. */
   async replace(info: KindInfo, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions): Promise<{ object: KObject; warnings: string[] }> {
-    const md = (body.metadata ?? {}) as { resourceVersion?: string };
-    const wanted = md.resourceVersion ? Number(md.resourceVersion) : undefined;
-    if (md.resourceVersion !== undefined && !(wanted! > 0)) throw new BadRequestError(`invalid resourceVersion "${md.resourceVersion}"`);
+    pinnedVersion(body);
     await this.projection.sync();
-    for (let attempt = 0; ; attempt++) {
-      const current = this.projection.get(info.kind, ns, name);
-      if (!current) throw new NotFoundError(info.resource, name);
-      if (wanted !== undefined && wanted !== rvOf(current)) throw new ConflictError(info.resource, name);
-      const { object, warnings } = prepareUpdate(info, structuredClone(body), current, o.fieldValidation);
-      if (sameObject(object, current) || o.dryRun) return { object: o.dryRun ? object : current, warnings };
-      try {
-        const stored = await this.#withNodePorts(info, object, current, () => this.objects.update(info, object, rvOf(current), updateEventType(info, current, object), { actor: o.actor }));
-        return { object: stored, warnings };
-      } catch (e) {
-        // Without a resourceVersion the update is unconditional: retry on the newer version.
-        if (!(e instanceof ConflictError) || wanted !== undefined || attempt > 5) throw e;
-        await this.projection.sync();
-      }
+    if (o.dryRun) {
+      const { object, warnings } = replacement(info, body, this.#current(info, ns, name), o);
+      return { object, warnings };
     }
+    let warnings: string[] = [];
+    const decide = (current: KObject): Decision | undefined => {
+      const r = replacement(info, body, current, o);
+      warnings = r.warnings;
+      return r.decision;
+    };
+    return { object: (await this.#change(info, ns, name, decide, o))!, warnings };
   }
 
   /** Replaces only the status (PUT .../status). */
   async replaceStatus(info: KindInfo, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions): Promise<KObject> {
     await this.projection.sync();
-    const current = this.projection.get(info.kind, ns, name);
-    if (!current) throw new NotFoundError(info.resource, name);
-    const md = (body.metadata ?? {}) as { resourceVersion?: string };
-    if (md.resourceVersion && Number(md.resourceVersion) !== rvOf(current)) throw new ConflictError(info.resource, name);
-    const object = prepareStatus(info, body, current, o.fieldValidation);
-    if (sameObject(object, current) || o.dryRun) return o.dryRun ? object : current;
-    return this.objects.update(info, object, rvOf(current), `${info.kind}StatusUpdated`, { actor: o.actor });
+    if (o.dryRun) return statusReplacement(info, body, this.#current(info, ns, name), o).object;
+    return (await this.#change(info, ns, name, (current) => statusReplacement(info, body, current, o).decision, o))!;
   }
 
-  /** Applies a patch to the object or its status, retrying on concurrent writes. */
+  /** Applies a patch to the object or its status; a resourceVersion the patch sets pins it. */
   async patch(info: KindInfo, ns: string | undefined, name: string, type: PatchType, patch: unknown, o: WriteOptions, subresource?: 'status'): Promise<KObject> {
     await this.projection.sync();
-    for (let attempt = 0; ; attempt++) {
-      const current = this.projection.get(info.kind, ns, name);
-      if (!current) throw new NotFoundError(info.resource, name);
-      const patched = applyPatch(type, structuredClone(current), patch) as Record<string, unknown>;
-      if (typeof patched !== 'object' || patched === null) throw new BadRequestError('the patch did not produce an object');
-      const md = (patched.metadata ?? {}) as { resourceVersion?: string };
-      // A patch that names a resourceVersion is a precondition; without one we use the current.
-      const pinned = md.resourceVersion !== undefined && md.resourceVersion !== current.metadata.resourceVersion;
-      if (pinned) throw new ConflictError(info.resource, name);
-      try {
-        if (subresource === 'status') return await this.replaceStatus(info, ns, name, patched, o);
-        return (await this.replace(info, ns, name, patched, o)).object;
-      } catch (e) {
-        if (!(e instanceof ConflictError) || attempt > 5) throw e;
-        await this.projection.sync();
-      }
-    }
+    const patched = (current: KObject) => {
+      const p = applyPatch(type, structuredClone(current), patch) as Record<string, unknown>;
+      if (typeof p !== 'object' || p === null) throw new BadRequestError('the patch did not produce an object');
+      const md = (p.metadata ?? {}) as { resourceVersion?: string };
+      // A patch that names a resourceVersion is a precondition; without one it applies to the current.
+      if (md.resourceVersion !== undefined && md.resourceVersion !== current.metadata.resourceVersion) throw new ConflictError(info.resource, name);
+      return subresource === 'status' ? statusReplacement(info, p, current, o) : replacement(info, p, current, o);
+    };
+    if (o.dryRun) return patched(this.#current(info, ns, name)).object;
+    return (await this.#change(info, ns, name, (current) => patched(current).decision, o))!;
+  }
+
+  /** The object as the projection shows it; 404 when missing. */
+  #current(info: KindInfo, ns: string | undefined, name: string): KObject {
+    const current = this.projection.get(info.kind, ns, name);
+    if (!current) throw new NotFoundError(info.resource, name);
+    return current;
+  }
+
+  /** A change of an existing object on the write path, with the NodePorts its Service versions claim reserved. */
+  #change(info: KindInfo, ns: string | undefined, name: string, decide: (current: KObject) => Decision | undefined, o: WriteOptions): Promise<KObject | undefined> {
+    return this.objects.change(info, ns, name, existing(info, name, decide), { actor: o.actor }, {
+      around: (current, next, append) => this.#withNodePorts(info, next, current, append),
+    });
   }
 
   /** Deletes an object (gracefully for running pods); returns the object as the deletion left it. */
@@ -172,4 +168,36 @@ export class Resources {
     }
     return gone;
   }
+}
+
+/** The resourceVersion a body names, as a number (undefined: none); 400 when it is not one. */
+function pinnedVersion(body: Record<string, unknown>): number | undefined {
+  const rv = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  if (rv === undefined) return undefined;
+  const n = Number(rv);
+  if (!(n > 0)) throw new BadRequestError(`invalid resourceVersion "${rv}"`);
+  return n;
+}
+
+/** What a write onto `current` stores (admission): the object, and the decision to write it (none when nothing changes). */
+interface Replacement {
+  object: KObject;
+  decision: Decision | undefined;
+  warnings: string[];
+}
+
+/** What a PUT of `body` onto `current` stores; 409 when the body pins another version. */
+function replacement(info: KindInfo, body: Record<string, unknown>, current: KObject, o: WriteOptions): Replacement {
+  const wanted = pinnedVersion(body);
+  if (wanted !== undefined && wanted !== rvOf(current)) throw new ConflictError(info.resource, current.metadata.name);
+  const { object, warnings } = prepareUpdate(info, structuredClone(body), current, o.fieldValidation);
+  return { object, decision: sameObject(object, current) ? undefined : { object, type: updateEventType(info, current, object) }, warnings };
+}
+
+/** What a PUT of `body` onto the status of `current` stores; 409 when the body pins another version. */
+function statusReplacement(info: KindInfo, body: Record<string, unknown>, current: KObject, o: WriteOptions): Replacement {
+  const md = (body.metadata ?? {}) as { resourceVersion?: string };
+  if (md.resourceVersion && Number(md.resourceVersion) !== rvOf(current)) throw new ConflictError(info.resource, current.metadata.name);
+  const object = prepareStatus(info, structuredClone(body), current, o.fieldValidation);
+  return { object, decision: sameObject(object, current) ? undefined : { object, type: `${info.kind}StatusUpdated` }, warnings: [] };
 }

@@ -18,6 +18,10 @@ export { podRestarts, podRow, podStatusReason, podSummary, type PodSummary } fro
 export { endpointsRow, eventRow, formatEndpoints, formatLabels, formatServicePorts, namespaceRow, nodeRoles, nodeRow, replicationControllerRow, serviceRow } from './printers/rows.js';
 export { buildTable, type Table, tableRow, type TableRow } from './printers/table.js';
 export { bytes, formatBytes, formatMilliCPU, isQuantity, milliCPU, parseQuantity } from './quantity.js';
+export { type Decide, decidedType, type Decision, existing, timestamp } from './rules/decision.js';
+export { checkPreconditions, controllerDeletion, DEFAULT_GRACE_SECONDS, type DeleteOptions, dependentsFinalizer, namespaceDeletion, objectDeletion, podDeletion, type PodDeletionFacts, podRelease, PROTECTED_NAMESPACES, removed } from './rules/deletion.js';
+export { type Backoff, backoffDelay, DEFAULT_RETRY, retryOnConflict, type RetryOptions } from './rules/retry.js';
+export { type Scale, type ScalableController, scaleOf, type ScaleRequest, scaleTo } from './rules/scale.js';
 export { Namespace, Node, NodeAddress, NodeSystemInfo, Taint } from './schemas/cluster.js';
 export { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from './schemas/controller.js';
 export { Event } from './schemas/event.js';

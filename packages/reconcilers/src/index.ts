@@ -14,7 +14,7 @@ export { type NodeLifecycleOptions, NodeLifecycleRunner } from './nodelifecycle/
 export { podFixture, type PodOpts, rcFixture } from './replication/fixtures.js';
 export { slotName } from './replication/names.js';
 export { isEmptyPlan, planReplication, type ReplicationInput, type ReplicationPlan, sameStatus } from './replication/plan.js';
-export { controllerOf, isActive, isFinishedPod, isReady, podDeletion, type PodDeletion, readySince, selects, timestamp } from './replication/pods.js';
+export { controllerOf, isActive, isFinishedPod, isReady, readySince, selects, timestamp } from './replication/pods.js';
 export { lessValuable, victims } from './replication/rank.js';
 export { type ReplicationOptions, ReplicationRunner } from './replication/runner.js';
 export { podFromTemplate } from './replication/template.js';

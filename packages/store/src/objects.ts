@@ -1,111 +1,143 @@
 /**
- * The write path shared by the API server and the reconcilers: create, update and delete of
- * one object as an append to its subject with the expected sequence, then a wait until the
- * projection shows the write (read-your-writes).
+ * The one write path of the control plane (the API server, the reconcilers and the agent): read
+ * the object's current version, let a pure decision choose the next one, append it as an event
+ * that expects the subject sequence read, and on a lost race read and decide again
+ * (retryOnConflict). With a projection, reads come from it and a write waits until it shows the
+ * result (read-your-writes); without one (the agent), reads go to the log.
  */
 import { StaleSequenceError, type EventStore } from './eventstore.js';
 import type { Projection } from './projection.js';
-import { AlreadyExistsError, ConflictError, type EventType, isDeletion, type KindInfo, type KObject, NotFoundError, rvOf, type StoredEvent } from '@wharf/model';
+import { AlreadyExistsError, ConflictError, type Decide, decidedType, type EventType, isDeletion, type KindInfo, type KObject, objectOf, retryOnConflict, type RetryOptions, rvOf, type StoredEvent } from '@wharf/model';
 
-/** Who writes, and why. */
+/** Who writes, why, and when. */
 export interface WriteContext {
   actor: string;
-  /** Sequence of the event that caused this write (reconcilers). */
+  /** Sequence of the event that caused this write (reconcilers, the agent). */
   cause?: number;
   reason?: string;
+  /** The write's clock (default: the system clock): decisions and the event's time read it. */
+  clock?: () => Date;
 }
 
-/** Removes the fields the log derives (resourceVersion comes from the sequence). */
-function stripDerived(o: KObject): KObject {
-  if (o.metadata.resourceVersion === undefined) return o;
-  const { resourceVersion: _rv, ...metadata } = o.metadata;
-  return { ...o, metadata: metadata as KObject['metadata'] };
+/** What the write path needs of the event store. */
+export type ObjectLog = Pick<EventStore, 'append' | 'last' | 'subjects'>;
+
+/** What the write path needs of a projection. */
+export type ObjectView = Pick<Projection, 'get' | 'sync' | 'waitFor'>;
+
+/** Options of one change. */
+export interface ChangeOptions<T extends KObject> {
+  /** Take the object as absent on the first attempt, without reading (creations of fresh names). */
+  assumeNew?: boolean;
+  /** Runs around each append (e.g. reserving what the next version claims); must call `append`. */
+  around?: <R>(current: T | undefined, next: KObject, append: () => Promise<R>) => Promise<R>;
 }
 
-/** Object-level writes on top of the event store and a projection. */
+const systemClock = () => new Date();
+
+/** The event of a write; the fields the log derives (resourceVersion: the sequence) are left out. */
+function eventOf(type: EventType, object: KObject, ctx: WriteContext, now: Date): StoredEvent {
+  const { resourceVersion: _rv, ...metadata } = object.metadata;
+  const meta: StoredEvent['metadata'] = { actor: ctx.actor, time: now.toISOString() };
+  if (ctx.cause !== undefined) meta.cause = ctx.cause;
+  if (ctx.reason) meta.reason = ctx.reason;
+  return { type, data: { ...object, metadata: metadata as KObject['metadata'] }, metadata: meta };
+}
+
+/** Object-level writes on top of the event store and, where there is one, a projection. */
 export class Objects {
-  constructor(readonly store: EventStore, readonly projection: Projection) {}
+  /** `retry` tunes the conflict retries (tests inject their sleep); which errors are retried is fixed. */
+  constructor(
+    readonly store: ObjectLog,
+    readonly projection?: ObjectView,
+    readonly retry: Omit<RetryOptions, 'retriable'> = {},
+  ) {}
 
-  #event(type: EventType, object: KObject, ctx: WriteContext): StoredEvent {
-    const metadata: StoredEvent['metadata'] = { actor: ctx.actor, time: new Date().toISOString() };
-    if (ctx.cause !== undefined) metadata.cause = ctx.cause;
-    if (ctx.reason) metadata.reason = ctx.reason;
-    return { type, data: stripDerived(object), metadata };
-  }
-
-  async #appended<T extends KObject>(info: KindInfo, object: KObject, seq: number): Promise<T> {
-    await this.projection.waitFor(seq);
-    const seen = this.projection.get<T>(info.kind, object.metadata.namespace, object.metadata.name);
-    if (seen && rvOf(seen) === seq) return seen;
-    // Deleted, or already changed again by someone else: report what this write stored.
-    return { ...object, metadata: { ...object.metadata, resourceVersion: String(seq) } } as T;
+  /**
+   * The one read-decide-append step: reads the current version (undefined when there is none),
+   * calls `decide`, appends its decision as an event (its type derived when the decision names
+   * none) expecting the sequence read, and on a concurrent write reads and decides again, up to
+   * DEFAULT_RETRY; then ConflictError. Errors `decide` throws end it at once. Returns the object as
+   * stored, or the current version (maybe undefined) when `decide` wrote nothing.
+   */
+  async change<T extends KObject>(info: KindInfo, namespace: string | undefined, name: string, decide: Decide<T>, ctx: WriteContext, opts: ChangeOptions<T> = {}): Promise<T | undefined> {
+    const subject = this.store.subjects.object(info, namespace, name);
+    const clock = ctx.clock ?? systemClock;
+    const step = async (attempt: number): Promise<T | undefined> => {
+      const { current, seq } = attempt === 0 && opts.assumeNew ? { current: undefined, seq: 0 } : await this.#read<T>(info, namespace, name, subject, attempt > 0);
+      const now = clock();
+      const d = decide(current, now);
+      if (!d) return current;
+      const event = eventOf(decidedType(info.kind, current, d), d.object, d.reason ? { ...ctx, reason: d.reason } : ctx, now);
+      const append = () => this.#append<T>(info, subject, event, seq);
+      return opts.around ? opts.around(current, d.object, append) : append();
+    };
+    try {
+      return await retryOnConflict(step, { ...this.retry, retriable: (e) => e instanceof StaleSequenceError });
+    } catch (e) {
+      if (e instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
+      throw e;
+    }
   }
 
   /**
    * Appends a creation event. Fails with AlreadyExists when a live object has the name. A name
    * that was used before and deleted can be used again.
    */
-  async create<T extends KObject>(info: KindInfo, object: KObject, ctx: WriteContext, type: EventType = `${info.kind}Created`, msgID?: string): Promise<T> {
-    const subject = this.store.subjects.object(info, object.metadata.namespace, object.metadata.name);
-    let expected = 0;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const seq = await this.store.append(subject, this.#event(type, object, ctx), expected, msgID);
-        return await this.#appended<T>(info, object, seq);
-      } catch (e) {
-        if (!(e instanceof StaleSequenceError)) throw e;
-        const last = await this.store.last(subject);
-        if (last && !isDeletion(last.type)) throw new AlreadyExistsError(info.resource, object.metadata.name);
-        expected = last?.seq ?? 0;
-      }
-    }
-    throw new ConflictError(info.resource, object.metadata.name, 'too many concurrent writes; try again');
+  async create<T extends KObject>(info: KindInfo, object: KObject, ctx: WriteContext, type: EventType = `${info.kind}Created`): Promise<T> {
+    const { namespace, name } = object.metadata;
+    const decide: Decide<T> = (current) => {
+      if (current) throw new AlreadyExistsError(info.resource, name);
+      return { object, type };
+    };
+    return (await this.change<T>(info, namespace, name, decide, ctx, { assumeNew: true }))!;
   }
 
   /**
-   * Appends a change to an existing object, expected to be at resourceVersion `expectedRv`.
-   * Throws ConflictError when the object moved on since.
+   * Appends a change to an existing object, expected to be at resourceVersion `expectedRv`; one
+   * attempt (a reconciler requeues). Throws ConflictError when the object moved on since.
    */
   async update<T extends KObject>(info: KindInfo, object: KObject, expectedRv: number, type: EventType, ctx: WriteContext): Promise<T> {
-    const subject = this.store.subjects.object(info, object.metadata.namespace, object.metadata.name);
+    const { namespace, name } = object.metadata;
+    const event = eventOf(type, object, ctx, (ctx.clock ?? systemClock)());
     try {
-      const seq = await this.store.append(subject, this.#event(type, object, ctx), expectedRv);
-      return await this.#appended<T>(info, object, seq);
+      return await this.#append<T>(info, this.store.subjects.object(info, namespace, name), event, expectedRv);
     } catch (e) {
-      if (e instanceof StaleSequenceError) throw new ConflictError(info.resource, object.metadata.name);
+      if (e instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
       throw e;
-    }
-  }
-
-  /**
-   * Reads the current object, lets `change` compute the next one, and appends it; on a
-   * concurrent write it re-reads and tries again. `change` returns undefined to write nothing.
-   */
-  async mutate<T extends KObject>(
-    info: KindInfo,
-    namespace: string | undefined,
-    name: string,
-    change: (current: T) => { object: KObject; type: EventType } | undefined,
-    ctx: WriteContext,
-    attempts = 8,
-  ): Promise<T> {
-    for (let i = 0; ; i++) {
-      const current = this.projection.get<T>(info.kind, namespace, name);
-      if (!current) throw new NotFoundError(info.resource, name);
-      const next = change(current);
-      if (!next) return current;
-      try {
-        if (isDeletion(next.type)) return await this.remove<T>(info, next.object, rvOf(current), ctx, next.type);
-        return await this.update<T>(info, next.object, rvOf(current), next.type, ctx);
-      } catch (e) {
-        if (!(e instanceof ConflictError) || i + 1 >= attempts) throw e;
-        await this.projection.sync();
-      }
     }
   }
 
   /** Appends the deletion of an object that is at `expectedRv`; the event carries its last state. */
   async remove<T extends KObject>(info: KindInfo, object: KObject, expectedRv: number, ctx: WriteContext, type: EventType = `${info.kind}Deleted`): Promise<T> {
     return this.update<T>(info, object, expectedRv, type, ctx);
+  }
+
+  /**
+   * The current version and the subject sequence an append must expect. A projection is synced
+   * first on a retry (`fresh`); an object it does not show is looked up in the log then, so that a
+   * name used before (or written since) is seen.
+   */
+  async #read<T extends KObject>(info: KindInfo, namespace: string | undefined, name: string, subject: string, fresh: boolean): Promise<{ current: T | undefined; seq: number }> {
+    if (this.projection) {
+      if (fresh) await this.projection.sync();
+      const current = this.projection.get<T>(info.kind, namespace, name);
+      if (current) return { current, seq: rvOf(current) };
+      if (!fresh) return { current: undefined, seq: 0 };
+    }
+    const last = await this.store.last(subject);
+    if (!last) return { current: undefined, seq: 0 };
+    return { current: isDeletion(last.type) ? undefined : (objectOf(last) as T), seq: last.seq };
+  }
+
+  /** Appends `event` expecting `expected`; returns the object as stored (as the projection shows it, once it does). */
+  async #append<T extends KObject>(info: KindInfo, subject: string, event: StoredEvent, expected: number): Promise<T> {
+    const seq = await this.store.append(subject, event, expected);
+    const stored = { ...event.data, metadata: { ...event.data.metadata, resourceVersion: String(seq) } } as T;
+    if (!this.projection) return stored;
+    await this.projection.waitFor(seq);
+    const seen = this.projection.get<T>(info.kind, stored.metadata.namespace, stored.metadata.name);
+    // Deleted, or already changed again by someone else: report what this write stored.
+    return seen && rvOf(seen) === seq ? seen : stored;
   }
 }

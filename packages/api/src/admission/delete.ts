@@ -1,73 +1,49 @@
 /**
- * Deletion as Kubernetes does it: a pod running on a node is first marked (deletionTimestamp,
- * "Terminating") and removed by its agent once its containers are gone; everything else, and a
- * forced deletion, goes at once. Protected namespaces cannot be deleted.
+ * Deletion as Kubernetes does it, on the one write path: the decisions (preconditions, graceful
+ * pod deletion, the marks of namespaces and controllers) are the model's rules; this file reads
+ * the projection, orders the steps of the flows that handle dependents first, and writes each
+ * step through Objects.change. Protected namespaces cannot be deleted.
  */
-import { ConflictError, ForbiddenError, kindInfo, type KindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
-import type { Objects, Projection } from '@wharf/store';
-import { timestamp } from './prepare.js';
+import { checkPreconditions, ConflictError, controllerDeletion, type DeleteOptions, dependentsFinalizer, kindInfo, type KindInfo, type KObject, namespaceDeletion, NotFoundError, objectDeletion, podRelease } from '@wharf/model';
+import type { Objects, Projection, WriteContext } from '@wharf/store';
 
-/** Kubernetes DeleteOptions, from the query string or the body. */
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-  preconditions?: { uid?: string; resourceVersion?: string };
-}
+export type { DeleteOptions } from '@wharf/model';
 
-const PROTECTED = new Set(['default', 'kube-system', 'kube-public']);
-
-type PodLike = KObject & { spec: { nodeName?: string; terminationGracePeriodSeconds?: number }; status?: { phase?: string } };
+const NamespaceInfo = kindInfo('Namespace')!;
+const RCInfo = kindInfo('ReplicationController')!;
+const PodInfo = kindInfo('Pod')!;
 
 /**
- * Deletes one object; returns it as the deletion left it (marked, or with its final version).
- * A concurrent write (a reconciler's status update) is retried on the latest version, unless the
- * caller gave a resourceVersion precondition.
+ * Deletes one object; returns it as the deletion left it (marked, or with its final version). A
+ * concurrent write (a reconciler's status update) is retried on the latest version; one that
+ * breaks a precondition is a Conflict; an object gone on a retry was finished by a reconciler
+ * (the garbage collector completing an orphan deletion), which is the outcome asked for.
  */
 export async function deleteObject(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
-  let seen: KObject | undefined;
-  for (let attempt = 0; ; attempt++) {
-    seen = projection.get(info.kind, ns, name) ?? seen;
-    try {
-      return await deleteOnce(objects, projection, info, ns, name, opts, actor, dryRun);
-    } catch (e) {
-      // Gone on a retry: a reconciler finished the deletion this request started (for example
-      // the garbage collector completing an orphan deletion). That is the outcome asked for.
-      if (e instanceof NotFoundError && attempt > 0 && seen) return seen;
-      if (!(e instanceof ConflictError) || opts.preconditions?.resourceVersion || attempt >= 8) throw e;
-      await projection.sync();
-    }
-  }
-}
-
-async function deleteOnce(objects: Objects, projection: Projection, info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, actor: string, dryRun: boolean): Promise<KObject> {
   const current = projection.get(info.kind, ns, name);
   if (!current) throw new NotFoundError(info.resource, name);
-  const pre = opts.preconditions;
-  if (pre?.uid && pre.uid !== current.metadata.uid) throw new ConflictError(info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
-  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw new ConflictError(info.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+  checkPreconditions(info.resource, current, opts.preconditions);
   if (dryRun) return current;
-  const ctx = { actor };
-  if (info.kind === 'Namespace') return deleteNamespace(objects, projection, current, actor);
-  if (info.kind === 'Pod') {
-    const pod = current as PodLike;
-    const grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-    const node = pod.spec.nodeName ? projection.get('Node', undefined, pod.spec.nodeName) : undefined;
-    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-    if (node && grace > 0 && !finished) {
-      if (pod.metadata.deletionTimestamp) return current;
-      const marked: KObject = {
-        ...current,
-        metadata: { ...current.metadata, deletionTimestamp: timestamp(new Date(Date.now() + grace * 1000)), deletionGracePeriodSeconds: grace },
-      };
-      return objects.update(info, marked, rvOf(current), 'PodDeletionRequested', { ...ctx, reason: `graceful deletion, ${grace}s` });
-    }
-  }
+  const ctx: WriteContext = { actor };
+  if (info.kind === 'Namespace') return deleteNamespace(objects, projection, current, ctx);
   if (info.kind === 'ReplicationController' && (opts.propagationPolicy === 'Orphan' || opts.propagationPolicy === 'Foreground')) {
-    return deleteController(objects, projection, current, opts.propagationPolicy, actor);
+    return deleteController(objects, projection, current, opts.propagationPolicy, ctx);
   }
-  const final: KObject = { ...current, metadata: { ...current.metadata, deletionTimestamp: current.metadata.deletionTimestamp ?? timestamp(), deletionGracePeriodSeconds: 0 } };
-  const reason = opts.propagationPolicy ? `propagationPolicy=${opts.propagationPolicy}` : undefined;
-  return objects.remove(info, final, rvOf(current), reason ? { ...ctx, reason } : ctx);
+  let seen = current;
+  const nodeExists = (node: string) => !!projection.get('Node', undefined, node);
+  const left = await objects.change(info, ns, name, (cur, now) => {
+    if (!cur) return undefined;
+    seen = cur;
+    return objectDeletion(info, cur, opts, { now, nodeExists });
+  }, ctx);
+  return left ?? seen;
+}
+
+/** Removes the object's latest version as it is (with `edit` applied), when there still is one. */
+async function removeLatest(objects: Objects, info: KindInfo, o: KObject, ctx: WriteContext, edit: (o: KObject) => KObject = (x) => x): Promise<KObject> {
+  const { namespace, name } = o.metadata;
+  const left = await objects.change(info, namespace, name, (cur) => (cur ? { object: edit(cur), type: `${info.kind}Deleted` } : undefined), ctx);
+  return left ?? o;
 }
 
 /**
@@ -76,46 +52,29 @@ async function deleteOnce(objects: Objects, projection: Projection, info: KindIn
  * pods, then removes it. Foreground: marks it (finalizer `foregroundDeletion`) and deletes its
  * pods; the garbage collector removes it once they are gone.
  */
-async function deleteController(objects: Objects, projection: Projection, rc: KObject, policy: 'Orphan' | 'Foreground', actor: string): Promise<KObject> {
-  const info = kindInfo('ReplicationController')!;
-  const podInfo = kindInfo('Pod')!;
-  const finalizer = policy === 'Orphan' ? 'orphan' : 'foregroundDeletion';
-  let current = rc;
-  if (!rc.metadata.deletionTimestamp) {
-    const marked = { ...rc, metadata: { ...rc.metadata, deletionTimestamp: timestamp(), finalizers: [...(rc.metadata.finalizers ?? []), finalizer] } };
-    current = await objects.update(info, marked, rvOf(rc), 'ReplicationControllerDeletionRequested', { actor, reason: `propagationPolicy=${policy}` });
-  }
-  const uid = rc.metadata.uid;
-  const owned = projection.list('Pod', rc.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid));
+async function deleteController(objects: Objects, projection: Projection, rc: KObject, policy: 'Orphan' | 'Foreground', ctx: WriteContext): Promise<KObject> {
+  const { namespace, name, uid } = rc.metadata;
+  const current = (await objects.change(RCInfo, namespace, name, (cur, now) => (cur ? controllerDeletion(cur, policy, now) : undefined), ctx)) ?? rc;
+  const owned = projection.list('Pod', namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === uid));
+  const release = { ...ctx, reason: `orphaned: replicationcontroller ${name} deleted with propagationPolicy=Orphan` };
   for (const p of owned) {
+    const { namespace: podNs, name: pod, uid: podUid } = p.metadata;
     try {
-      if (policy === 'Foreground') await deleteObject(objects, projection, podInfo, p.metadata.namespace, p.metadata.name, {}, actor, false);
-      else {
-        await objects.mutate(podInfo, p.metadata.namespace, p.metadata.name, (cur) => {
-          if (cur.metadata.uid !== p.metadata.uid) return undefined;
-          const refs = (cur.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-          return { object: { ...cur, metadata: { ...cur.metadata, ownerReferences: refs } }, type: 'PodReleased' };
-        }, { actor, reason: `orphaned: replicationcontroller ${rc.metadata.name} deleted with propagationPolicy=Orphan` });
-      }
+      if (policy === 'Foreground') await deleteObject(objects, projection, PodInfo, podNs, pod, {}, ctx.actor, false);
+      else await objects.change(PodInfo, podNs, pod, (cur) => (cur ? podRelease(cur, podUid, uid) : undefined), release);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
     }
   }
   if (policy === 'Foreground') return current;
-  const latest = projection.get(info.kind, rc.metadata.namespace, rc.metadata.name) ?? current;
-  return objects.remove(info, { ...latest, metadata: { ...latest.metadata, finalizers: (latest.metadata.finalizers ?? []).filter((f) => f !== 'orphan') } }, rvOf(latest), { actor, reason: 'propagationPolicy=Orphan' });
+  const finalizer = dependentsFinalizer(policy);
+  return removeLatest(objects, RCInfo, current, { ...ctx, reason: 'propagationPolicy=Orphan' }, (o) => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== finalizer) } }));
 }
 
 /** Marks a namespace Terminating, deletes its contents, and removes it once nothing is left. */
-async function deleteNamespace(objects: Objects, projection: Projection, ns: KObject, actor: string): Promise<KObject> {
-  const name = ns.metadata.name;
-  if (PROTECTED.has(name)) throw new ForbiddenError(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
-  let current = ns;
-  if (!ns.metadata.deletionTimestamp) {
-    const marked = { ...ns, metadata: { ...ns.metadata, deletionTimestamp: timestamp() }, status: { phase: 'Terminating' } };
-    current = await objects.update(kindInfo('Namespace')!, marked, rvOf(ns), 'NamespaceDeletionRequested', { actor });
-  }
-  return finishNamespace(objects, projection, current, actor);
+async function deleteNamespace(objects: Objects, projection: Projection, ns: KObject, ctx: WriteContext): Promise<KObject> {
+  const marked = (await objects.change(NamespaceInfo, undefined, ns.metadata.name, (cur, now) => (cur ? namespaceDeletion(cur, now) : undefined), ctx)) ?? ns;
+  return finishNamespace(objects, projection, marked, ctx.actor);
 }
 
 /** Deletes what is left in a Terminating namespace; removes the namespace when it is empty. */
@@ -135,7 +94,5 @@ export async function finishNamespace(objects: Objects, projection: Projection, 
     }
   }
   if (remaining > 0) return projection.get('Namespace', undefined, name) ?? ns;
-  const latest = projection.get('Namespace', undefined, name);
-  if (!latest) return ns;
-  return objects.remove(kindInfo('Namespace')!, latest, rvOf(latest), { actor });
+  return removeLatest(objects, NamespaceInfo, ns, { actor });
 }

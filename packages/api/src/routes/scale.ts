@@ -1,61 +1,40 @@
-/** The autoscaling/v1 Scale subresource of ReplicationControllers (`kubectl scale`). */
-import { BadRequestError, ConflictError, formatSelectorMap, kindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
+/** The autoscaling/v1 Scale subresource of ReplicationControllers (`kubectl scale`): HTTP over the model's scale rules. */
+import { existing, kindInfo, NotFoundError, scaleOf, type ScalableController, type ScaleRequest, scaleTo } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { applyPatch } from '../patch.js';
 import type { PatchType } from '../http/body.js';
 import type { WriteOptions } from '../resources.js';
 
-type RC = KObject & { spec: { replicas?: number; selector?: Record<string, string> }; status?: { replicas?: number } };
-
 const RCInfo = kindInfo('ReplicationController')!;
 
-function toScale(rc: RC) {
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: { name: rc.metadata.name, namespace: rc.metadata.namespace, uid: rc.metadata.uid, resourceVersion: rc.metadata.resourceVersion, creationTimestamp: rc.metadata.creationTimestamp },
-    spec: { replicas: rc.spec.replicas ?? 0 },
-    status: { replicas: rc.status?.replicas ?? 0, selector: formatSelectorMap(rc.spec.selector) },
-  };
-}
-
-async function current(ctx: ApiContext, ns: string | undefined, name: string): Promise<RC> {
+/** Sets the replicas `request` asks of the latest version of the controller; returns the Scale as stored (or as it would be, on a dry run). */
+async function writeScale(ctx: ApiContext, ns: string | undefined, name: string, o: WriteOptions, request: (rc: ScalableController) => ScaleRequest) {
   await ctx.projection.sync();
-  const rc = ctx.projection.get<RC>('ReplicationController', ns, name);
-  if (!rc) throw new NotFoundError('replicationcontrollers', name);
-  return rc;
-}
-
-async function setReplicas(ctx: ApiContext, rc: RC, replicas: unknown, o: WriteOptions, expectedRv?: string) {
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new BadRequestError('spec.replicas must be a non-negative integer');
-  if (expectedRv && expectedRv !== rc.metadata.resourceVersion) throw new ConflictError('replicationcontrollers', rc.metadata.name);
-  if (replicas === rc.spec.replicas || o.dryRun) return toScale(o.dryRun ? { ...rc, spec: { ...rc.spec, replicas } } : rc);
-  const next: RC = { ...rc, spec: { ...rc.spec, replicas }, metadata: { ...rc.metadata, generation: (rc.metadata.generation ?? 1) + 1 } };
-  const stored = await ctx.objects.update<RC>(RCInfo, next, rvOf(rc), 'ReplicationControllerScaled', { actor: o.actor, reason: `scaled from ${rc.spec.replicas ?? 0} to ${replicas}` });
-  return toScale(stored);
+  if (o.dryRun) {
+    const rc = ctx.projection.get<ScalableController>('ReplicationController', ns, name);
+    if (!rc) throw new NotFoundError(RCInfo.resource, name);
+    return scaleOf((scaleTo(rc, request(rc))?.object as ScalableController | undefined) ?? rc);
+  }
+  const decide = existing<ScalableController>(RCInfo, name, (rc) => scaleTo(rc, request(rc)));
+  return scaleOf((await ctx.objects.change(RCInfo, ns, name, decide, { actor: o.actor }))!);
 }
 
 /** GET .../scale */
 export async function getScale(ctx: ApiContext, ns: string | undefined, name: string) {
-  return toScale(await current(ctx, ns, name));
+  await ctx.projection.sync();
+  const rc = ctx.projection.get<ScalableController>('ReplicationController', ns, name);
+  if (!rc) throw new NotFoundError(RCInfo.resource, name);
+  return scaleOf(rc);
 }
 
-/** PUT .../scale with a Scale body. */
+/** PUT .../scale with a Scale body; a resourceVersion in it pins the controller's version. */
 export async function putScale(ctx: ApiContext, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions) {
-  const rc = await current(ctx, ns, name);
-  const spec = body.spec as { replicas?: unknown } | undefined;
-  return setReplicas(ctx, rc, spec?.replicas, o, (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion);
+  const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
+  const resourceVersion = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  return writeScale(ctx, ns, name, o, () => ({ replicas, resourceVersion }));
 }
 
 /** PATCH .../scale (merge or JSON patch on the Scale). */
 export async function patchScale(ctx: ApiContext, ns: string | undefined, name: string, type: PatchType, patch: unknown, o: WriteOptions) {
-  for (let attempt = 0; ; attempt++) {
-    const rc = await current(ctx, ns, name);
-    const scaled = applyPatch(type, toScale(rc), patch) as { spec?: { replicas?: unknown } };
-    try {
-      return await setReplicas(ctx, rc, scaled.spec?.replicas, o);
-    } catch (e) {
-      if (!(e instanceof ConflictError) || attempt > 5) throw e;
-    }
-  }
+  return writeScale(ctx, ns, name, o, (rc) => ({ replicas: (applyPatch(type, scaleOf(rc), patch) as { spec?: { replicas?: unknown } }).spec?.replicas }));
 }

@@ -44,6 +44,20 @@ describe('history building blocks', () => {
     expect(a.summary[1]).toBe('  because rc/ms1 was scaled to 5 by user admin at 10:02:00 (revision 10)');
   });
 
+  it('explains a deleted pod\'s deletion back to the request: the agent\'s PodDeleted, because of the user\'s delete', () => {
+    const data = { kind: 'Pod', metadata: { name: 'web', namespace: 'd' }, spec: { nodeName: 'node-a' } };
+    const created = ev(3, 'PodCreated', data);
+    const requested = ev(7, 'PodDeletionRequested', data, { reason: 'graceful deletion, 30s' });
+    const deleted = ev(9, 'PodDeleted', data, { actor: 'system:node:node-a', cause: 7, reason: 'containers stopped and removed' });
+    const a = explain([created], undefined, [deleted, requested]);
+    expect(a.deletion?.map((s) => [s.revision, s.type, s.actor])).toEqual([[9, 'PodDeleted', 'system:node:node-a'], [7, 'PodDeletionRequested', 'admin']]);
+    expect(a.summary.slice(1)).toEqual([
+      'pod/web was deleted by system:node:node-a from node-a at 10:02:00 (revision 9): containers stopped and removed.',
+      '  because deletion of pod/web was requested by user admin at 10:02:00 (revision 7): graceful deletion, 30s',
+    ]);
+    expect(explain([created]).deletion).toBeUndefined();
+  });
+
   it('refuses corrupt snapshots', async () => {
     await expect(decodeSnapshot(Buffer.from('nope'))).rejects.toBeInstanceOf(CorruptSnapshotError);
     const bad = gzipSync(JSON.stringify({ format: 'wharf-snapshot/1', cluster: 'c', seq: 1, time: '', count: 0, sha256: 'x' }) + '\n[]');

@@ -28,6 +28,8 @@ export interface WhyAnswer {
   chain: WhyStep[];
   /** The owner's last user action at or before the creation, when the object has an owner. */
   owner?: WhyStep;
+  /** When the object is gone, newest first: its deletion, then each cause (back to the request that deleted it). */
+  deletion?: WhyStep[];
   /** The explanation in sentences. */
   summary: string[];
 }
@@ -81,9 +83,10 @@ export function stepOf(e: LoggedEvent): WhyStep {
 
 /**
  * Explains `chain` (the object's creation first, then each cause, each the cause of the one
- * before) and the owner's last user action, in sentences.
+ * before), the owner's last user action and, for an object that is gone, the chain of its
+ * deletion (the deletion first, then each cause), in sentences.
  */
-export function explain(chain: readonly LoggedEvent[], owner?: LoggedEvent): WhyAnswer {
+export function explain(chain: readonly LoggedEvent[], owner?: LoggedEvent, deletion: readonly LoggedEvent[] = []): WhyAnswer {
   const first = chain[0];
   if (!first) throw new Error('explain needs at least the creation event');
   const steps = chain.map(stepOf);
@@ -104,5 +107,10 @@ export function explain(chain: readonly LoggedEvent[], owner?: LoggedEvent): Why
   if (root.metadata.cause !== undefined) summary.push(`  (the chain continues at revision ${root.metadata.cause}, which is no longer in the log)`);
   const answer: WhyAnswer = { object, chain: steps, summary };
   if (ownerStep) answer.owner = ownerStep;
+  if (deletion.length) {
+    answer.deletion = deletion.map(stepOf);
+    summary.push(`${answer.deletion[0]!.text}.`);
+    for (const s of answer.deletion.slice(1)) summary.push(`  because ${s.text}`);
+  }
   return answer;
 }

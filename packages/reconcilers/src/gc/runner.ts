@@ -3,7 +3,7 @@
  * foreground or orphan deletion). Deletions are graceful, as the API's, so agents stop the
  * containers; every write is a compare-and-set, so any number of collectors can run.
  */
-import { type Change, ConflictError, getObject, type KObject, listObjects, mustKind, type Pod, type ReplicationController, rvOf, type State } from '@wharf/model';
+import { type Change, ConflictError, existing, getObject, type KObject, listObjects, mustKind, type Pod, podRelease, type ReplicationController, rvOf, type State } from '@wharf/model';
 import type { Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
@@ -84,11 +84,8 @@ export class GarbageCollector {
     if (!plan) return;
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(rc) };
     for (const p of plan.release) {
-      await objects.mutate(PodKind, namespace, p.metadata.name!, (cur) => {
-        if (cur.metadata.uid !== p.metadata.uid) return undefined;
-        const refs = (cur.metadata.ownerReferences ?? []).filter((r) => r.uid !== rc.metadata.uid);
-        return { object: { ...cur, metadata: { ...cur.metadata, ownerReferences: refs } } as KObject, type: 'PodReleased' };
-      }, { ...write, reason: `orphaned: replicationcontroller ${name} deleted with propagationPolicy=Orphan` }).catch(() => undefined);
+      const release = existing(PodKind, p.metadata.name!, (cur) => podRelease(cur, p.metadata.uid, rc.metadata.uid));
+      await objects.change(PodKind, namespace, p.metadata.name!, release, { ...write, reason: `orphaned: replicationcontroller ${name} deleted with propagationPolicy=Orphan` }).catch(() => undefined);
     }
     for (const p of plan.delete) await deletePod(objects, projection, p, { ...write, reason: `foreground deletion of replicationcontroller ${name}` }).catch(() => undefined);
     if (!plan.remove) return { requeueAfter: 1000 };

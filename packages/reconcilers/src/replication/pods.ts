@@ -1,8 +1,9 @@
 /**
  * Facts about pods that the replication controller, the garbage collector and node lifecycle
- * share (pure): activity, controller references, selectors, readiness, and how a pod is deleted.
+ * share (pure): activity, controller references, selectors and readiness. How a pod is deleted is
+ * the model's rule (podDeletion).
  */
-import { type KObject, matchesLabels, type OwnerReference, type Pod, selectorFromMap } from '@wharf/model';
+import { matchesLabels, type OwnerReference, type Pod, selectorFromMap } from '@wharf/model';
 
 /** True when the pod counts as a replica: not terminating and not Succeeded/Failed. */
 export function isActive(p: Pod): boolean {
@@ -42,23 +43,4 @@ export function readySince(p: Pod): number | undefined {
 /** A Kubernetes timestamp (seconds precision). */
 export function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** How a pod is deleted: marked for graceful termination by its agent, or removed at once. */
-export interface PodDeletion {
-  object: KObject;
-  type: 'PodDeletionRequested' | 'PodDeleted';
-}
-
-/**
- * The deletion the API would do: a pod bound to an existing node and not finished is marked
- * (deletionTimestamp) for its agent to stop; anything else, or `force`, is removed at once.
- */
-export function podDeletion(p: Pod, nodeExists: boolean, now: number, force = false): PodDeletion {
-  const grace = p.spec.terminationGracePeriodSeconds ?? 30;
-  const o = p as unknown as KObject;
-  if (!force && nodeExists && p.spec.nodeName && grace > 0 && !isFinishedPod(p)) {
-    return { object: { ...o, metadata: { ...o.metadata, deletionTimestamp: timestamp(now + grace * 1000), deletionGracePeriodSeconds: grace } }, type: 'PodDeletionRequested' };
-  }
-  return { object: { ...o, metadata: { ...o.metadata, deletionTimestamp: o.metadata.deletionTimestamp ?? timestamp(now), deletionGracePeriodSeconds: 0 } }, type: 'PodDeleted' };
 }

@@ -4,7 +4,7 @@
  */
 import type { EventStore } from '../eventstore.js';
 import { eventAt, readRange, subjectHistory } from './read.js';
-import { deriveAll, type Event, explain, type HistoryEntry, isCreation, kindInfo, type KindInfo, type KObject, type LoggedEvent, mustKind, NotFoundError, toEntries, type WhyAnswer } from '@wharf/model';
+import { deriveAll, type Event, explain, type HistoryEntry, isCreation, isDeletion, kindInfo, type KindInfo, type KObject, type LoggedEvent, mustKind, NotFoundError, toEntries, type WhyAnswer } from '@wharf/model';
 
 /** Every change to one object, oldest first (all its lives, when the name was reused); 404 when it never existed or aged out. */
 export async function objectHistory(store: EventStore, info: KindInfo, namespace: string | undefined, name: string): Promise<HistoryEntry[]> {
@@ -38,13 +38,18 @@ async function ownerAction(store: EventStore, o: KObject, seq: number): Promise<
   return users[users.length - 1];
 }
 
-/** Why the object exists: its latest creation, the chain of causes behind it and its owner's user action. */
+/**
+ * Why the object exists: its latest creation, the chain of causes behind it and its owner's user
+ * action; and when it is gone, the chain of causes behind its deletion.
+ */
 export async function whyObject(store: EventStore, info: KindInfo, namespace: string | undefined, name: string): Promise<WhyAnswer> {
   const events = await subjectHistory(store, store.subjects.object(info, namespace, name));
   const creation = [...events].reverse().find((e) => isCreation(e.type)) ?? events[0];
   if (!creation) throw new NotFoundError(info.resource, name);
   const chain = await causeChain(store, creation);
-  return explain(chain, await ownerAction(store, creation.data, creation.seq));
+  const last = events[events.length - 1]!;
+  const deletion = isDeletion(last.type) && last.seq > creation.seq ? await causeChain(store, last) : [];
+  return explain(chain, await ownerAction(store, creation.data, creation.seq), deletion);
 }
 
 /** Which Kubernetes Events to derive: the involved object, or a recent window of the log. */
