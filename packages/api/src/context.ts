@@ -1,5 +1,6 @@
-/** What the API routes need: the store, the projection, the write path and the token table. */
+/** What the API routes need: the store, the projection, the write path, the token table and how to authorize. */
 import type { EventStore, Objects, Projection, SnapshotStore, TimeTravel } from '@wharf/store';
+import type { AuthorizationMode } from './auth/authorizer.js';
 import type { Tokens } from './auth/tokens.js';
 import type { Resources } from './resources.js';
 
@@ -14,4 +15,6 @@ export interface ApiContext {
   snapshots?: SnapshotStore | undefined;
   /** Rebuilds past states for `?at=` and diffs. */
   timeTravel: TimeTravel;
+  /** How requests are authorized (wharf-api --authorization-mode); RBAC when unset. */
+  authorizationMode?: AuthorizationMode | undefined;
 }

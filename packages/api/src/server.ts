@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
 import { createLogger, EventStore, initialState, Objects, parseFlags, Projection, SnapshotStore, Snapshotter, StartupError, TimeTravel } from '@wharf/store';
 import { apiPlugin } from './app.js';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { Tokens } from './auth/tokens.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
 import { servingCert } from './auth/pki.js';
@@ -27,6 +28,7 @@ const FLAGS = {
   'tls-ca': { description: 'CA of --tls-cert, written into the client configs (PEM)' },
   'tls-san': { description: 'extra names/addresses for the generated certificate, comma-separated' },
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
+  'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
 };
 
 /** Starts the API server with the given argv; resolves once it listens. */
@@ -35,6 +37,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const log = createLogger('wharf-api');
   const [host, portText] = String(f.listen).split(/:(?=\d+$)/);
   const port = Number(portText);
+  const authorizationMode = String(f['authorization-mode']) as AuthorizationMode;
+  if (!AUTHORIZATION_MODES.includes(authorizationMode)) throw new StartupError(`--authorization-mode must be one of ${AUTHORIZATION_MODES.join(', ')}, got "${authorizationMode}"`);
   if (!host || !Number.isInteger(port)) throw new StartupError(`--listen must be HOST:PORT, got "${String(f.listen)}"`);
   const store = await EventStore.connect({
     natsUrl: String(f.nats),
@@ -69,7 +73,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     tls = await servingCert(tokens.kv, store.subjects.cluster, sans);
   }
   const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens, snapshots, timeTravel }));
+  await app.register(async (a) => apiPlugin(a, { store, projection, objects, resources, tokens, snapshots, timeTravel, authorizationMode }));
   try {
     await app.listen({ host, port });
   } catch (e) {
@@ -82,7 +86,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const kubeconfig = writeClientConfig(path, { server, token, cluster: store.subjects.cluster, ...(tls?.ca ? { certificateAuthority: tls.ca } : {}) });
     log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
-  log.info({ server, cluster: store.subjects.cluster }, 'wharf-api listening');
+  log.info({ server, cluster: store.subjects.cluster, authorizationMode }, 'wharf-api listening');
 
   let closing = false;
   const close = async () => {
