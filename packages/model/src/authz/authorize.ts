@@ -98,17 +98,30 @@ export function bindingsFor(user: UserInfo, bindings: Iterable<RoleBinding>): Ro
   return [...BUILTIN_BINDINGS, ...bindings].filter((b) => b.subjects.some((s) => subjectMatches(s, user)));
 }
 
+/** The first subject of `b` that is `user` or one of its groups (a plain loop: this runs per binding per request). */
+function subjectOf(b: RoleBinding, user: UserInfo): Subject | undefined {
+  for (const s of b.subjects) if (subjectMatches(s, user)) return s;
+  return undefined;
+}
+
+function decide(b: RoleBinding, a: Attributes, user: UserInfo, roles: ReadonlyMap<string, ClusterRole>): Decision | undefined {
+  // A namespaced binding: only resource requests in its own namespace ("" is no namespace: never).
+  if (b.namespace !== undefined && (b.namespace === '' || b.namespace !== a.namespace || !a.resourceRequest)) return undefined;
+  const s = subjectOf(b, user);
+  if (!s) return undefined;
+  const role = roles.get(b.role);
+  return role?.rules.some((r) => ruleAllows(r, a)) ? { allowed: true, reason: describe(b, s) } : undefined;
+}
+
 /** Decides `a` for `user` under the built-in bindings and `bindings`; deny unless one allows. */
 export function authorize(a: Attributes, user: UserInfo, bindings: Iterable<RoleBinding>, roles: ReadonlyMap<string, ClusterRole> = CLUSTER_ROLES): Decision {
-  for (const list of [BUILTIN_BINDINGS, bindings]) {
-    for (const b of list) {
-      // A namespaced binding: only resource requests in its own namespace ("" is no namespace: never).
-      if (b.namespace !== undefined && (b.namespace === '' || b.namespace !== a.namespace || !a.resourceRequest)) continue;
-      const s = b.subjects.find((x) => subjectMatches(x, user));
-      if (!s) continue;
-      const role = roles.get(b.role);
-      if (role?.rules.some((r) => ruleAllows(r, a))) return { allowed: true, reason: describe(b, s) };
-    }
+  for (const b of BUILTIN_BINDINGS) {
+    const d = decide(b, a, user, roles);
+    if (d) return d;
+  }
+  for (const b of bindings) {
+    const d = decide(b, a, user, roles);
+    if (d) return d;
   }
   return { allowed: false, reason: '' };
 }

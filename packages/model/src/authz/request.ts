@@ -27,41 +27,42 @@ function selectedName(fieldSelector: string | undefined): string {
   return '';
 }
 
-function decodedSegments(path: string): string[] {
-  let decoded: string;
+function decodePath(path: string): string {
+  if (!path.includes('%')) return path; // the common case, and decoding costs more than the rest
   try {
-    decoded = decodeURIComponent(path);
+    return decodeURIComponent(path);
   } catch {
     throw new BadRequestError(`the request path is not valid URL encoding: ${JSON.stringify(path.slice(0, 200))}`);
   }
-  return decoded.split('/').filter((p) => p !== '');
 }
 
 /** The request attributes of `method path?query` (the path without its query string). */
 export function requestAttributes(method: string, path: string, query: QueryValues = {}): Attributes {
-  const parts = decodedSegments(path);
-  const decodedPath = '/' + parts.join('/');
-  const a: Attributes = { verb: method === 'HEAD' ? 'get' : method.toLowerCase(), resourceRequest: false, path: decodedPath, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '' };
+  const decoded = decodePath(path);
+  const a: Attributes = { verb: method === 'HEAD' ? 'get' : method.toLowerCase(), resourceRequest: false, path: decoded, apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '' };
+  const parts = decoded.split('/').filter((p) => p !== '');
   const grouped = parts[0] === 'apis';
   if ((parts[0] !== 'api' && !grouped) || parts.length < (grouped ? 4 : 3)) return a;
   // The API decodes path segments once more (http/path.ts); a "%" left after one decoding would
   // make this check and the handler see different names, and no Kubernetes name holds one.
-  if (parts.some((p) => p.includes('%'))) throw new BadRequestError('the request path contains an escaped "%"');
-  let rest = parts.slice(1);
-  if (grouped) [a.apiGroup, ...rest] = rest as [string, ...string[]];
-  [a.apiVersion, ...rest] = rest as [string, ...string[]];
+  if (decoded !== path && decoded.includes('%')) throw new BadRequestError('the request path contains an escaped "%"');
+  let i = 1;
+  if (grouped) a.apiGroup = parts[i++]!;
+  a.apiVersion = parts[i++]!;
   a.resourceRequest = true;
   a.verb = METHOD_VERBS[method] ?? '';
-  if (rest[0] === 'watch') {
-    if (rest.length < 2) throw new BadRequestError(`unable to determine kind and namespace from url ${decodedPath}`);
+  if (parts[i] === 'watch') {
+    if (parts.length < i + 2) throw new BadRequestError(`unable to determine kind and namespace from url ${decoded}`);
     a.verb = 'watch';
-    rest = rest.slice(1);
+    i++;
   }
-  if (rest[0] === 'namespaces' && rest.length > 1) {
-    a.namespace = rest[1]!;
-    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) rest = rest.slice(2);
+  if (parts[i] === 'namespaces' && parts.length > i + 1) {
+    a.namespace = parts[i + 1]!;
+    if (parts.length > i + 2 && !NAMESPACE_SUBRESOURCES.has(parts[i + 2]!)) i += 2;
   }
-  [a.resource = '', a.name = '', a.subresource = ''] = rest;
+  a.resource = parts[i] ?? '';
+  a.name = parts[i + 1] ?? '';
+  a.subresource = parts[i + 2] ?? '';
   const watch = truthy(last(query.watch));
   if (a.verb === 'get' && a.name === '') {
     a.verb = watch ? 'watch' : 'list';
