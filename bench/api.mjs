@@ -3,6 +3,10 @@
 // nats-server: raw JetStream acked publishes (the limit), API creates and gets per second with
 // p50/p99 at a fixed concurrency, and create latency at a paced 500 creates/s.
 //   node bench/api.mjs [--concurrency 32] [--n 4000] [--rounds 3] [--warmup 2000] [--sync always|2m]
+// The cost of authorization: creates go, in turn, through a wharf-api with
+// --authorization-mode AlwaysAllow, and through one with RBAC (the default) as the cluster admin
+// (group system:masters: the first built-in binding allows) and as an ordinary `edit` user whose
+// binding is found among 50 other users' (what RBAC searches for most users).
 // Both sides are warmed up first (connections, and the JIT of wharf-api, which otherwise spends
 // a third of its CPU compiling during a short run). Then raw publishes and API creates alternate
 // for --rounds rounds, so that a drift of the machine (disk, other load) touches both alike; the
@@ -14,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { closedLoop, fmt, openLoop, printTable } from './lib/stats.mjs';
-import { leanCaller, startApi, startNats } from './lib/servers.mjs';
+import { apiClient, leanCaller, startApi, startNats } from './lib/servers.mjs';
 import { readFileSync } from 'node:fs';
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
@@ -65,38 +69,56 @@ try {
   const publishRaw = (n) => closedLoop(n, C, () => js.publish(`raw.p.${rawSubject++}`, payload, { expect: { lastSubjectSequence: 0 } }));
 
   const api = await startApi(nats.url);
-  const call = leanCaller(api);
+  const open = await startApi(nats.url, 'bench-open', undefined, ['--authorization-mode', 'AlwaysAllow']);
+  const { call: asAdmin } = apiClient(api);
+  for (let i = 0; i < 50; i++) await asAdmin('POST', '/apis/wharf.io/v1/tokens', { user: `user-${i}`, role: 'view', namespace: `ns-${i}` });
+  const editor = (await asAdmin('POST', '/apis/wharf.io/v1/tokens', { user: 'bench-editor', role: 'edit' })).token;
+  const variants = [
+    { name: 'RBAC, cluster-admin', prefix: 'a', api, call: leanCaller(api) },
+    { name: 'RBAC, edit user', prefix: 'e', api, call: leanCaller({ ...api, token: editor }) },
+    { name: 'AlwaysAllow', prefix: 'o', api: open, call: leanCaller(open) },
+  ].map((v) => ({ ...v, made: 0, creates: [] }));
   const pod = (name) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
-  let podName = 0;
-  const createPods = (n) => closedLoop(n, C, () => call('POST', '/api/v1/namespaces/default/pods', pod(`p-${podName++}`)));
+  const createPods = (v, n) => closedLoop(n, C, () => v.call('POST', '/api/v1/namespaces/default/pods', pod(`${v.prefix}-${v.made++}`)));
+  const getPods = (v, n) => closedLoop(n, C, (i) => v.call('GET', `/api/v1/namespaces/default/pods/${v.prefix}-${i % v.made}`));
 
   await publishRaw(Math.min(WARMUP, 1000));
-  await createPods(WARMUP);
-  await closedLoop(WARMUP, C, (i) => call('GET', `/api/v1/namespaces/default/pods/p-${i % podName}`));
+  for (const v of variants) {
+    await createPods(v, WARMUP);
+    await getPods(v, WARMUP);
+  }
 
   const raws = [];
-  const creates = [];
   for (let r = 1; r <= ROUNDS; r++) {
     const raw = await withCpu([nats.pid], N, () => publishRaw(N));
     raws.push(raw.rate);
     rows.push({ what: `round ${r}: JetStream acked publish (c=${C})`, 'ops/s': fmt(raw.rate, 0), 'p50 ms': fmt(raw.p50, 2), 'p99 ms': fmt(raw.p99, 2), ...cpuCols({ cpu: [raw.cpu[0], undefined, raw.cpu[1]] }, NAMES) });
-    const created = await withCpu([api.pid, nats.pid], N, () => createPods(N));
-    creates.push(created.rate);
-    rows.push({ what: `round ${r}: API create (c=${C})`, 'ops/s': fmt(created.rate, 0), 'p50 ms': fmt(created.p50, 2), 'p99 ms': fmt(created.p99, 2), ...cpuCols(created, NAMES) });
+    // The variants take turns in a rotating order, so that none always runs first or last.
+    for (const v of variants.map((_, i) => variants[(i + r - 1) % variants.length])) {
+      const created = await withCpu([v.api.pid, nats.pid], N, () => createPods(v, N));
+      v.creates.push(created.rate);
+      rows.push({ what: `round ${r}: API create, ${v.name} (c=${C})`, 'ops/s': fmt(created.rate, 0), 'p50 ms': fmt(created.p50, 2), 'p99 ms': fmt(created.p99, 2), ...cpuCols(created, NAMES) });
+    }
   }
   await nc.close();
-  const gets = await withCpu([api.pid, nats.pid], N, () => closedLoop(N, C, (i) => call('GET', `/api/v1/namespaces/default/pods/p-${i % podName}`)));
-  rows.push({ what: `API get (c=${C})`, 'ops/s': fmt(gets.rate, 0), 'p50 ms': fmt(gets.p50, 2), 'p99 ms': fmt(gets.p99, 2), ...cpuCols(gets, NAMES) });
+  for (const v of variants) {
+    const gets = await withCpu([v.api.pid, nats.pid], N, () => getPods(v, N));
+    rows.push({ what: `API get, ${v.name} (c=${C})`, 'ops/s': fmt(gets.rate, 0), 'p50 ms': fmt(gets.p50, 2), 'p99 ms': fmt(gets.p99, 2), ...cpuCols(gets, NAMES) });
+  }
   const rate = Number(o.rate);
-  const paced = await openLoop(rate, 5, (i) => call('POST', '/api/v1/namespaces/default/pods', pod(`paced-${i}`)));
-  rows.push({ what: `API create paced at ${rate}/s`, 'ops/s': fmt(paced.rate, 0), 'p50 ms': fmt(paced.p50, 2), 'p99 ms': fmt(paced.p99, 2), ...cpuCols({}, NAMES) });
+  const paced = await openLoop(rate, 5, (i) => variants[0].call('POST', '/api/v1/namespaces/default/pods', pod(`paced-${i}`)));
+  rows.push({ what: `API create paced at ${rate}/s, RBAC cluster-admin`, 'ops/s': fmt(paced.rate, 0), 'p50 ms': fmt(paced.p50, 2), 'p99 ms': fmt(paced.p99, 2), ...cpuCols({}, NAMES) });
   await api.stop();
+  await open.stop();
 
   console.log(`\nWharf API benchmark — nats-server sync_interval: ${o.sync ?? 'default'}, ${N} ops per row, after ${WARMUP} warm-up ops\n`);
   printTable(rows);
+  const creates = variants[0].creates;
   const ratio = (100 * median(creates)) / median(raws);
-  console.log(`\ncreate throughput / raw JetStream acked publish (medians of ${ROUNDS} rounds: ${fmt(median(creates), 0)} / ${fmt(median(raws), 0)}): ${fmt(ratio, 0)}% (target >= 50%)`);
+  console.log(`\ncreate throughput (RBAC, cluster-admin) / raw JetStream acked publish (medians of ${ROUNDS} rounds: ${fmt(median(creates), 0)} / ${fmt(median(raws), 0)}): ${fmt(ratio, 0)}% (target >= 50%)`);
   console.log(`per round: ${raws.map((r, i) => `${fmt((100 * creates[i]) / r, 0)}%`).join(', ')}`);
+  const base = median(variants[2].creates);
+  console.log(`cost of authorization on creates/s (medians): AlwaysAllow ${fmt(base, 0)}; ${variants.slice(0, 2).map((v) => `${v.name} ${fmt(median(v.creates), 0)} (${fmt((100 * (median(v.creates) - base)) / base, 1)}%)`).join('; ')}`);
   console.log(`create p99 at ${rate}/s: ${fmt(paced.p99, 2)} ms (target <= 20 ms)`);
 } finally {
   await nats.stop();

@@ -56,7 +56,7 @@ describe('the API plugin, in-process with inject', () => {
     app.addHook('onRoute', (r) => void routes.push(r));
     await app.register(apiPlugin, opened.ctx);
     await app.ready();
-    token = (await opened.ctx.tokens.create('inject-admin', ['system:masters']))!;
+    token = (await opened.ctx.tokens.create({ user: 'inject-admin', groups: ['system:masters'] }))!.token;
     for (const p of [pod('web-1'), pod('web-2'), pod('db-1')]) expect((await call('POST', `${ns}/pods`, { json: p })).statusCode).toBe(201);
     expect((await call('POST', `${ns}/replicationcontrollers`, { json: rc('frontend', 2) })).statusCode).toBe(201);
   });

@@ -53,13 +53,13 @@ export async function startNats({ sync } = {}) {
 /** Extra node flags for the Wharf processes a bench starts (WHARF_BENCH_NODE_ARGS, e.g. --trace-gc). */
 export const benchNodeArgs = () => process.env.WHARF_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
-/** wharf-api against `natsUrl`; returns its URL, token and an undici dispatcher trusting its CA. */
-export async function startApi(natsUrl, cluster = 'bench', reuseHome) {
+/** wharf-api against `natsUrl` (with `extraArgs`, e.g. an --authorization-mode); returns its URL, token and an undici dispatcher trusting its CA. */
+export async function startApi(natsUrl, cluster = 'bench', reuseHome, extraArgs = []) {
   const home = reuseHome ?? mkdtempSync(join(tmpdir(), 'wharf-bench-home-'));
   const port = await freePort();
   const config = join(home, 'config');
   const prof = process.env.WHARF_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_PROFILE}`] : [];
-  const p = spawn(process.execPath, [...prof, ...benchNodeArgs(), join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`], {
+  const p = spawn(process.execPath, [...prof, ...benchNodeArgs(), join(ROOT, 'packages/api/bin/wharf-api.js'), '--nats', natsUrl, '--cluster', cluster, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     env: { ...process.env, HOME: home, WHARF_CONFIG: config, WHARF_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

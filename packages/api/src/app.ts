@@ -1,16 +1,19 @@
 /**
- * The API server as a fastify plugin (body parsers, errors, auth, discovery, the object routes
- * and the history routes), and the server options it is meant to run with. server.ts owns
+ * The API server as a fastify plugin (body parsers, errors, authentication and authorization,
+ * discovery, the object routes, the history routes, access reviews and tokens), and the server options it is meant to run with. server.ts owns
  * listening, logging and the graceful close; tests register the same plugin and use inject.
  */
 import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.js';
 import { installBodyParsers } from './http/body.js';
 import { BODY_LIMIT, installErrorHandlers } from './http/errors.js';
+import { accessReviewRoutes } from './routes/accessreview.js';
 import { authHook } from './routes/auth.js';
+import { authzHook } from './routes/authz.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { historyRoutes } from './routes/history.js';
 import { objectRoutes } from './routes/objects.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 /**
  * Server options the routes rely on: kube-apiserver's body limit, and paths matched as the old
@@ -26,7 +29,10 @@ export const apiPlugin: FastifyPluginAsync<ApiContext> = async (app, ctx) => {
   installErrorHandlers(app);
   installBodyParsers(app);
   await authHook(app, ctx);
+  await authzHook(app, ctx);
   await discoveryRoutes(app, ctx);
   await objectRoutes(app, ctx);
   await historyRoutes(app, ctx);
+  await accessReviewRoutes(app, ctx);
+  await tokenRoutes(app, ctx);
 };

@@ -1,5 +1,5 @@
 /** What a new cluster starts with: its system namespaces, and an admin token for the CLI. */
-import { AlreadyExistsError, kindInfo, type KObject } from '@wharf/model';
+import { AlreadyExistsError, kindInfo, type KObject, MASTERS_GROUP } from '@wharf/model';
 import type { Objects } from '@wharf/store';
 import { timestamp } from './admission/prepare.js';
 import { randomUUID } from 'node:crypto';
@@ -28,9 +28,14 @@ export async function ensureNamespaces(objects: Objects): Promise<void> {
   }
 }
 
-/** Makes the first admin token if the cluster has none; returns it (only to the one server that made it). */
+/**
+ * Makes the first admin token if the cluster has none; returns it (only to the one server that
+ * made it). The admin is in group system:masters, which is bound to cluster-admin, and its token
+ * never expires.
+ */
 export async function ensureAdminToken(tokens: Tokens, reset: boolean): Promise<string | undefined> {
-  if (reset) return tokens.create('admin', ['system:masters']);
+  const admin = { user: 'admin', groups: [MASTERS_GROUP] };
+  if (reset) return (await tokens.create(admin))?.token;
   if (!tokens.empty) return undefined;
-  return tokens.create('admin', ['system:masters'], true);
+  return (await tokens.create(admin, true))?.token;
 }

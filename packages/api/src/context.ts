@@ -1,9 +1,10 @@
-/** What the API routes need (the store, the projection, the write path, the token table), and how it is opened. */
+/** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
 import { EventStore, initialState, type Logger, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
 import { Resources } from './resources.js';
+import type { AuthorizationMode } from './auth/authorizer.js';
 
 /** Shared dependencies of every route. */
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   snapshots?: SnapshotStore | undefined;
   /** Rebuilds past states for `?at=` and diffs. */
   timeTravel: TimeTravel;
+  /** How requests are authorized (wharf-api --authorization-mode); RBAC when unset. */
+  authorizationMode?: AuthorizationMode | undefined;
 }
 
 /** Settings of openApiContext. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
 import { closeOnSignals, createLogger, parseFlags, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { apiPlugin, serverOptions } from './app.js';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
 import { servingCert } from './auth/pki.js';
 import { ensureAdminToken } from './bootstrap.js';
@@ -24,6 +25,7 @@ const FLAGS = {
   'tls-ca': { description: 'CA of --tls-cert, written into the client configs (PEM)' },
   'tls-san': { description: 'extra names/addresses for the generated certificate, comma-separated' },
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
+  'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
 };
 
 /** Starts the API server with the given argv; resolves once it listens. SIGTERM/SIGINT close it gracefully. */
@@ -32,6 +34,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const log = createLogger('wharf-api');
   const [host, portText] = String(f.listen).split(/:(?=\d+$)/);
   const port = Number(portText);
+  const authorizationMode = String(f['authorization-mode']) as AuthorizationMode;
+  if (!AUTHORIZATION_MODES.includes(authorizationMode)) throw new StartupError(`--authorization-mode must be one of ${AUTHORIZATION_MODES.join(', ')}, got "${authorizationMode}"`);
   if (!host || !Number.isInteger(port)) throw new StartupError(`--listen must be HOST:PORT, got "${String(f.listen)}"`);
   const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
   const { ctx, close } = await openApiContext({
@@ -53,7 +57,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     tls = await servingCert(ctx.tokens.kv, ctx.store.subjects.cluster, sans);
   }
   const app = Fastify({ ...serverOptions, loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
-  await app.register(apiPlugin, ctx);
+  await app.register(apiPlugin, { ...ctx, authorizationMode });
   app.addHook('onClose', () => close());
   closeOnSignals(() => app.close(), { log, timeoutMs });
   try {
@@ -68,5 +72,5 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const kubeconfig = writeClientConfig(path, { server, token, cluster: ctx.store.subjects.cluster, ...(tls?.ca ? { certificateAuthority: tls.ca } : {}) });
     log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
-  log.info({ server, cluster: ctx.store.subjects.cluster }, 'wharf-api listening');
+  log.info({ server, cluster: ctx.store.subjects.cluster, authorizationMode }, 'wharf-api listening');
 }

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './paths.js';
 export * from './ndjson.js';
 export * from './history.js';
+export * from './tokens.js';

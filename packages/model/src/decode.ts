@@ -80,3 +80,10 @@ function nameOf(body: unknown): string {
   const md = (body as { metadata?: { name?: unknown } } | null)?.metadata;
   return typeof md?.name === 'string' ? md.name : '';
 }
+
+/** `body` parsed by `schema` (a request body that is no kind's object), or a 422 Invalid error of `kind` naming each bad field. */
+export function parseBody<T>(schema: z.ZodType<T>, kind: string, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return r.data;
+  throw new InvalidError(kind, '', causesOf(r.error.issues));
+}

@@ -106,10 +106,10 @@ export class UnauthorizedError extends WharfError {
   }
 }
 
-/** 403: the caller may not do this. */
+/** 403: the caller may not do this; `details` name the object ({name, group, kind}) when there is one. */
 export class ForbiddenError extends WharfError {
-  constructor(message: string) {
-    super('Forbidden', 403, message);
+  constructor(message: string, details?: StatusDetails) {
+    super('Forbidden', 403, message, details);
   }
 }
 

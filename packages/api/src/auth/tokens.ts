@@ -1,17 +1,36 @@
 /**
- * Bearer tokens. Only SHA-256 hashes are stored, in the cluster's auth KV bucket, so every API
- * server of a cluster accepts the same tokens. On the very first start an admin token is made
- * and handed to the CLI through its config file.
+ * Bearer tokens. Only SHA-256 hashes are stored, in the cluster's auth KV bucket (key
+ * `token.<hash>`), so every API server of a cluster accepts the same tokens. A token's id is the
+ * first 12 hex digits of its hash. On the very first start an admin token (group system:masters,
+ * no expiry) is made and handed to the CLI through its config file. The bindings of the bucket
+ * are kept next to the tokens (bindings.ts).
  */
 import * as crypto from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
+import { AUTHENTICATED_GROUP, type UserInfo } from '@wharf/model';
 import type { EventStore } from '@wharf/store';
+import { Bindings } from './bindings.js';
+import { mirrorKeys } from './kvwatch.js';
 
-/** Who a token authenticates. */
+/** Who a token authenticates, and until when. Records from before expiry existed have none. */
 export interface TokenUser {
+  id: string;
   user: string;
   groups: string[];
   created: string;
+  /** RFC 3339; absent: never expires. */
+  expires?: string;
+  /** `expires` in ms since the epoch (Infinity when absent), parsed once. */
+  expiresMs: number;
+  /** The user as the authorizer sees it: its groups plus system:authenticated, made once. */
+  identity: UserInfo;
+}
+
+/** What a new token is for. `ttlSeconds` 0 or absent: it never expires. */
+export interface NewToken {
+  user: string | ((id: string) => string);
+  groups: string[];
+  ttlSeconds?: number | undefined;
 }
 
 // The one-shot crypto.hash (Node >= 20.12) makes no Hash stream object per request; which one
@@ -19,40 +38,52 @@ export interface TokenUser {
 const hash: (token: string) => string =
   typeof crypto.hash === 'function' ? (token) => crypto.hash('sha256', token) : (token) => crypto.createHash('sha256').update(token).digest('hex');
 
-/** The token table, cached in memory and kept current by a KV watch. */
+const ID_LENGTH = 12;
+
+function parseRecord(h: string, value: unknown): TokenUser | undefined {
+  const v = value as Partial<TokenUser> | null;
+  if (typeof v?.user !== 'string') return undefined;
+  // Records without groups (none were ever written, but a hand-made one) get none: no role.
+  const groups = Array.isArray(v.groups) ? v.groups.filter((g): g is string => typeof g === 'string') : [];
+  const expires = typeof v.expires === 'string' ? v.expires : undefined;
+  const expiresMs = expires === undefined ? Infinity : Date.parse(expires);
+  return {
+    id: h.slice(0, ID_LENGTH),
+    user: v.user,
+    groups,
+    created: String(v.created ?? ''),
+    ...(expires ? { expires } : {}),
+    expiresMs: Number.isNaN(expiresMs) ? 0 : expiresMs,
+    identity: { name: v.user, groups: [...groups, AUTHENTICATED_GROUP] },
+  };
+}
+
+/** The token table and the bindings, cached in memory and kept current by KV watches. */
 export class Tokens {
   #cache = new Map<string, TokenUser>();
   #stop: (() => void) | undefined;
 
-  private constructor(readonly kv: KV) {}
+  private constructor(
+    readonly kv: KV,
+    readonly bindings: Bindings,
+  ) {}
 
-  /** Opens the cluster's auth bucket and loads every token hash. */
+  /** Opens the cluster's auth bucket and loads every token hash and binding. */
   static async open(store: EventStore, replicas = 1): Promise<Tokens> {
     const kv = await new Kvm(store.nc).create(store.subjects.authBucket, { history: 1, replicas });
-    const t = new Tokens(kv);
-    await t.#load();
+    const t = new Tokens(kv, await Bindings.open(kv));
+    t.#stop = await mirrorKeys(kv, 'token', {
+      put: (h, e) => {
+        const u = parseRecord(h, e.json());
+        if (u) t.#cache.set(h, u);
+        else t.#cache.delete(h);
+      },
+      remove: (h) => t.#cache.delete(h),
+    });
     return t;
   }
 
-  async #load(): Promise<void> {
-    const it = await this.kv.watch({ key: 'token.>' });
-    this.#stop = () => it.stop();
-    let ready: () => void = () => undefined;
-    const loaded = new Promise<void>((r) => (ready = r));
-    const status = await this.kv.status();
-    if (status.values === 0) ready();
-    void (async () => {
-      for await (const e of it) {
-        const h = e.key.slice('token.'.length);
-        if (e.operation === 'PUT') this.#cache.set(h, e.json<TokenUser>());
-        else this.#cache.delete(h);
-        if (e.delta === 0) ready();
-      }
-    })();
-    await loaded;
-  }
-
-  /** The user of a token, or undefined. */
+  /** The user of a token (expired or not: the caller tells them apart by `expiresMs`), or undefined. */
   lookup(token: string): TokenUser | undefined {
     // Keyed by SHA-256 of the token: a lookup leaks nothing about stored tokens' bytes.
     return this.#cache.get(hash(token));
@@ -63,27 +94,53 @@ export class Tokens {
     return this.#cache.size === 0;
   }
 
+  /** Every token, oldest first. */
+  list(): TokenUser[] {
+    return [...this.#cache.values()].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  /** The token with this id, or undefined. */
+  byId(id: string): TokenUser | undefined {
+    return id.length === ID_LENGTH ? this.list().find((t) => t.id === id) : undefined;
+  }
+
   /**
-   * Creates a token for `user`. With `onlyIfFirst`, it succeeds only if the bucket has no admin
-   * yet (so two API servers starting together make one admin token); returns undefined then.
+   * Creates a token; returns it (the only time it is ever shown) with its record. With
+   * `onlyIfFirst`, it succeeds only if the bucket never had an admin (so two API servers starting
+   * together make one admin token); returns undefined then.
    */
-  async create(user: string, groups: string[], onlyIfFirst = false): Promise<string | undefined> {
+  async create(t: NewToken, onlyIfFirst = false): Promise<{ token: string; info: TokenUser } | undefined> {
     const token = crypto.randomBytes(32).toString('base64url');
-    const value = JSON.stringify({ user, groups, created: new Date().toISOString() } satisfies TokenUser);
+    const h = hash(token);
+    const now = new Date();
+    const expires = t.ttlSeconds ? new Date(now.getTime() + t.ttlSeconds * 1000).toISOString() : undefined;
+    const user = typeof t.user === 'function' ? t.user(h.slice(0, ID_LENGTH)) : t.user;
+    const value = JSON.stringify({ user, groups: t.groups, created: now.toISOString(), ...(expires ? { expires } : {}) });
     if (onlyIfFirst) {
       try {
-        await this.kv.create('bootstrap', new Date().toISOString());
+        await this.kv.create('bootstrap', now.toISOString());
       } catch {
         return undefined;
       }
     }
-    await this.kv.put(`token.${hash(token)}`, value);
-    this.#cache.set(hash(token), JSON.parse(value) as TokenUser);
-    return token;
+    await this.kv.put(`token.${h}`, value);
+    const info = parseRecord(h, JSON.parse(value))!;
+    this.#cache.set(h, info);
+    return { token, info };
+  }
+
+  /** Deletes the token with this id; false when there is none. */
+  async delete(id: string): Promise<boolean> {
+    const h = [...this.#cache.keys()].find((k) => k.startsWith(id) && id.length === ID_LENGTH);
+    if (!h) return false;
+    await this.kv.delete(`token.${h}`);
+    this.#cache.delete(h);
+    return true;
   }
 
   /** Stops watching. */
   close(): void {
     this.#stop?.();
+    this.bindings.close();
   }
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { KINDS, RESOURCE_VERBS } from '@wharf/model';
 import type { ApiContext } from '../context.js';
+import { AUTHORIZATION_API_GROUP } from './accessreview.js';
 
 /** The version reported to clients; kubectl picks its matching build from `minor`. */
 export const VERSION = {
@@ -45,6 +46,6 @@ export async function discoveryRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     versions: ['v1'],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.host }],
   }));
-  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHORIZATION_API_GROUP] }));
   app.get('/api/v1', async () => list);
 }

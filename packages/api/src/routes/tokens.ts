@@ -1,0 +1,53 @@
+/**
+ * Wharf's token API, for cluster admins (resource `tokens` of group wharf.io, so RBAC lets only
+ * cluster-admin near it): list, create (the token is in the answer, and never again), get and
+ * delete by id. A token created with a role gets a binding of its user to that role, cluster-wide
+ * or in one namespace, named `token-<id>`; deleting the token deletes that binding.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type Binding, bindingsFor, DEFAULT_TOKEN_TTL_SECONDS, InvalidError, NotFoundError, parseBody, TOKEN_API_VERSION, TOKEN_ROLES, type TokenCreated, type TokenInfo, TokenRequest } from '@wharf/model';
+import type { ApiContext } from '../context.js';
+import type { TokenUser } from '../auth/tokens.js';
+
+const PATH = '/apis/wharf.io/v1/tokens';
+
+function infoOf(ctx: ApiContext, t: TokenUser): TokenInfo {
+  const roles = bindingsFor(t.identity, ctx.tokens.bindings.all())
+    .filter((b) => (TOKEN_ROLES as readonly string[]).includes(b.role))
+    .map((b) => ({ binding: b.name, role: b.role, ...(b.namespace ? { namespace: b.namespace } : {}) }));
+  return { id: t.id, user: t.user, groups: t.groups, roles, created: t.created, ...(t.expires ? { expires: t.expires } : {}) };
+}
+
+function byId(ctx: ApiContext, id: string): TokenUser {
+  const t = ctx.tokens.byId(id);
+  if (!t) throw new NotFoundError('tokens', id, 'wharf.io');
+  return t;
+}
+
+/** Registers /apis/wharf.io/v1/tokens. */
+export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get(PATH, async () => ({ kind: 'TokenList', apiVersion: TOKEN_API_VERSION, items: ctx.tokens.list().map((t) => infoOf(ctx, t)) }));
+
+  app.get<{ Params: { id: string } }>(`${PATH}/:id`, async (req) => ({ kind: 'Token', apiVersion: TOKEN_API_VERSION, ...infoOf(ctx, byId(ctx, req.params.id)) }));
+
+  app.post(PATH, async (req, reply) => {
+    const r = parseBody(TokenRequest, 'Token', req.body);
+    if (r.namespace && !r.role) throw new InvalidError('Token', '', [{ reason: 'FieldValueRequired', field: 'role', message: 'Required value: a namespace is only the scope of a role' }]);
+    const made = await ctx.tokens.create({ user: r.user ?? ((id) => `token-${id}`), groups: r.groups ?? [], ttlSeconds: r.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS });
+    const { token, info } = made!;
+    if (r.role) {
+      const b: Binding = { name: `token-${info.id}`, role: r.role, subjects: [{ kind: 'User', name: info.user }], token: info.id, created: info.created, ...(r.namespace ? { namespace: r.namespace } : {}) };
+      await ctx.tokens.bindings.put(b);
+    }
+    const created: TokenCreated = { ...infoOf(ctx, info), token };
+    return reply.code(201).send({ kind: 'Token', apiVersion: TOKEN_API_VERSION, ...created });
+  });
+
+  app.delete<{ Params: { id: string } }>(`${PATH}/:id`, async (req) => {
+    const t = byId(ctx, req.params.id);
+    const info = infoOf(ctx, t);
+    await ctx.tokens.bindings.deleteOfToken(t.id);
+    await ctx.tokens.delete(t.id);
+    return { kind: 'Token', apiVersion: TOKEN_API_VERSION, ...info };
+  });
+}
