@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '@wharf/model';
+import type { Event, HistoryEntry } from '@wharf/model';
 import { formatDiff } from './diff.js';
 import { auditTable, historyTable } from './history.js';
 import { formatVerify } from './verify.js';
@@ -34,7 +34,7 @@ describe('history output', () => {
 
   it('describes a pod with its Events section', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default', labels: { app: 'a' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'img' }] }, status: { phase: 'Running' } };
-    const ev = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'x' }, type: 'Normal' as const, reason: 'Scheduled', message: 'Successfully assigned default/x to n1', source: { component: 'default-scheduler' }, lastTimestamp: '2025-01-01T10:00:00Z' };
+    const ev: Event = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'x' }, type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned default/x to n1', source: { component: 'default-scheduler' }, lastTimestamp: '2025-01-01T10:00:00Z' };
     const text = describeText(kindOf('pod'), pod, [ev], new Date('2025-01-01T10:01:00Z'));
     expect(text).toMatch(/^Name:\s+x\nNamespace:\s+default\n/);
     expect(text).toMatch(/Status:\s+Running/);

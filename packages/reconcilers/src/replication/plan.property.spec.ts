@@ -22,7 +22,9 @@ const podArb = fc.record({
 
 const worldArb = fc.record({ replicas: fc.integer({ min: 0, max: 8 }), pods: fc.uniqueArray(podArb, { selector: (p) => p.name, maxLength: 14 }) });
 
-function build(w: fc.infer<typeof worldArb>) {
+type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(w: World) {
   const pods = w.pods.map((p) => podFixture(p.name, { owner: p.owner, labels: { app: p.match ? 'web' : 'other' }, phase: p.phase, ready: p.ready, terminating: p.terminating, node: p.bound ? 'node-a' : '' }));
   const rc = rcFixture(w.replicas, { deletingPods: w.pods.filter((p) => p.claimed).map((p) => `uid-${p.name}`) });
   return { rc, pods };
