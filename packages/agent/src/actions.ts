@@ -4,7 +4,7 @@
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, mustKind, NotFoundError, type Pod } from '@wharf/model';
+import { defaultPullPolicy, mustKind, NotFoundError, type Pod, type Stored } from '@wharf/model';
 import { updateDirect } from '@wharf/store';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
@@ -149,13 +149,13 @@ export class PodActions {
     }
   }
 
-  async #finalize(pod: Pod): Promise<void> {
+  async #finalize(pod: Stored<Pod>): Promise<void> {
     try {
-      await updateDirect<Pod & { metadata: { name: string } }>(
+      await updateDirect<Stored<Pod>>(
         this.deps.store,
         mustKind('Pod'),
         pod.metadata.namespace ?? 'default',
-        pod.metadata.name ?? '',
+        pod.metadata.name,
         (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined),
         { actor: `system:node:${this.deps.ctx.node}`, reason: 'containers stopped and removed' },
       );

@@ -4,7 +4,7 @@
  * compare-and-set append as `system:node:<name>`.
  */
 import { randomUUID } from 'node:crypto';
-import { type EventType, mustKind, type Node, type Taint } from '@wharf/model';
+import { type EventType, mustKind, type Node, type Stored, type Taint } from '@wharf/model';
 import { type EventStore, mutateDirect } from '@wharf/store';
 
 /** The kubelet version Wharf's agent reports. */
@@ -39,12 +39,12 @@ export function goArch(arch: string): string {
 const sameTaint = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
 
 /** The Node to store given the current one (or none) and the facts; pure but for `uid`. */
-export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Node; type: EventType } {
+export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Stored<Node>; type: EventType } {
   const resources = { cpu: String(f.cpus), memory: `${Math.floor(f.memoryBytes / 1024)}Ki`, pods: String(f.maxPods) };
   const prevReady = current?.status?.conditions?.find((c) => c.type === 'Ready');
   const taints = [...(current?.spec?.taints ?? [])];
   for (const t of f.taints) if (!taints.some((x) => sameTaint(x, t))) taints.push(t);
-  const object: Node = {
+  const object: Stored<Node> = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
@@ -95,9 +95,9 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
 }
 
 /** Registers (or refreshes) the Node in the log; returns it as stored. */
-export async function registerNode(store: EventStore, facts: NodeFacts): Promise<Node> {
+export async function registerNode(store: EventStore, facts: NodeFacts): Promise<Stored<Node>> {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const stored = await mutateDirect<Node & { metadata: { name: string } }>(store, mustKind('Node'), undefined, facts.name, (cur) => nodeObject(cur, facts, now) as never, {
+  const stored = await mutateDirect<Stored<Node>>(store, mustKind('Node'), undefined, facts.name, (cur) => nodeObject(cur, facts, now), {
     actor: `system:node:${facts.name}`,
     reason: 'agent started',
   });

@@ -3,7 +3,7 @@
  * compare-and-set append, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
-import { mustKind, NotFoundError, type Pod, type PodStatus } from '@wharf/model';
+import { mustKind, NotFoundError, type Pod, type PodStatus, type Stored } from '@wharf/model';
 import { type EventStore, updateDirect } from '@wharf/store';
 import type { Observed } from './labels.js';
 import { podStatus, type Readiness } from './status.js';
@@ -32,7 +32,7 @@ export class StatusReporter {
   }
 
   /** Computes the pod's status and appends it if it changed; true when something was written. */
-  async report(pod: Pod, views: readonly ContainerView[], sandbox: Observed | undefined, now: number): Promise<boolean> {
+  async report(pod: Stored<Pod>, views: readonly ContainerView[], sandbox: Observed | undefined, now: number): Promise<boolean> {
     const uid = pod.metadata.uid ?? '';
     const cached = this.#cache.get(uid);
     const guess = podStatus(pod, views, sandbox, this.address, cached?.status ?? pod.status, now, this.readiness);
@@ -40,11 +40,11 @@ export class StatusReporter {
     let result = guess;
     let wrote = false;
     try {
-      await updateDirect<Pod & { metadata: { name: string } }>(
+      await updateDirect<Stored<Pod>>(
         this.store,
         this.#podKind,
         pod.metadata.namespace ?? 'default',
-        pod.metadata.name ?? '',
+        pod.metadata.name,
         (cur) => {
           if (cur.metadata.uid !== uid) return undefined;
           result = podStatus(pod, views, sandbox, this.address, cur.status, now, this.readiness);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import { podFixture, rcFixture } from './fixtures.js';
 import { slotName } from './names.js';
 import { isEmptyPlan, planReplication, type ReplicationPlan } from './plan.js';
@@ -31,7 +31,7 @@ function build(w: World) {
 }
 
 /** Replicas as the plan counts them: active, matching, owned or adoptable, not claimed. */
-function counted(plan: ReplicationPlan, pods: Pod[], claimed: Set<string>): number {
+function counted(plan: ReplicationPlan, pods: Stored<Pod>[], claimed: Set<string>): number {
   return pods.filter((p) => {
     const ref = controllerOf(p);
     const mine = ref?.uid === 'rc-uid' || plan.adopt.includes(p);
@@ -40,12 +40,12 @@ function counted(plan: ReplicationPlan, pods: Pod[], claimed: Set<string>): numb
 }
 
 /** Applies a plan the way the runner and agents would: deletions of bound pods terminate, then go. */
-function apply(rc: ReturnType<typeof rcFixture>, pods: Pod[], plan: ReplicationPlan, round: number) {
+function apply(rc: ReturnType<typeof rcFixture>, pods: Stored<Pod>[], plan: ReplicationPlan, round: number) {
   let next = pods.filter((p) => !p.metadata.deletionTimestamp); // agents finished last round's terminations
   const gone = new Set([...plan.claim, ...plan.delete].map((p) => p.metadata.uid));
   next = next.flatMap((p) => {
     if (gone.has(p.metadata.uid)) return p.spec.nodeName && isActive(p) ? [{ ...p, metadata: { ...p.metadata, deletionTimestamp: 'x' } }] : [];
-    if (plan.adopt.includes(p)) return [podFixture(p.metadata.name!, { phase: p.status!.phase as 'Running' })];
+    if (plan.adopt.includes(p)) return [podFixture(p.metadata.name, { phase: p.status!.phase as 'Running' })];
     if (plan.release.includes(p)) return [{ ...p, metadata: { ...p.metadata, ownerReferences: [] } }];
     return [p];
   });

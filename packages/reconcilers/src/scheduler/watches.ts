@@ -3,7 +3,7 @@
  * scheduling; every pending pod when a node changes in a way that matters, or when a bound pod
  * frees its resources (deleted, finished, or moved).
  */
-import { type Change, listObjects, type Node, type Pod, type State } from '@wharf/model';
+import { type Change, isChangeOf, listObjects, type Node, type Pod, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
 import { isFinished, needsScheduling } from '@wharf/scheduler';
 
@@ -13,9 +13,9 @@ const pendingMemo = new WeakMap<State, string[]>();
 export function pendingPodKeys(state: State, schedulerName?: string): string[] {
   let keys = pendingMemo.get(state);
   if (!keys) {
-    keys = (listObjects(state, 'Pod') as unknown as Pod[])
+    keys = listObjects(state, 'Pod')
       .filter((p) => needsScheduling(p, schedulerName))
-      .map((p) => objectKey('Pod', p.metadata.namespace, p.metadata.name!));
+      .map((p) => objectKey('Pod', p.metadata.namespace, p.metadata.name));
     pendingMemo.set(state, keys);
   }
   return keys;
@@ -28,11 +28,11 @@ function holds(p: Pod | undefined): p is Pod {
 /** Maps a pod change to the pods to schedule. */
 export function podWatch(schedulerName?: string) {
   return (c: Change, state: State): string[] | undefined => {
-    if (c.object.kind !== 'Pod') return undefined;
-    const pod = c.type === 'DELETED' ? undefined : (c.object as Pod);
-    const prev = c.previous as Pod | undefined;
+    if (!isChangeOf(c, 'Pod')) return undefined;
+    const pod = c.type === 'DELETED' ? undefined : c.object;
+    const prev = c.previous;
     if (holds(prev) && !(holds(pod) && pod.spec.nodeName === prev.spec.nodeName)) return pendingPodKeys(state, schedulerName);
-    if (pod && needsScheduling(pod, schedulerName)) return [objectKey('Pod', pod.metadata.namespace, pod.metadata.name!)];
+    if (pod && needsScheduling(pod, schedulerName)) return [objectKey('Pod', pod.metadata.namespace, pod.metadata.name)];
     return undefined;
   };
 }
@@ -47,9 +47,9 @@ export function nodeSchedulingFacts(n: Node | undefined): string {
 /** Maps a node change that matters to every pending pod. */
 export function nodeWatch(schedulerName?: string) {
   return (c: Change, state: State): string[] | undefined => {
-    if (c.object.kind !== 'Node') return undefined;
-    const now = c.type === 'DELETED' ? undefined : (c.object as Node);
-    if (nodeSchedulingFacts(now) === nodeSchedulingFacts(c.previous as Node | undefined)) return undefined;
+    if (!isChangeOf(c, 'Node')) return undefined;
+    const now = c.type === 'DELETED' ? undefined : c.object;
+    if (nodeSchedulingFacts(now) === nodeSchedulingFacts(c.previous)) return undefined;
     return pendingPodKeys(state, schedulerName);
   };
 }
