@@ -1,6 +1,6 @@
 /** The Docker implementation of the runtime interface, on dockerode. */
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
 import { demuxLines } from './demux.js';
 
@@ -200,7 +200,9 @@ export class DockerRuntime implements Runtime {
   }
 
   async *logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine> {
-    const stream = (await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as unknown as Readable;
+    const stream = await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds });
+    // docker-modem hands over the HTTP response, a stream.Readable (@types/dockerode says NodeJS.ReadableStream).
+    if (!(stream instanceof Readable)) throw new Error(`docker logs of ${id} did not return a stream`);
     const stop = () => stream.destroy();
     signal.addEventListener('abort', stop, { once: true });
     try {
