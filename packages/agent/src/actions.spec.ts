@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import { createLogger } from '@wharf/store';
 import { PodActions } from './actions.js';
 import type { KubeletDeps } from './kubelet.js';
@@ -68,7 +68,7 @@ describe('PodActions: pods applied at the same time', () => {
   let runtime: RecordingRuntime;
   let actions: PodActions;
   /** The plan of a new pod: its infra container, then its containers joining it. */
-  const planOf = (pod: Pod) => plan(input({ pods: [{ pod }] })).pods[0]!;
+  const planOf = (pod: Stored<Pod>) => plan(input({ pods: [{ pod }] })).pods[0]!;
 
   beforeEach(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'wharf-actions-'));

@@ -6,7 +6,7 @@
  * container event, an ended job, a timer); after a feed change or a probe verdict alone, it
  * plans again on the list it has, which spares the engine a list per status write.
  */
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import type { EventStore, FeedEntry, Logger, NodeFeed } from '@wharf/store';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { LABELS, nodeSelector, observe, type Observed } from './labels.js';
@@ -98,7 +98,7 @@ export class Kubelet {
 
   #accept(e: FeedEntry): void {
     const ns = e.pod ? (e.pod.metadata.namespace ?? 'default') : e.removed.namespace;
-    const name = e.pod ? (e.pod.metadata.name ?? '') : e.removed.name;
+    const name = e.pod ? e.pod.metadata.name : e.removed.name;
     const key = `${ns}/${name}`;
     const have = this.#pods.get(key);
     if (!have || have.resourceVersion <= e.resourceVersion) this.#pods.set(key, e);
@@ -208,7 +208,7 @@ export class Kubelet {
   }
 
   /** The pods the feed currently binds to this node. */
-  pods(): Pod[] {
+  pods(): Stored<Pod>[] {
     return [...this.#pods.values()].flatMap((e) => (e.pod ? [e.pod] : []));
   }
 }

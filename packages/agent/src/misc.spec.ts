@@ -92,7 +92,7 @@ describe('a container described from docker ps alone', () => {
       ImageID: 'sha256:1',
       Command: '',
       Created: 1_700_000_000,
-      Ports: [{ IP: '127.0.0.1', PrivatePort: 3000, PublicPort: 32768, Type: 'tcp' }, { PrivatePort: 9000, Type: 'tcp' } as never],
+      Ports: [{ IP: '127.0.0.1', PrivatePort: 3000, PublicPort: 32768, Type: 'tcp' }, { PrivatePort: 9000, Type: 'tcp' }],
       Labels: { 'wharf.pod-uid': 'u1' },
       State: 'running',
       Status: 'Up 1 second',
@@ -103,6 +103,6 @@ describe('a container described from docker ps alone', () => {
     expect(info).toMatchObject({ id: 'abc', name: 'wharf_default_web_app', running: true, exitCode: 0, imageID: 'docker://sha256:1', labels: { 'wharf.pod-uid': 'u1' }, createdAt: '2023-11-14T22:13:20.000Z' });
     expect(info.ports).toEqual([{ containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 32768 }]);
     expect(info.startedAt).toBeUndefined();
-    expect(rowInfo({ ...({} as never), Id: 'x', Names: [], Image: 'i', ImageID: 'j', Created: 0, Ports: [], State: 'created' } as never).running).toBe(false);
+    expect(rowInfo({ Id: 'x', Names: [], Image: 'i', ImageID: 'j', Command: '', Created: 0, Labels: {}, State: 'created', Status: 'Created', HostConfig: { NetworkMode: 'default' }, NetworkSettings: { Networks: {} }, Mounts: [] }).running).toBe(false);
   });
 });

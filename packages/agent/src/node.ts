@@ -4,7 +4,7 @@
  * compare-and-set append as `system:node:<name>`.
  */
 import { randomUUID } from 'node:crypto';
-import { type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Taint, timestamp } from '@wharf/model';
+import { type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Stored, type Taint, timestamp } from '@wharf/model';
 import { type EventStore, Objects } from '@wharf/store';
 
 /** The kubelet version Wharf's agent reports. */
@@ -39,12 +39,12 @@ export function goArch(arch: string): string {
 const sameTaint = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
 
 /** The Node to store given the current one (or none) and the facts; pure but for `uid`. */
-export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Node; type: EventType } {
+export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Stored<Node>; type: EventType } {
   const resources = { cpu: String(f.cpus), memory: `${Math.floor(f.memoryBytes / 1024)}Ki`, pods: String(f.maxPods) };
   const prevReady = current?.status?.conditions?.find((c) => c.type === 'Ready');
   const taints = [...(current?.spec?.taints ?? [])];
   for (const t of f.taints) if (!taints.some((x) => sameTaint(x, t))) taints.push(t);
-  const object: Node = {
+  const object: Stored<Node> = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {

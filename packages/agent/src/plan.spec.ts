@@ -199,16 +199,17 @@ describe('plan: properties', () => {
           for (const a of p.actions) {
             if (a.type === 'stop') expect(byId.get(a.id)?.info.running).toBe(true);
             if (a.type === 'remove') expect(byId.has(a.id)).toBe(true);
+            if (a.type !== 'createContainer') continue;
             // A container joins a running infra container, or the one created earlier in the same
             // plan, or owns the network: then it is the only container of a pod without an infra container.
             const mine = inp.containers.filter((c) => c.podUid === p.uid);
-            if (a.type === 'createContainer' && a.infraId === null) {
+            if (a.infraId === null) {
               expect(p.pod!.spec.containers.map((c) => c.name)).toEqual([a.container]);
               expect(mine.filter((c) => c.container === INFRA)).toEqual([]);
-            } else if (a.type === 'createContainer' && a.infraId === '') expect(p.actions.slice(0, p.actions.indexOf(a))).toContainEqual({ type: 'createInfra' });
-            else if (a.type === 'createContainer') expect(byId.get(a.infraId)).toMatchObject({ container: INFRA, podUid: p.uid, info: { running: true } });
+            } else if (a.infraId === '') expect(p.actions.slice(0, p.actions.indexOf(a))).toContainEqual({ type: 'createInfra' });
+            else expect(byId.get(a.infraId)).toMatchObject({ container: INFRA, podUid: p.uid, info: { running: true } });
           }
-          const removed = p.actions.filter((a) => a.type === 'remove').map((a) => (a as { id: string }).id);
+          const removed = p.actions.filter((a) => a.type === 'remove').map((a) => a.id);
           expect(new Set(removed).size).toBe(removed.length);
         }
       }),

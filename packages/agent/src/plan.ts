@@ -3,14 +3,14 @@
  * now) to a plan of actions per pod. The kubelet runner applies it and calls it again; it is
  * level-based, so the same inputs always give the same plan, and applying it converges.
  */
-import type { Pod, PodStatus } from '@wharf/model';
+import type { Pod, PodStatus, Stored } from '@wharf/model';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { INFRA, type Observed } from './labels.js';
 import { containerViews, failureKey, infraOf, ownsNetwork, podCompleted, type ContainerView } from './views.js';
 
 /** A pod bound to this node, with the best status known for it (the agent's last write, else the feed's). */
 export interface DesiredPod {
-  pod: Pod;
+  pod: Stored<Pod>;
   status?: PodStatus;
 }
 
@@ -49,7 +49,7 @@ export interface PodPlan {
   uid: string;
   namespace: string;
   name: string;
-  pod?: Pod;
+  pod?: Stored<Pod>;
   actions: Action[];
   /** The container views the status is computed from (live pods only). */
   views: ContainerView[];
@@ -110,9 +110,9 @@ export function graceOf(pod: Pod): number {
   return pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
 }
 
-function deleting(pod: Pod, mine: Observed[], input: PlanInput): PodPlan {
+function deleting(pod: Stored<Pod>, mine: Observed[], input: PlanInput): PodPlan {
   const uid = pod.metadata.uid ?? '';
-  const base = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, views: [], report: false };
+  const base = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pod, views: [], report: false };
   if (input.finalized.has(uid)) return { ...base, actions: [] };
   const grace = graceOf(pod);
   // Only a memory-backed emptyDir is a Docker volume: a pod without one spares the engine a volume list.
@@ -154,7 +154,7 @@ function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
     for (const o of oldInfra) actions.push(...stopThenRemove([o], () => INFRA_GRACE_SECONDS));
     actions.push(...containerActions(views, infra.id, input, wakes));
   }
-  const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', pod, actions, views, report: actions.length === 0 };
+  const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pod, actions, views, report: actions.length === 0 };
   if (wakes.length) p.wakeAt = Math.min(...wakes);
   return p;
 }

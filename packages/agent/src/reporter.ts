@@ -3,7 +3,7 @@
  * compare-and-set append, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
-import { existing, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson } from '@wharf/model';
+import { existing, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson, type Stored } from '@wharf/model';
 import { type EventStore, Objects } from '@wharf/store';
 import type { Observed } from './labels.js';
 import { podStatus, type Readiness } from './status.js';
@@ -30,7 +30,7 @@ export class StatusReporter {
   }
 
   /** Computes the pod's status and appends it if it changed; true when something was written. */
-  async report(pod: Pod, views: readonly ContainerView[], sandbox: Observed | undefined, now: number): Promise<boolean> {
+  async report(pod: Stored<Pod>, views: readonly ContainerView[], sandbox: Observed | undefined, now: number): Promise<boolean> {
     const uid = pod.metadata.uid ?? '';
     const cached = this.#cache.get(uid);
     const guess = podStatus(pod, views, sandbox, this.address, cached ?? pod.status, now, this.readiness);

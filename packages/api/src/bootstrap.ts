@@ -1,5 +1,5 @@
 /** What a new cluster starts with: its system namespaces, and an admin token for the CLI. */
-import { AlreadyExistsError, kindInfo, type KObject, MASTERS_GROUP } from '@wharf/model';
+import { AlreadyExistsError, MASTERS_GROUP, mustKind, type Namespace, type Stored } from '@wharf/model';
 import type { Objects } from '@wharf/store';
 import { timestamp } from './admission/prepare.js';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +10,10 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 /** Creates the system namespaces that are missing (idempotent, safe with several API servers). */
 export async function ensureNamespaces(objects: Objects): Promise<void> {
-  const info = kindInfo('Namespace')!;
+  const info = mustKind('Namespace');
   for (const name of SYSTEM_NAMESPACES) {
     if (objects.projection?.get('Namespace', undefined, name)) continue;
-    const ns: KObject = {
+    const ns: Stored<Namespace> = {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name, uid: randomUUID(), creationTimestamp: timestamp(), labels: { 'kubernetes.io/metadata.name': name } },

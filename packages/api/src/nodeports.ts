@@ -38,7 +38,7 @@ export class NodePortAllocator {
   }
 
   #live(o: NodePortOwner, port: number): boolean {
-    const s = this.projection.get('Service', o.namespace, o.name) as Service | undefined;
+    const s = this.projection.get('Service', o.namespace, o.name);
     return !!s && s.metadata.uid === o.uid && (s.spec.ports ?? []).some((p) => p.nodePort === port);
   }
 
@@ -97,7 +97,7 @@ export class NodePortAllocator {
       }
       if (changes.allocate.length) {
         const inUse = new Set<number>();
-        for (const s of this.projection.list('Service') as Service[]) for (const p of s.spec.ports ?? []) if (p.nodePort) inUse.add(p.nodePort);
+        for (const s of this.projection.list('Service')) for (const p of s.spec.ports ?? []) if (p.nodePort) inUse.add(p.nodePort);
         for (const p of next.spec.ports ?? []) if (p.nodePort) inUse.add(p.nodePort);
         const candidates = candidatePorts(inUse, Math.random() * (NODE_PORT_MAX - NODE_PORT_MIN + 1));
         for (const index of changes.allocate) {

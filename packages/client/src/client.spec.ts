@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type KObject, WharfError } from '@wharf/model';
 import { ServerUnreachableError } from './errors.js';
-import { TABLE_ACCEPT, WharfClient } from './client.js';
+import { type Fetch, TABLE_ACCEPT, WharfClient } from './client.js';
 
 interface Call {
   url: string;
@@ -14,11 +14,11 @@ interface Call {
 /** A fetch that records each request and answers with `reply` (a unit seam, not a fake API). */
 function recorder(reply: (c: Call) => Response) {
   const calls: Call[] = [];
-  const fetchFn = (async (url: string, init: RequestInit) => {
-    const c = { url, method: init.method ?? 'GET', headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(init.body as string) : undefined };
+  const fetchFn: Fetch = async (url, init) => {
+    const c = { url, method: init.method, headers: init.headers, body: init.body ? JSON.parse(init.body) : undefined };
     calls.push(c);
     return reply(c);
-  }) as unknown as typeof fetch;
+  };
   return { calls, client: new WharfClient({ server: 'http://127.0.0.1:6443/', token: 'tok', fetch: fetchFn }) };
 }
 const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });

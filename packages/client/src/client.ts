@@ -1,12 +1,23 @@
 /** WharfClient: the Kubernetes-shaped REST API over fetch (undici's, to trust the cluster CA). */
 import { Agent, fetch as undiciFetch } from 'undici';
-import { buildTable, type KindName, type KObject, type Table } from '@wharf/model';
+import { buildTable, type KindName, type KObject, type ObjectOf, type Table } from '@wharf/model';
 import { ServerUnreachableError, errorFromResponse } from './errors.js';
 import { ndjson, textChunks } from './ndjson.js';
 import { kindOf, queryString, resourcePath } from './paths.js';
 
 /** The Accept header that asks for kube-apiserver's server-side Table (JSON as the fallback). */
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+/** What the client hands a fetch besides the URL. */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  signal: AbortSignal | null;
+}
+
+/** The fetch the client calls (globalThis.fetch is one). */
+export type Fetch = (url: string, init: FetchInit) => Promise<Response>;
 
 /** Where the server is and who we are. `fetch` may be replaced (tests, instrumentation). */
 export interface ClientOptions {
@@ -16,13 +27,13 @@ export interface ClientOptions {
   certificateAuthority?: string;
   /** Skip verification of the server's certificate (like kubectl --insecure-skip-tls-verify). */
   insecureSkipTlsVerify?: boolean;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
 }
 
 /** A fetch that trusts `ca` (or nothing, when insecure) for HTTPS servers. */
-function tlsFetch(ca: string | undefined, insecure: boolean): typeof fetch {
+function tlsFetch(ca: string | undefined, insecure: boolean): Fetch {
   const dispatcher = new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !insecure } });
-  return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+  return (url, init) => undiciFetch(url, { ...init, dispatcher });
 }
 
 /** Which objects a list, table or watch covers. `at` asks for the state at a past time or revision. */
@@ -83,7 +94,7 @@ const CASCADE = { background: 'Background', orphan: 'Orphan', foreground: 'Foreg
 export class WharfClient {
   readonly server: string;
   private readonly token: string | undefined;
-  private readonly fetchFn: typeof fetch;
+  private readonly fetchFn: Fetch;
 
   constructor(opts: ClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
@@ -103,14 +114,20 @@ export class WharfClient {
     return this.request<T>('POST', resourcePath(info, { namespace: obj.metadata.namespace ?? namespace }), obj);
   }
 
-  /** GETs one object. */
-  get<T = KObject>(kind: string, namespace: string | undefined, name: string, opts: { at?: string } = {}): Promise<T> {
-    return this.request<T>('GET', resourcePath(kindOf(kind), { namespace, name }) + queryString({ at: opts.at }));
+  /** GETs one object; named by its Kind ("Pod"), it has that kind's type. */
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string, opts?: { at?: string }): Promise<ObjectOf<K>>;
+  /** GETs one object of a kind named by any alias ("po", "pods"). */
+  get(kind: string, namespace: string | undefined, name: string, opts?: { at?: string }): Promise<KObject>;
+  get(kind: string, namespace: string | undefined, name: string, opts: { at?: string } = {}): Promise<KObject> {
+    return this.request<KObject>('GET', resourcePath(kindOf(kind), { namespace, name }) + queryString({ at: opts.at }));
   }
 
-  /** Lists objects of a kind. */
-  list<T = KObject>(kind: string, opts: ListOptions = {}): Promise<KList<T>> {
-    return this.request<KList<T>>('GET', resourcePath(kindOf(kind), opts) + listQuery(opts));
+  /** Lists objects of a kind; named by its Kind ("Pod"), the items have that kind's type. */
+  list<K extends KindName>(kind: K, opts?: ListOptions): Promise<KList<ObjectOf<K>>>;
+  /** Lists objects of a kind named by any alias ("po", "pods"). */
+  list(kind: string, opts?: ListOptions): Promise<KList>;
+  list(kind: string, opts: ListOptions = {}): Promise<KList> {
+    return this.request<KList>('GET', resourcePath(kindOf(kind), opts) + listQuery(opts));
   }
 
   /** PUTs `obj` over the stored one (optimistic on metadata.resourceVersion when set); returns the new object. */
@@ -145,7 +162,7 @@ export class WharfClient {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.send('GET', path, { signal: ctl.signal, ...(opts.table ? { accept: TABLE_ACCEPT } : {}) });
-      for await (const ev of ndjson<WatchEvent<T>>(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      for await (const ev of ndjson<WatchEvent<T>>(bodyOf(res))) {
         if (ev.type === 'ERROR') throw errorFromResponse(500, JSON.stringify(ev.object));
         if (opts.table && ev.type !== 'BOOKMARK') ev.object = asTable(info.kind, ev.object as Table | KObject) as T;
         yield ev;
@@ -166,7 +183,7 @@ export class WharfClient {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.send('GET', path, { accept: 'text/plain', signal: ctl.signal });
-      yield* textChunks(res.body as unknown as AsyncIterable<Uint8Array>);
+      yield* textChunks(bodyOf(res));
     } catch (e) {
       if (!(ctl.signal.aborted && (e as Error).name === 'AbortError')) throw e;
     } finally {
@@ -175,10 +192,12 @@ export class WharfClient {
     }
   }
 
-  /** Merge-patches one object (application/merge-patch+json); returns the patched object. */
-  patch<T = KObject>(kind: string, namespace: string | undefined, name: string, patch: unknown): Promise<T> {
+  /** Merge-patches one object (application/merge-patch+json); returns the patched object, typed as with `get`. */
+  patch<K extends KindName>(kind: K, namespace: string | undefined, name: string, patch: unknown): Promise<ObjectOf<K>>;
+  patch(kind: string, namespace: string | undefined, name: string, patch: unknown): Promise<KObject>;
+  patch(kind: string, namespace: string | undefined, name: string, patch: unknown): Promise<KObject> {
     const path = resourcePath(kindOf(kind), { namespace, name });
-    return this.send('PATCH', path, { body: patch, contentType: 'application/merge-patch+json' }).then((r) => this.json<T>(r));
+    return this.send('PATCH', path, { body: patch, contentType: 'application/merge-patch+json' }).then((r) => this.json<KObject>(r));
   }
 
   /** Sets spec.replicas through the scale subresource (merge patch); returns the autoscaling/v1 Scale. */
@@ -194,7 +213,7 @@ export class WharfClient {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.send('GET', path, { signal: ctl.signal });
-      yield* ndjson<T>(res.body as unknown as AsyncIterable<Uint8Array>);
+      yield* ndjson<T>(bodyOf(res));
     } catch (e) {
       if (!(ctl.signal.aborted && (e as Error).name === 'AbortError')) throw e;
     } finally {
@@ -224,13 +243,27 @@ export class WharfClient {
   }
 }
 
+/** The body of a streamed answer (a 2xx answer to a GET always has one). */
+function bodyOf(res: Response): AsyncIterable<Uint8Array> {
+  if (!res.body) throw new Error(`the server answered ${res.status} without a body`);
+  return res.body;
+}
+
 function listQuery(o: ListOptions, extra: Record<string, string | boolean | undefined> = {}): string {
   return queryString({ labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, at: o.at, ...extra });
 }
 
 /** A Table as is, or one built locally from a plain list or object (for servers without Table support). */
 export function asTable(kind: KindName, res: Table | KList | KObject): Table {
-  if (res.kind === 'Table') return res as Table;
-  if ('items' in res && Array.isArray(res.items)) return buildTable(kind, res.items as KObject[], new Date(), res.metadata?.resourceVersion);
-  return buildTable(kind, [res as KObject], new Date());
+  if (isTable(res)) return res;
+  if (isList(res)) return buildTable(kind, res.items, new Date(), res.metadata?.resourceVersion);
+  return buildTable(kind, [res], new Date());
+}
+
+function isTable(res: Table | KList | KObject): res is Table {
+  return res.kind === 'Table';
+}
+
+function isList(res: KList | KObject): res is KList {
+  return Array.isArray(res.items);
 }

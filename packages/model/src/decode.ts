@@ -1,7 +1,7 @@
 /** Turns zod's parse failures into Kubernetes-style Invalid errors with field paths. */
 import type { z } from 'zod';
 import { InvalidError, type StatusCause } from './errors.js';
-import type { KindInfo } from './kinds.js';
+import type { KindInfo, KindMap, KindName } from './kinds.js';
 
 /** How unknown fields are treated, as Kubernetes' `fieldValidation` query parameter. */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -52,16 +52,23 @@ function dropKeys(obj: unknown, path: readonly PropertyKey[], keys: readonly str
 }
 
 /**
- * Validates `body` against the kind's schema. Unknown fields are rejected (Strict), dropped with
- * a warning (Warn) or dropped silently (Ignore). Throws InvalidError naming every bad field.
+ * Validates `body` against the kind's schema and returns it as the kind's type. Unknown fields are
+ * rejected (Strict), or dropped with a warning (Warn, Ignore). Throws InvalidError naming every
+ * bad field.
  */
-export function decode<T>(info: KindInfo, body: unknown, mode: FieldValidation = 'Strict'): Decoded<T> {
+export function decode<K extends KindName>(info: KindInfo<K>, body: unknown, mode?: FieldValidation): Decoded<KindMap[K]>;
+/**
+ * The same, typed by the caller: kept while the admission code still passes a type argument
+ * (`decode<KObject>`); prefer the form above, whose type follows from `info`.
+ */
+export function decode<T>(info: KindInfo, body: unknown, mode?: FieldValidation): Decoded<T>;
+export function decode(info: KindInfo, body: unknown, mode: FieldValidation = 'Strict'): Decoded<unknown> {
   const name = nameOf(body);
   let input = body;
   const warnings: string[] = [];
   for (let attempt = 0; attempt < 8; attempt++) {
     const r = info.schema.safeParse(input);
-    if (r.success) return { object: r.data as T, warnings };
+    if (r.success) return { object: r.data, warnings };
     const unknown = r.error.issues.filter((i) => i.code === 'unrecognized_keys');
     if (mode !== 'Strict' && unknown.length > 0 && unknown.length === r.error.issues.length) {
       if (input === body) input = structuredClone(body);

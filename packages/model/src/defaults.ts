@@ -6,7 +6,7 @@ import type { ReplicationController } from './schemas/controller.js';
 import type { Pod, PodSpec, PodTemplateSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
 import type { Namespace } from './schemas/cluster.js';
-import type { KObject } from './object.js';
+import { isKind, type KObject } from './object.js';
 import { bytes, milliCPU } from './quantity.js';
 
 /** The pull policy Kubernetes picks when none is given: Always for `:latest` or untagged images. */
@@ -100,14 +100,8 @@ function defaultNamespace(n: Namespace): void {
 
 /** Applies the defaults of the object's kind in place (on a fresh, mutable copy). */
 export function applyDefaults(o: KObject): void {
-  switch (o.kind) {
-    case 'Pod':
-      return defaultPod(o as unknown as Pod);
-    case 'ReplicationController':
-      return defaultRC(o as unknown as ReplicationController);
-    case 'Service':
-      return defaultService(o as unknown as Service);
-    case 'Namespace':
-      return defaultNamespace(o as unknown as Namespace);
-  }
+  if (isKind(o, 'Pod')) defaultPod(o);
+  else if (isKind(o, 'ReplicationController')) defaultRC(o);
+  else if (isKind(o, 'Service')) defaultService(o);
+  else if (isKind(o, 'Namespace')) defaultNamespace(o);
 }

@@ -18,8 +18,8 @@ export { deriveAll, deriveEvents } from './history/kevents.js';
 export { formatPoint, parseOptionalPoint, parsePoint, type Point } from './history/point.js';
 export { compareStates, type StateDifference, type VerifyReport } from './history/verify.js';
 export { describeEvent, explain, refOf, stepOf, type WhyAnswer, type WhyStep } from './history/why.js';
-export { kindByToken, kindInfo, type KindInfo, type KindName, KINDS, mustKind, resolveKind, RESOURCE_VERBS } from './kinds.js';
-export { keyString, type KObject, type ObjectKey, rvOf, sameJson } from './object.js';
+export { kindByToken, kindInfo, type KindInfo, type KindMap, type KindName, KINDS, mustKind, resolveKind, RESOURCE_VERBS } from './kinds.js';
+export { isKind, keyString, type KObject, type ObjectKey, type ObjectOf, rvOf, sameJson, type Stored } from './object.js';
 export { ageSince, formatAge } from './printers/age.js';
 export { type TableColumn, tableColumns } from './printers/columns.js';
 export { podRestarts, podRow, podStatusReason, podSummary, type PodSummary } from './printers/pod.js';
@@ -38,6 +38,6 @@ export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntO
 export { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Service, ServicePort, ServiceSpec } from './schemas/service.js';
 export { type FieldRequirement, formatSelectorMap, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement, selectorFromMap } from './selectors.js';
 export { CorruptSnapshotError, decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotInfo } from './snapshot.js';
-export { allObjects, type Change, emptyState, evolve, foldLatest, getObject, listObjects, objectOf, type State, stateOf } from './state.js';
+export { allObjects, type Change, type ChangeOf, emptyState, evolve, foldLatest, getObject, isChangeOf, listObjects, objectOf, type State, stateOf } from './state.js';
 export { checkClusterName, decodeToken, encodeToken, Subjects } from './subjects.js';
 export { validateObject, validatePodSpec } from './validation.js';

@@ -6,12 +6,26 @@ import { Event } from './schemas/event.js';
 import { Pod } from './schemas/pod.js';
 import { Endpoints, Service } from './schemas/service.js';
 
-/** Every kind Wharf stores. */
-export type KindName = 'Namespace' | 'Node' | 'Pod' | 'Service' | 'Endpoints' | 'ReplicationController' | 'Event';
+/**
+ * The type of each kind, as its schema defines it (z.infer): what reading a kind gives, e.g.
+ * `KindMap['Pod']` is `Pod`. Stored objects also carry a name (see `ObjectOf`).
+ */
+export interface KindMap {
+  Namespace: Namespace;
+  Node: Node;
+  Pod: Pod;
+  Service: Service;
+  Endpoints: Endpoints;
+  ReplicationController: ReplicationController;
+  Event: Event;
+}
 
-/** What the API and the CLI need to know about one kind. */
-export interface KindInfo {
-  kind: KindName;
+/** Every kind Wharf stores. */
+export type KindName = keyof KindMap;
+
+/** What the API and the CLI need to know about kind K (any kind by default). */
+export interface KindInfo<K extends KindName = KindName> {
+  kind: K;
   /** The plural resource name used in URLs ("pods"). */
   resource: string;
   singular: string;
@@ -19,22 +33,25 @@ export interface KindInfo {
   namespaced: boolean;
   /** The token used for this kind in NATS subjects. */
   token: string;
-  schema: z.ZodType;
+  /** The kind's schema: it parses a body into the kind's type. */
+  schema: z.ZodType<KindMap[K]>;
   subresources: string[];
 }
 
 const verbs = ['create', 'delete', 'get', 'list', 'update', 'watch'];
 
+const INFO: { readonly [K in KindName]: KindInfo<K> } = {
+  Namespace: { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, token: 'ns', schema: Namespace, subresources: ['status'] },
+  Node: { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, token: 'node', schema: Node, subresources: ['status'] },
+  Pod: { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, token: 'pod', schema: Pod, subresources: ['status', 'log', 'binding'] },
+  Service: { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, token: 'svc', schema: Service, subresources: ['status'] },
+  Endpoints: { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, token: 'ep', schema: Endpoints, subresources: [] },
+  ReplicationController: { kind: 'ReplicationController', resource: 'replicationcontrollers', singular: 'replicationcontroller', shortNames: ['rc'], namespaced: true, token: 'rc', schema: ReplicationController, subresources: ['status', 'scale'] },
+  Event: { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, token: 'ev', schema: Event, subresources: [] },
+};
+
 /** All kinds, in discovery order. */
-export const KINDS: readonly KindInfo[] = [
-  { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, token: 'ns', schema: Namespace, subresources: ['status'] },
-  { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, token: 'node', schema: Node, subresources: ['status'] },
-  { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, token: 'pod', schema: Pod, subresources: ['status', 'log', 'binding'] },
-  { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, token: 'svc', schema: Service, subresources: ['status'] },
-  { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, token: 'ep', schema: Endpoints, subresources: [] },
-  { kind: 'ReplicationController', resource: 'replicationcontrollers', singular: 'replicationcontroller', shortNames: ['rc'], namespaced: true, token: 'rc', schema: ReplicationController, subresources: ['status', 'scale'] },
-  { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, token: 'ev', schema: Event, subresources: [] },
-];
+export const KINDS: readonly KindInfo[] = [INFO.Namespace, INFO.Node, INFO.Pod, INFO.Service, INFO.Endpoints, INFO.ReplicationController, INFO.Event];
 
 /** The verbs each resource supports (discovery). */
 export const RESOURCE_VERBS = [...verbs, 'patch', 'deletecollection'];
@@ -61,9 +78,9 @@ export function kindByToken(token: string): KindInfo | undefined {
   return byToken.get(token);
 }
 
-/** The KindInfo of a known kind; throws for an unknown one (a programming error). */
-export function mustKind(kind: KindName): KindInfo {
-  const k = byKind.get(kind);
+/** The KindInfo of a known kind, typed as that kind; throws for an unknown one (a programming error). */
+export function mustKind<K extends KindName>(kind: K): KindInfo<K> {
+  const k = INFO[kind];
   if (!k) throw new Error(`unknown kind ${kind}`);
   return k;
 }

@@ -1,14 +1,35 @@
 /** The shape every stored object shares, and typed views of the kinds. */
 import { isDeepStrictEqual } from 'node:util';
 import type { ObjectMeta } from './schemas/meta.js';
-import type { KindName } from './kinds.js';
+import type { KindMap, KindName } from './kinds.js';
 
-/** Any stored object: apiVersion, kind and metadata with a name. */
+/**
+ * Any stored object, of any kind: apiVersion, kind and metadata with a name. The untyped view for
+ * code that handles every kind alike (the log, the write path, the HTTP layer).
+ */
 export interface KObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta & { name: string };
   [field: string]: unknown;
+}
+
+/**
+ * An object as stored: its kind's schema type, with the name every stored object has (only the
+ * body of a create may lack one, and get it from generateName). A `Stored<Pod>` is a `Pod` and a
+ * `KObject`.
+ */
+export type Stored<T extends { metadata: ObjectMeta }> = T & { metadata: { name: string } };
+
+/** The stored type of kind K: `ObjectOf<'Pod'>` is `Stored<Pod>`; for any kind, the union of them all. */
+export type ObjectOf<K extends KindName = KindName> = Stored<KindMap[K]>;
+
+/**
+ * True when `o` is of `kind`, which narrows it to that kind's type. The log and the state hold only
+ * objects their kind's schema admitted, so an object's `kind` field tells its type.
+ */
+export function isKind<K extends KindName>(o: { kind: string }, kind: K): o is ObjectOf<K> {
+  return o.kind === kind;
 }
 
 /** The identity of an object in the store. */

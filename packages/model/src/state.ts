@@ -7,18 +7,24 @@ import { enableMapSet, Immer, type Draft } from 'immer';
 import { isDeletion } from './events.js';
 import type { LoggedEvent } from './events.js';
 import { KINDS, type KindName } from './kinds.js';
-import { keyString, type KObject } from './object.js';
+import { keyString, type KObject, type ObjectOf } from './object.js';
 
 enableMapSet();
 
 const BUCKETS = 1024;
 
-type Bucket = Readonly<Record<string, KObject>>;
+const KIND_NAMES: ReadonlySet<string> = new Set(KINDS.map((k) => k.kind));
+
+/** Objects of kind K by `namespace/name`. */
+type Bucket<K extends KindName> = Readonly<Record<string, ObjectOf<K>>>;
+
+/** The fold's untyped view of a bucket it writes: it files each event's object under the event's kind. */
+type Writable = Record<string, KObject>;
 
 /** An immutable state snapshot: objects by kind, and the last sequence folded in. */
 export interface State {
   readonly seq: number;
-  readonly kinds: Readonly<Record<KindName, readonly Bucket[]>>;
+  readonly kinds: { readonly [K in KindName]: readonly Bucket<K>[] };
   readonly counts: Readonly<Record<KindName, number>>;
 }
 
@@ -31,6 +37,17 @@ export interface Change {
   previous: KObject | undefined;
 }
 
+/** A change to an object of kind K (see `isChangeOf`). */
+export interface ChangeOf<K extends KindName> extends Omit<Change, 'object' | 'previous'> {
+  object: ObjectOf<K>;
+  previous: ObjectOf<K> | undefined;
+}
+
+/** True when `c` changed an object of `kind`, which narrows its object and previous to that kind's type (see `isKind`). */
+export function isChangeOf<K extends KindName>(c: { object: { kind: string } }, kind: K): c is ChangeOf<K> {
+  return c.object.kind === kind;
+}
+
 function bucketOf(key: string): number {
   let h = 2166136261;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
@@ -39,13 +56,13 @@ function bucketOf(key: string): number {
 
 /** The empty state at sequence 0. */
 export function emptyState(): State {
-  const kinds = {} as Record<KindName, Bucket[]>;
+  const kinds = {} as Record<KindName, Writable[]>;
   const counts = {} as Record<KindName, number>;
   for (const k of KINDS) {
     kinds[k.kind] = Array.from({ length: BUCKETS }, () => ({}));
     counts[k.kind] = 0;
   }
-  return frozen({ seq: 0, kinds, counts });
+  return frozen(seal(0, kinds, counts));
 }
 
 /**
@@ -68,44 +85,57 @@ function frozen(s: State): State {
 
 /** A state at `seq` holding exactly `objects` (from a snapshot); frozen like a folded one. */
 export function stateOf(seq: number, objects: Iterable<KObject>): State {
-  const kinds = {} as Record<KindName, Record<string, KObject>[]>;
+  const kinds = {} as Record<KindName, Writable[]>;
   const counts = {} as Record<KindName, number>;
   for (const k of KINDS) {
     kinds[k.kind] = Array.from({ length: BUCKETS }, () => ({}));
     counts[k.kind] = 0;
   }
   for (const o of objects) {
-    const buckets = kinds[o.kind as KindName];
-    if (!buckets) continue;
+    if (!isKindName(o.kind)) continue;
     const key = keyString(o.metadata.namespace, o.metadata.name);
-    const b = buckets[bucketOf(key)]!;
-    if (!b[key]) counts[o.kind as KindName]++;
+    const b = kinds[o.kind][bucketOf(key)]!;
+    if (!b[key]) counts[o.kind]++;
     b[key] = o;
   }
-  return frozen({ seq, kinds, counts });
+  return frozen(seal(seq, kinds, counts));
+}
+
+/** True for the kinds the state holds (an event of another kind only moves the sequence on). */
+function isKindName(kind: string): kind is KindName {
+  return KIND_NAMES.has(kind);
+}
+
+/**
+ * A state of buckets the fold filled: each holds only objects of its own kind (the fold files an
+ * object under its `kind`, and the log holds only objects their kind's schema admitted), so this
+ * is where they take their kind's type.
+ */
+function seal(seq: number, kinds: Record<KindName, readonly Writable[]>, counts: Record<KindName, number>): State {
+  return { seq, kinds: kinds as unknown as State['kinds'], counts };
 }
 
 /** Every object in `state`, kind by kind in registry order (unsorted within a kind). */
-export function* allObjects(state: State): Generator<KObject> {
+export function* allObjects(state: State): Generator<ObjectOf> {
   for (const k of KINDS) for (const b of state.kinds[k.kind]) yield* Object.values(b);
 }
 
-/** The object with this key, if it exists in `state`. */
-export function getObject<T extends KObject = KObject>(state: State, kind: KindName, namespace: string | undefined, name: string): T | undefined {
+/** The object of `kind` with this key, if it exists in `state`. */
+export function getObject<K extends KindName>(state: State, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {
   const key = keyString(namespace, name);
-  return state.kinds[kind][bucketOf(key)]![key] as T | undefined;
+  return state.kinds[kind][bucketOf(key)]![key];
 }
 
-/** Every object of a kind, optionally in one namespace, sorted by namespace then name. */
-export function listObjects<T extends KObject = KObject>(state: State, kind: KindName, namespace?: string): T[] {
-  const out: T[] = [];
+/** Every object of `kind`, optionally in one namespace, sorted by namespace then name. */
+export function listObjects<K extends KindName>(state: State, kind: K, namespace?: string): ObjectOf<K>[] {
+  const out: ObjectOf<K>[] = [];
   for (const b of state.kinds[kind]) {
-    for (const o of Object.values(b)) if (!namespace || o.metadata.namespace === namespace) out.push(o as T);
+    for (const o of Object.values(b)) if (!namespace || o.metadata.namespace === namespace) out.push(o);
   }
   return out.sort(byNamespaceAndName);
 }
 
-function byNamespaceAndName(a: KObject, b: KObject): number {
+function byNamespaceAndName(a: { metadata: { namespace?: string; name: string } }, b: { metadata: { namespace?: string; name: string } }): number {
   const na = a.metadata.namespace ?? '';
   const nb = b.metadata.namespace ?? '';
   return na < nb ? -1 : na > nb ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
@@ -137,13 +167,13 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
     for (const e of events) {
       if (e.seq <= d.seq) continue;
       d.seq = e.seq;
-      const kind = e.data.kind as KindName;
-      if (!state.kinds[kind]) continue;
+      const kind = e.data.kind;
+      if (!isKindName(kind)) continue;
       const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
       const i = bucketOf(key);
       const full = `${kind}|${key}`;
       const previous = latest.has(full) ? latest.get(full) : state.kinds[kind][i]![key];
-      const b = d.kinds[kind][i]! as Record<string, KObject>;
+      const b: Writable = d.kinds[kind][i]!;
       if (!touched.has(kind)) touched.set(kind, new Set());
       touched.get(kind)!.add(i);
       const object = Object.freeze(objectOf(e));
@@ -174,26 +204,27 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
  * are copied on first write and mutated in place, then frozen like `evolve`'s.
  */
 export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: number): State {
-  const kinds = { ...state.kinds } as Record<KindName, Record<string, KObject>[]>;
-  const counts = { ...state.counts } as Record<KindName, number>;
-  const copied = new Map<KindName, Set<number>>();
+  const kinds: Record<KindName, readonly Writable[]> = { ...state.kinds };
+  const counts = { ...state.counts };
+  // The kinds whose bucket array is a copy already, with that copy and the buckets copied in it.
+  const copies = new Map<KindName, { buckets: Writable[]; copied: Set<number> }>();
   for (const e of events) {
     if (e.seq <= state.seq) continue;
-    const kind = e.data.kind as KindName;
-    const base = state.kinds[kind];
-    if (!base) continue;
-    let mine = copied.get(kind);
+    const kind = e.data.kind;
+    if (!isKindName(kind)) continue;
+    let mine = copies.get(kind);
     if (!mine) {
-      copied.set(kind, (mine = new Set()));
-      kinds[kind] = base.slice();
+      const buckets: Writable[] = state.kinds[kind].slice();
+      copies.set(kind, (mine = { buckets, copied: new Set() }));
+      kinds[kind] = buckets;
     }
     const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
     const i = bucketOf(key);
-    if (!mine.has(i)) {
-      mine.add(i);
-      kinds[kind][i] = { ...base[i] };
+    if (!mine.copied.has(i)) {
+      mine.copied.add(i);
+      mine.buckets[i] = { ...mine.buckets[i] };
     }
-    const b = kinds[kind][i]!;
+    const b = mine.buckets[i]!;
     const previous = b[key];
     if (isDeletion(e.type)) {
       if (previous) {
@@ -205,7 +236,8 @@ export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: num
       b[key] = Object.freeze(objectOf(e));
     }
   }
-  return sealed({ seq: Math.max(state.seq, seq), kinds, counts }, copied);
+  const touched = new Map([...copies].map(([kind, c]) => [kind, c.copied]));
+  return sealed(seal(Math.max(state.seq, seq), kinds, counts), touched);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ServicePort } from './schemas/service.js';
 import { validateObject, validatePodSpec } from './validation.js';
 
 const container = (name: string, extra: Partial<Container> = {}): Container => ({ name, image: 'nginx', ...extra });
-const pod = (spec: PodSpec, metadata: Record<string, unknown> = { name: 'web', namespace: 'default' }) => ({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as KObject;
+const pod = (spec: PodSpec, metadata: Record<string, unknown> = { name: 'web', namespace: 'default' }): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: metadata as KObject['metadata'], spec });
 const fields = (causes: { field: string }[]) => causes.map((c) => c.field);
 
 describe('validateObject: names', () => {

@@ -3,7 +3,7 @@
  * rules Kubernetes checks before it stores an object. Returns causes; empty means valid.
  */
 import type { StatusCause } from './errors.js';
-import type { KObject } from './object.js';
+import { isKind, type KObject } from './object.js';
 import type { ReplicationController } from './schemas/controller.js';
 import type { PodSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
@@ -107,16 +107,8 @@ function validateService(s: Service): StatusCause[] {
 /** All semantic causes for an object about to be stored (after defaults). */
 export function validateObject(o: KObject, namespaced: boolean): StatusCause[] {
   const out = validateName(o, namespaced);
-  switch (o.kind) {
-    case 'Pod':
-      out.push(...validatePodSpec((o as unknown as { spec: PodSpec }).spec, 'spec'));
-      break;
-    case 'ReplicationController':
-      out.push(...validateRC(o as unknown as ReplicationController));
-      break;
-    case 'Service':
-      out.push(...validateService(o as unknown as Service));
-      break;
-  }
+  if (isKind(o, 'Pod')) out.push(...validatePodSpec(o.spec, 'spec'));
+  else if (isKind(o, 'ReplicationController')) out.push(...validateRC(o));
+  else if (isKind(o, 'Service')) out.push(...validateService(o));
   return out;
 }

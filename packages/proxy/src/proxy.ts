@@ -4,7 +4,7 @@
  * listener set follows the diff); connections already forwarded are never touched by it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { type Endpoints, getObject, listObjects, type Service, type State } from '@wharf/model';
+import { getObject, listObjects, type State } from '@wharf/model';
 import type { Logger } from '@wharf/store';
 import { attemptOrder, connected, expireSticky, newBalancerState, type BalancerState } from './balancer.js';
 import { forward, reset, type ForwardOptions } from './forward.js';
@@ -49,7 +49,7 @@ export class NodePortProxy {
   /** Makes the listeners and routes match the Services and Endpoints of `state`. */
   apply(state: State): void {
     if (this.#stopped) return;
-    const routes = desiredRoutes(listObjects(state, 'Service') as Service[], (ns, name) => getObject(state, 'Endpoints', ns, name) as Endpoints | undefined);
+    const routes = desiredRoutes(listObjects(state, 'Service'), (ns, name) => getObject(state, 'Endpoints', ns, name));
     this.#routes = routes;
     const ids = new Set([...routes.values()].map((r) => r.id));
     for (const id of this.#balancers.keys()) if (!ids.has(id)) this.#balancers.delete(id);

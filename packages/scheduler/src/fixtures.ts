@@ -1,8 +1,8 @@
 /** Builders of nodes and pods for the scheduler's specs and the benchmark. */
-import type { Node, Pod, Taint, Toleration } from '@wharf/model';
+import type { Node, Pod, Stored, Taint, Toleration } from '@wharf/model';
 
 /** A Ready node with the given allocatable resources. */
-export function makeNode(name: string, opts: { cpu?: string; memory?: string; pods?: number; labels?: Record<string, string>; taints?: Taint[]; unschedulable?: boolean; ready?: boolean } = {}): Node {
+export function makeNode(name: string, opts: { cpu?: string; memory?: string; pods?: number; labels?: Record<string, string>; taints?: Taint[]; unschedulable?: boolean; ready?: boolean } = {}): Stored<Node> {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -16,7 +16,7 @@ export function makeNode(name: string, opts: { cpu?: string; memory?: string; po
 }
 
 /** A pending pod with the given requests. */
-export function makePod(name: string, opts: { ns?: string; cpu?: string; memory?: string; labels?: Record<string, string>; hostPort?: number; nodeSelector?: Record<string, string>; tolerations?: Toleration[]; nodeName?: string; phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed'; priority?: number } = {}): Pod {
+export function makePod(name: string, opts: { ns?: string; cpu?: string; memory?: string; labels?: Record<string, string>; hostPort?: number; nodeSelector?: Record<string, string>; tolerations?: Toleration[]; nodeName?: string; phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed'; priority?: number } = {}): Stored<Pod> {
   const requests: Record<string, string> = {};
   if (opts.cpu) requests.cpu = opts.cpu;
   if (opts.memory) requests.memory = opts.memory;

@@ -5,7 +5,7 @@
  * happened next to that pod (PodBound or PodScheduleFailed), to debug a decision step by step.
  * Pure: no NATS, no clock (heartbeats are not part of the log, so every node counts as ready).
  */
-import { emptyState, evolve, listObjects, type LoggedEvent, type Node, type Pod, type State } from '@wharf/model';
+import { emptyState, evolve, isKind, listObjects, type LoggedEvent, type Pod, type State, type Stored } from '@wharf/model';
 import { demandOf, isFinished, needsScheduling, podKey } from './demand.js';
 import { schedule } from './schedule.js';
 import type { Assignment, Snapshot } from './types.js';
@@ -38,8 +38,8 @@ export interface ReplayDecision {
 /** The scheduler's snapshot of a state, as the runner builds it (without ledger reservations). */
 export function snapshotOf(state: State): Snapshot {
   const assigned: Assignment[] = [];
-  for (const p of listObjects(state, 'Pod') as unknown as Pod[]) if (p.spec.nodeName && !isFinished(p)) assigned.push({ node: p.spec.nodeName, demand: demandOf(p) });
-  return { nodes: listObjects(state, 'Node') as unknown as Node[], assigned };
+  for (const p of listObjects(state, 'Pod')) if (p.spec.nodeName && !isFinished(p)) assigned.push({ node: p.spec.nodeName, demand: demandOf(p) });
+  return { nodes: listObjects(state, 'Node'), assigned };
 }
 
 function outcomeAfter(events: readonly LoggedEvent[], from: number, subject: string): RecordedOutcome | undefined {
@@ -47,7 +47,7 @@ function outcomeAfter(events: readonly LoggedEvent[], from: number, subject: str
     const e = events[i]!;
     if (e.subject !== subject || (e.type !== 'PodBound' && e.type !== 'PodScheduleFailed')) continue;
     const o: RecordedOutcome = { seq: e.seq, type: e.type, actor: e.metadata.actor };
-    const node = (e.data as unknown as Pod).spec.nodeName;
+    const node = isKind(e.data, 'Pod') ? e.data.spec.nodeName : undefined;
     if (e.type === 'PodBound' && node) o.node = node;
     if (e.metadata.reason) o.message = e.metadata.reason;
     return o;
@@ -77,10 +77,10 @@ export function* replayScheduler(events: readonly LoggedEvent[], opts: { from?: 
     const e = events[i]!;
     note(e);
     state = evolve(state, [e]).state;
-    const pods: Pod[] = e.data.kind === 'Pod' ? [e.data as unknown as Pod] : e.data.kind === 'Node' ? (listObjects(state, 'Pod') as unknown as Pod[]) : [];
+    const pods: Pod[] = isKind(e.data, 'Pod') ? [e.data] : isKind(e.data, 'Node') ? listObjects(state, 'Pod') : [];
     const waiting = pods
-      .map((p) => listObjects(state, 'Pod', p.metadata.namespace).find((x) => x.metadata.name === p.metadata.name) as unknown as Pod | undefined)
-      .filter((p): p is Pod => p !== undefined && needsScheduling(p, opts.schedulerName));
+      .map((p) => listObjects(state, 'Pod', p.metadata.namespace).find((x) => x.metadata.name === p.metadata.name))
+      .filter((p): p is Stored<Pod> => p !== undefined && needsScheduling(p, opts.schedulerName));
     if (waiting.length === 0) continue;
     const plan = schedule(snapshotOf(state), waiting);
     const decided = [...plan.bindings.map((b) => ({ pod: b.pod, node: b.node as string | undefined, message: undefined as string | undefined })), ...plan.failures.map((f) => ({ pod: f.pod, node: undefined, message: f.message as string | undefined }))];

@@ -6,7 +6,7 @@ import { filterReasons } from './filters.js';
 import { makeNode, makePod } from './fixtures.js';
 import { NodeInfo, isNodeReady } from './nodeinfo.js';
 import { schedule } from './schedule.js';
-import type { Snapshot } from './types.js';
+import type { Assignment, Snapshot } from './types.js';
 
 const taint = fc.record({ key: fc.constantFrom('a', 'b'), value: fc.constantFrom('', 'x'), effect: fc.constantFrom('NoSchedule', 'PreferNoSchedule', 'NoExecute') }) as fc.Arbitrary<Taint>;
 const node = fc.record({
@@ -44,7 +44,7 @@ const scenario = fc.record({ nodes: fc.array(node, { minLength: 1, maxLength: 6 
     }),
   );
   // Pods bound in the snapshot are those that fit when added in order; the rest are pending.
-  const assigned: Snapshot['assigned'] = [];
+  const assigned: Assignment[] = [];
   const pending = ps.filter((p) => !p.spec.nodeName);
   for (const p of ps.filter((p) => p.spec.nodeName)) assigned.push({ node: p.spec.nodeName!, demand: demandOf(p) });
   return { snapshot: { nodes: ns, assigned } as Snapshot, pending };

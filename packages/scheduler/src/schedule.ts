@@ -3,7 +3,7 @@
  * placed, place each pending pod on the feasible node with the best score (ties go to the lowest
  * node name), or report why no node fits. Pods placed in one call count against each other.
  */
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import { demandOf, podKey } from './demand.js';
 import { capacityReasons, fitsCapacity, staticReason } from './filters.js';
 import { fitErrorMessage } from './message.js';
@@ -36,7 +36,7 @@ function staticReasons(pod: Pod, infos: readonly NodeInfo[], cache: Map<string, 
 }
 
 /** Places `pods` (pending, unbound) on the snapshot's nodes; deterministic for equal inputs. */
-export function schedule(snapshot: Snapshot, pods: readonly Pod[]): Plan {
+export function schedule(snapshot: Snapshot, pods: readonly Stored<Pod>[]): Plan {
   const infos = nodeInfos(snapshot);
   const cache = new Map<string, (string | undefined)[]>();
   const bindings: Binding[] = [];

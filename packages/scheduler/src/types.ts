@@ -1,5 +1,5 @@
 /** The scheduler's vocabulary: what a pod asks of a node, the snapshot it decides on, and the plan. */
-import type { Node, Pod } from '@wharf/model';
+import type { Node, Pod, Stored } from '@wharf/model';
 
 /** A host port a pod publishes; hostIP '' or '0.0.0.0' means every address. */
 export interface HostPort {
@@ -42,13 +42,13 @@ export interface Snapshot {
 
 /** One pod placed on one node. */
 export interface Binding {
-  pod: Pod;
+  pod: Stored<Pod>;
   node: string;
 }
 
 /** One pod that fits nowhere, with kube-scheduler's message. */
 export interface Failure {
-  pod: Pod;
+  pod: Stored<Pod>;
   message: string;
 }
 

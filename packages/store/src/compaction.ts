@@ -21,12 +21,6 @@ interface Slot {
 /** The smallest buffer; it doubles as needed, so a short tail after a snapshot stays small. */
 const MIN_BYTES = 1 << 20;
 
-/** A resizable ArrayBuffer (ES2024; typed here because the project's lib is ES2023). */
-interface ResizableArrayBuffer extends ArrayBuffer {
-  resize(bytes: number): void;
-}
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
-
 /** The most the buffer may grow to (address space reserved up front, committed as it grows). */
 const MAX_BYTES = 2 ** 32;
 
@@ -38,7 +32,7 @@ const MAX_BYTES = 2 ** 32;
  * `drain` hands the memory back to the system at once (resize to 0), not at some later GC.
  */
 export class LatestBySubject {
-  #mem: ResizableArrayBuffer;
+  #mem: ArrayBuffer;
   #buf: Uint8Array;
   #used = 0;
   #live = 0;
@@ -48,7 +42,7 @@ export class LatestBySubject {
 
   /** `maxBytes` caps the buffer (at most 4 GiB: address space is reserved up front). */
   constructor(readonly maxBytes = MAX_BYTES) {
-    this.#mem = new ResizableArrayBuffer(0, { maxByteLength: maxBytes });
+    this.#mem = new ArrayBuffer(0, { maxByteLength: maxBytes });
     this.#buf = new Uint8Array(this.#mem, 0, 0);
   }
 

@@ -6,10 +6,10 @@
  */
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { EventStore } from './eventstore.js';
-import { encodeToken, type Pod, rvOf } from '@wharf/model';
+import { encodeToken, type Pod, rvOf, type Stored } from '@wharf/model';
 
 /** One entry of a node's feed: the pod, or a tombstone with the resourceVersion that removed it. */
-export type FeedEntry = { pod: Pod; removed?: undefined; resourceVersion: number } | { pod?: undefined; removed: { namespace: string; name: string }; resourceVersion: number };
+export type FeedEntry = { pod: Stored<Pod>; removed?: undefined; resourceVersion: number } | { pod?: undefined; removed: { namespace: string; name: string }; resourceVersion: number };
 
 /** Reads and writes node feeds. */
 export class NodeFeed {
@@ -44,8 +44,8 @@ export class NodeFeed {
   }
 
   /** Publishes the pod's current version on its node's feed (no-op if a newer one is there). */
-  put(node: string, pod: Pod): Promise<boolean> {
-    return this.#cas(NodeFeed.key(node, pod.metadata.namespace ?? 'default', pod.metadata.name!), { pod, resourceVersion: rvOf(pod) });
+  put(node: string, pod: Stored<Pod>): Promise<boolean> {
+    return this.#cas(NodeFeed.key(node, pod.metadata.namespace ?? 'default', pod.metadata.name), { pod, resourceVersion: rvOf(pod) });
   }
 
   /** Marks the pod as gone from the node, as of `resourceVersion`. */

@@ -43,7 +43,7 @@ class MemoryView implements ObjectView {
     this.state = evolve(this.state, this.log.events.filter((e) => e.seq > this.state.seq && e.seq <= seq)).state;
   }
   get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
-    return getObject<T>(this.state, kind, namespace, name);
+    return getObject(this.state, kind, namespace, name) as T | undefined;
   }
   async sync(): Promise<void> {
     this.syncs++;

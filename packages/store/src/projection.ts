@@ -6,7 +6,7 @@
  */
 import type { EventStore } from './eventstore.js';
 import { LatestBySubject, type LatestMessage } from './compaction.js';
-import { type Change, emptyState, evolve, foldLatest, getObject, type KindName, type KObject, listObjects, type LoggedEvent, parseEvent, type State, TimeoutError, UnavailableError } from '@wharf/model';
+import { type Change, emptyState, evolve, foldLatest, getObject, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, parseEvent, type State, TimeoutError, UnavailableError } from '@wharf/model';
 
 /** Receives each folded batch of changes and the state after it. */
 export type ChangeListener = (changes: readonly Change[], state: State) => void;
@@ -242,14 +242,17 @@ export class Projection {
     return () => this.#listeners.delete(listener);
   }
 
-  /** One object from the current state. */
-  get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
-    return getObject<T>(this.#state, kind, namespace, name);
+  /** One object of `kind` from the current state. */
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined;
+  /** The same, typed by the caller: kept while the write path still passes a type argument; prefer the form above. */
+  get<T extends KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined;
+  get(kind: KindName, namespace: string | undefined, name: string): ObjectOf | undefined {
+    return getObject(this.#state, kind, namespace, name);
   }
 
-  /** All objects of a kind from the current state. */
-  list<T extends KObject = KObject>(kind: KindName, namespace?: string): T[] {
-    return listObjects<T>(this.#state, kind, namespace);
+  /** All objects of `kind` from the current state, sorted by namespace then name. */
+  list<K extends KindName>(kind: K, namespace?: string): ObjectOf<K>[] {
+    return listObjects(this.#state, kind, namespace);
   }
 
   /** Stops following the log. */

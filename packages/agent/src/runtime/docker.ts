@@ -1,6 +1,6 @@
 /** The Docker implementation of the runtime interface, on dockerode. */
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
 import { demuxLines } from './demux.js';
 
@@ -44,8 +44,14 @@ export function infoOf(i: Docker.ContainerInspectInfo): ContainerInfo {
   return info;
 }
 
+/**
+ * A row of `docker ps` as the engine sends it: a port that is not published has no IP and no
+ * PublicPort (@types/dockerode declares both required).
+ */
+export type PsRow = Omit<Docker.ContainerInfo, 'Ports'> & { Ports?: (Omit<Docker.Port, 'IP' | 'PublicPort'> & Partial<Pick<Docker.Port, 'IP' | 'PublicPort'>>)[] };
+
 /** What `docker ps` alone says of a container (no exit code, start time or address). */
-export function rowInfo(r: Docker.ContainerInfo): ContainerInfo {
+export function rowInfo(r: PsRow): ContainerInfo {
   return {
     id: r.Id,
     name: (r.Names[0] ?? r.Id).replace(/^\//, ''),
@@ -57,7 +63,7 @@ export function rowInfo(r: Docker.ContainerInfo): ContainerInfo {
     oomKilled: false,
     error: '',
     createdAt: new Date(r.Created * 1000).toISOString(),
-    ports: (r.Ports ?? []).filter((p) => p.PublicPort).map((p) => ({ containerPort: p.PrivatePort, protocol: p.Type as PublishedPort['protocol'], hostIp: p.IP ?? '', hostPort: p.PublicPort })),
+    ports: (r.Ports ?? []).flatMap((p) => (p.PublicPort ? [{ containerPort: p.PrivatePort, protocol: p.Type as PublishedPort['protocol'], hostIp: p.IP ?? '', hostPort: p.PublicPort }] : [])),
   };
 }
 
@@ -194,7 +200,9 @@ export class DockerRuntime implements Runtime {
   }
 
   async *logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine> {
-    const stream = (await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as unknown as Readable;
+    const stream = await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds });
+    // docker-modem hands over the HTTP response, a stream.Readable (@types/dockerode says NodeJS.ReadableStream).
+    if (!(stream instanceof Readable)) throw new Error(`docker logs of ${id} did not return a stream`);
     const stop = () => stream.destroy();
     signal.addEventListener('abort', stop, { once: true });
     try {

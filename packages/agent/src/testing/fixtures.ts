@@ -1,5 +1,5 @@
 /** Builders of pods and observed containers for the agent's unit specs. */
-import type { Pod, PodSpec } from '@wharf/model';
+import type { Pod, PodSpec, Stored } from '@wharf/model';
 import type { BackoffSettings } from '../backoff.js';
 import { INFRA, type Observed } from '../labels.js';
 import type { PlanInput } from '../plan.js';
@@ -8,7 +8,7 @@ import type { PlanInput } from '../plan.js';
 export const BACKOFF: BackoffSettings = { baseMs: 1000, capMs: 8000, resetMs: 60_000 };
 
 /** A pod with the given containers (names) bound to node-a. */
-export function podOf(name: string, containers: string[] = ['c'], extra: Partial<PodSpec> = {}): Pod {
+export function podOf(name: string, containers: string[] = ['c'], extra: Partial<PodSpec> = {}): Stored<Pod> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, InvalidError, type KObject, mustKind, type Node, type Pod, type ReplicationController } from '@wharf/model';
+import { BadRequestError, InvalidError, type KindInfo, type KObject, mustKind, type Node, type Pod, type ReplicationController } from '@wharf/model';
 import { sameObject, updateEventType } from './eventtype.js';
 import { checkIdentity, prepareCreate, prepareStatus, prepareUpdate, timestamp } from './prepare.js';
 
@@ -16,7 +16,7 @@ const podBody = (extra: Record<string, unknown> = {}, container: Record<string, 
 });
 
 /** What the store holds after a create: the prepared object as JSON, at a resourceVersion. */
-function stored(body: Record<string, unknown>, info = POD, resourceVersion = '7'): KObject {
+function stored(body: Record<string, unknown>, info: KindInfo = POD, resourceVersion = '7'): KObject {
   const { object } = prepareCreate(info, structuredClone(body), info.namespaced ? 'default' : undefined, 'Strict');
   return JSON.parse(JSON.stringify({ ...object, metadata: { ...object.metadata, resourceVersion } })) as KObject;
 }

@@ -29,7 +29,7 @@ export async function deleteObject(objects: Objects, projection: Projection, inf
   if (info.kind === 'ReplicationController' && (opts.propagationPolicy === 'Orphan' || opts.propagationPolicy === 'Foreground')) {
     return deleteController(objects, projection, current, opts.propagationPolicy, ctx);
   }
-  let seen = current;
+  let seen: KObject = current;
   const nodeExists = (node: string) => !!projection.get('Node', undefined, node);
   const left = await objects.change(info, ns, name, (cur, now) => {
     if (!cur) return undefined;

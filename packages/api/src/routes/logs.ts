@@ -5,13 +5,11 @@
  * every restart of the container are shown in order (the log stream keeps them all).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, decodeToken, type KObject, NotFoundError } from '@wharf/model';
+import { BadRequestError, decodeToken, NotFoundError } from '@wharf/model';
 import { LogStore } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
 import { openStream } from '../http/stream.js';
-
-type PodLike = KObject & { spec: { containers: { name: string }[] }; status?: { containerStatuses?: { name: string; restartCount: number }[] } };
 
 let logStore: Promise<LogStore> | undefined;
 
@@ -26,7 +24,7 @@ async function loggedContainers(ctx: ApiContext, ns: string, pod: string): Promi
 export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply, ns: string, name: string): Promise<void> {
   const q = req.query as Query;
   await ctx.projection.sync();
-  const pod = ctx.projection.get<PodLike>('Pod', ns, name);
+  const pod = ctx.projection.get('Pod', ns, name);
   const names = pod ? pod.spec.containers.map((c) => c.name) : await loggedContainers(ctx, ns, name).catch(() => []);
   if (!pod && names.length === 0) throw new NotFoundError('pods', name);
   let container = str(q, 'container');

@@ -24,10 +24,8 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
   const table = wantsTable(req);
   const stream = openStream(req, reply, 'application/json');
   const { res } = stream;
-  const send = (type: WatchType | 'ERROR', object: unknown) => {
-    const payload = table && type !== 'ERROR' ? toTable(info, [object as KObject], (object as KObject).metadata.resourceVersion ?? '', req) : object;
-    res.write(JSON.stringify({ type, object: payload }) + '\n');
-  };
+  const write = (type: WatchType | 'ERROR', object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  const send = (type: WatchType, o: KObject) => write(type, table ? toTable(info, [o], o.metadata.resourceVersion ?? '', req) : o);
   const timer = setTimeout(() => stream.abort(), timeout);
 
   try {
@@ -47,7 +45,7 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
       const rv = Number(rvParam);
       const { first } = await ctx.store.bounds();
       if (first > rv + 1 && rv > 0) {
-        send('ERROR', new ExpiredError(`too old resource version: ${rv} (${first - 1})`).toStatus());
+        write('ERROR', new ExpiredError(`too old resource version: ${rv} (${first - 1})`).toStatus());
         return;
       }
       from = rv + 1;
@@ -73,7 +71,7 @@ export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: Fa
     if (!stream.signal.aborted) {
       const status = err instanceof ExpiredError ? err.toStatus() : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'InternalError', code: 500, message: 'the watch ended unexpectedly' };
       req.log.warn({ err }, 'watch failed');
-      if (!res.writableEnded) send('ERROR', status);
+      if (!res.writableEnded) write('ERROR', status);
     }
   } finally {
     clearTimeout(timer);

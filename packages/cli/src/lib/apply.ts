@@ -27,7 +27,7 @@ export function prepare(m: Manifest, current: string, explicit: string | undefin
   }
   const namespace = objectNamespace(m.object, info.namespaced, current, explicit);
   const { namespace: _drop, ...meta } = m.object.metadata;
-  return { object: { ...m.object, metadata: namespace ? { ...meta, namespace } : meta } as KObject, namespace };
+  return { object: { ...m.object, metadata: namespace ? { ...meta, namespace } : meta }, namespace };
 }
 
 /** Creates or replaces every manifest of the batch; prints `pod/x created|replaced` or the error; returns the exit code. */

@@ -37,7 +37,7 @@ const isNotFound = (e: unknown) => e instanceof WharfError && e.code === 404;
 export async function waitForDeletion(client: WharfClient, t: DeleteTarget, uid: string | undefined, deadline: number, pollMs = 250): Promise<boolean> {
   for (;;) {
     try {
-      const o = await client.get<KObject>(t.info.kind, t.namespace, t.name);
+      const o = await client.get(t.info.kind, t.namespace, t.name);
       if (uid && o.metadata.uid && o.metadata.uid !== uid) return true;
     } catch (e) {
       if (isNotFound(e)) return true;

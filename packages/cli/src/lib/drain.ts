@@ -1,5 +1,5 @@
 /** `wharf cordon`, `uncordon` and `drain`: the logic, apart from the command files. */
-import type { KObject, Node, Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { CliError } from './errors.js';
@@ -8,13 +8,13 @@ import { kindOf } from '@wharf/client';
 
 /** Sets spec.unschedulable; prints `node/x cordoned` (or `already cordoned`) as kubectl does. */
 export async function setUnschedulable(client: WharfClient, name: string, unschedulable: boolean, io: Io): Promise<void> {
-  const node = await client.get<Node>('node', undefined, name);
+  const node = await client.get('Node', undefined, name);
   const verb = unschedulable ? 'cordoned' : 'uncordoned';
   if (!!node.spec?.unschedulable === unschedulable) {
     io.out(`node/${name} already ${verb}\n`);
     return;
   }
-  await client.patch('node', undefined, name, { spec: { unschedulable: unschedulable ? true : null } });
+  await client.patch('Node', undefined, name, { spec: { unschedulable: unschedulable ? true : null } });
   io.out(`node/${name} ${verb}\n`);
 }
 
@@ -26,12 +26,10 @@ export interface DrainOptions {
   timeoutMs: number;
 }
 
-type PodObj = Pod & KObject;
-
 /** The pods drain deletes, and the ones it refuses (no controller, without --force). Pure. */
-export function drainTargets(pods: readonly PodObj[], force: boolean): { evict: PodObj[]; unmanaged: PodObj[] } {
+export function drainTargets(pods: readonly Stored<Pod>[], force: boolean): { evict: Stored<Pod>[]; unmanaged: Stored<Pod>[] } {
   const unmanaged = pods.filter((p) => !p.metadata.ownerReferences?.some((r) => r.controller));
-  const finished = (p: PodObj) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
   if (unmanaged.some((p) => !finished(p)) && !force) return { evict: [], unmanaged: unmanaged.filter((p) => !finished(p)) };
   return { evict: [...pods], unmanaged: [] };
 }
@@ -39,7 +37,7 @@ export function drainTargets(pods: readonly PodObj[], force: boolean): { evict: 
 /** Cordons the node, deletes its pods (refusing unmanaged ones without --force) and waits until they are gone. */
 export async function drain(client: WharfClient, name: string, o: DrainOptions, io: Io): Promise<void> {
   await setUnschedulable(client, name, true, io);
-  const list = await client.list<PodObj>('pod', { allNamespaces: true, fieldSelector: `spec.nodeName=${name}` });
+  const list = await client.list('Pod', { allNamespaces: true, fieldSelector: `spec.nodeName=${name}` });
   const { evict, unmanaged } = drainTargets(list.items, o.force);
   if (unmanaged.length) {
     const names = unmanaged.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');

@@ -1,19 +1,19 @@
 /** Test seam: a WharfClient whose fetch answers from a route table and records calls (unit specs only, not an API fake). */
-import { WharfClient } from '@wharf/client';
+import { type Fetch, WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 
 /** Answers for "METHOD path" keys (query included); unknown keys answer 404 with a NotFound Status. */
 export function routedClient(routes: Record<string, unknown | ((n: number) => unknown)>) {
   const calls: string[] = [];
-  const fetchFn = (async (url: string, init: RequestInit) => {
-    const key = `${init.method ?? 'GET'} ${url.replace('http://wharf.test', '')}`;
+  const fetchFn: Fetch = async (url, init) => {
+    const key = `${init.method} ${url.replace('http://wharf.test', '')}`;
     calls.push(key);
     const r = routes[key];
     const n = calls.filter((c) => c === key).length;
     const v = typeof r === 'function' ? (r as (n: number) => unknown)(n) : r;
     if (v === undefined) return new Response(JSON.stringify({ kind: 'Status', reason: 'NotFound', code: 404, message: `not found: ${key}` }), { status: 404 });
     return new Response(JSON.stringify(v), { status: 200 });
-  }) as unknown as typeof fetch;
+  };
   return { calls, client: new WharfClient({ server: 'http://wharf.test', fetch: fetchFn }) };
 }
 

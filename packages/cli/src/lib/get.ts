@@ -43,8 +43,8 @@ export async function runGet(client: WharfClient, targets: Target[], o: GetOptio
     for (const name of named ? t.names : [undefined]) {
       try {
         if (isTable) tables.push(await client.table(t.info.kind, name === undefined ? listOpts(o) : { namespace: o.namespace, name, at: o.at }));
-        else if (name !== undefined) objects.push({ info: t.info, object: await client.get<KObject>(t.info.kind, o.namespace, name, { at: o.at }) });
-        else for (const object of (await client.list<KObject>(t.info.kind, listOpts(o))).items) objects.push({ info: t.info, object });
+        else if (name !== undefined) objects.push({ info: t.info, object: await client.get(t.info.kind, o.namespace, name, { at: o.at }) });
+        else for (const object of (await client.list(t.info.kind, listOpts(o))).items) objects.push({ info: t.info, object });
       } catch (e) {
         if (!name) throw e;
         io.err(formatError(e) + '\n');
@@ -101,7 +101,7 @@ async function watchGet(client: WharfClient, targets: Target[], o: GetOptions, i
       else printTable(table);
     }
   } else {
-    const list = await client.list<KObject>(t.info.kind, opts);
+    const list = await client.list(t.info.kind, opts);
     rv = list.metadata.resourceVersion;
     if (!o.watchOnly) list.items.forEach(printObject);
   }

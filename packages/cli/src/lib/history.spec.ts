@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '@wharf/model';
+import type { Event, HistoryEntry, Pod, Stored } from '@wharf/model';
 import { formatDiff } from './diff.js';
 import { auditTable, historyTable } from './history.js';
 import { formatVerify } from './verify.js';
 import { describeText } from './describe/index.js';
-import { kindOf } from '@wharf/client';
 
 const entry = (revision: number, type: string, actor: string, change: string, cause?: number): HistoryEntry => ({
   revision, time: '2025-01-01T10:02:03Z', type, actor, change, kind: 'ReplicationController', namespace: 'default', name: 'ms1',
@@ -33,9 +32,9 @@ describe('history output', () => {
   });
 
   it('describes a pod with its Events section', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default', labels: { app: 'a' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'img' }] }, status: { phase: 'Running' } };
-    const ev = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'x' }, type: 'Normal' as const, reason: 'Scheduled', message: 'Successfully assigned default/x to n1', source: { component: 'default-scheduler' }, lastTimestamp: '2025-01-01T10:00:00Z' };
-    const text = describeText(kindOf('pod'), pod, [ev], new Date('2025-01-01T10:01:00Z'));
+    const pod: Stored<Pod> = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default', labels: { app: 'a' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'img' }] }, status: { phase: 'Running' } };
+    const ev: Event = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: { kind: 'Pod', name: 'x' }, type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned default/x to n1', source: { component: 'default-scheduler' }, lastTimestamp: '2025-01-01T10:00:00Z' };
+    const text = describeText(pod, [ev], new Date('2025-01-01T10:01:00Z'));
     expect(text).toMatch(/^Name:\s+x\nNamespace:\s+default\n/);
     expect(text).toMatch(/Status:\s+Running/);
     expect(text).toContain('Events:\n  Type     Reason      Age    From                Message\n  ----     ------      ----   ----                -------\n  Normal   Scheduled   60s    default-scheduler   Successfully assigned default/x to n1\n');

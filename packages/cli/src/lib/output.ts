@@ -12,7 +12,7 @@ export function resourceName(info: KindInfo, name: string): string {
 
 /** Sets kind and apiVersion on list items that lack them, as kubectl does. */
 export function withTypeMeta(info: KindInfo, o: KObject): KObject {
-  return { ...o, apiVersion: o.apiVersion || 'v1', kind: o.kind || info.kind } as KObject;
+  return { ...o, apiVersion: o.apiVersion || 'v1', kind: o.kind || info.kind };
 }
 
 /** kubectl's `kind: List` wrapper for several objects. */

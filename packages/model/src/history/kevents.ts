@@ -6,9 +6,11 @@
  */
 import type { LoggedEvent } from '../events.js';
 import { isCreation, isDeletion } from '../events.js';
-import type { KObject } from '../object.js';
-import type { ContainerStatus } from '../schemas/pod.js';
+import { isKind, type KObject, type Stored } from '../object.js';
+import type { Node } from '../schemas/cluster.js';
 import type { Event } from '../schemas/event.js';
+import type { OwnerReference } from '../schemas/meta.js';
+import type { ContainerStatus, Pod } from '../schemas/pod.js';
 
 interface Draft {
   on: { kind: string; namespace: string; name: string; uid?: string | undefined };
@@ -22,31 +24,28 @@ interface Draft {
 /** Components whose pod deletions are evictions (a node went away), not a kubelet finishing a deletion. */
 const EVICTORS = new Set(['system:node-lifecycle', 'system:node-controller', 'system:taint-manager']);
 
-type Obj = KObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
-
-function statuses(o: Obj | undefined): Map<string, ContainerStatus> {
-  const list = (o?.status?.containerStatuses ?? []) as ContainerStatus[];
-  return new Map(list.map((c) => [c.name, c]));
+function statuses(p: Pod | undefined): Map<string, ContainerStatus> {
+  return new Map((p?.status?.containerStatuses ?? []).map((c) => [c.name, c]));
 }
 
-function readyOf(o: Obj | undefined): string | undefined {
-  return ((o?.status?.conditions ?? []) as { type: string; status: string }[]).find((c) => c.type === 'Ready')?.status;
+function readyOf(n: Node | undefined): string | undefined {
+  return n?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
 }
 
-function controllerOf(o: Obj): { kind: string; name: string; uid: string } | undefined {
-  return (o.metadata.ownerReferences ?? []).find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+function controllerOf(pod: Pod): OwnerReference | undefined {
+  return (pod.metadata.ownerReferences ?? []).find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
 }
 
-function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
+function podDrafts(e: LoggedEvent, pod: Stored<Pod>, prev: Pod | undefined): Draft[] {
   const ns = pod.metadata.namespace ?? '';
   const me = { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid };
-  const node = pod.spec?.nodeName as string | undefined;
+  const node = pod.spec.nodeName;
   const kubelet = (reason: string, message: string, type: Draft['type'] = 'Normal'): Draft => ({ on: me, type, reason, message, component: 'kubelet', host: node });
   const out: Draft[] = [];
   const owner = controllerOf(pod);
   if (e.type === 'PodBound') out.push({ on: me, type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${ns}/${pod.metadata.name} to ${node ?? '?'}`, component: 'default-scheduler' });
   if (e.type === 'PodScheduleFailed') {
-    const cond = ((pod.status?.conditions ?? []) as { type: string; message?: string }[]).find((c) => c.type === 'PodScheduled');
+    const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     out.push({ on: me, type: 'Warning', reason: 'FailedScheduling', message: cond?.message ?? e.metadata.reason ?? 'no node fits', component: 'default-scheduler' });
   }
   if (owner && e.metadata.actor.startsWith('system:') && owner.kind === 'ReplicationController') {
@@ -55,14 +54,14 @@ function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
     if (isDeletion(e.type) && e.metadata.actor === 'system:replication-controller') out.push({ on: rc, type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, component: 'replication-controller' });
   }
   if (e.type === 'PodDeletionRequested' && node) {
-    for (const c of (pod.spec?.containers ?? []) as { name: string }[]) out.push(kubelet('Killing', `Stopping container ${c.name}`));
+    for (const c of pod.spec.containers) out.push(kubelet('Killing', `Stopping container ${c.name}`));
   }
   if (isDeletion(e.type) && EVICTORS.has(e.metadata.actor)) {
     out.push({ on: me, type: 'Normal', reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${ns}/${pod.metadata.name}${e.metadata.reason ? `: ${e.metadata.reason}` : ''}`, component: e.metadata.actor.slice(7) });
   }
   if (!e.type.endsWith('StatusUpdated')) return out;
   const before = statuses(prev);
-  const images = new Map(((pod.spec?.containers ?? []) as { name: string; image: string }[]).map((c) => [c.name, c.image]));
+  const images = new Map(pod.spec.containers.map((c) => [c.name, c.image]));
   for (const [name, now] of statuses(pod)) {
     const was = before.get(name);
     const started = (s: ContainerStatus | undefined) => Boolean(s?.state?.running || s?.state?.terminated);
@@ -81,7 +80,7 @@ function podDrafts(e: LoggedEvent, pod: Obj, prev: Obj | undefined): Draft[] {
   return out;
 }
 
-function nodeDrafts(e: LoggedEvent, node: Obj, prev: Obj | undefined): Draft[] {
+function nodeDrafts(e: LoggedEvent, node: Stored<Node>, prev: Node | undefined): Draft[] {
   // As the kubelet does, node events name the node as uid: kubectl describe node searches by it.
   const me = { kind: 'Node', namespace: '', name: node.metadata.name, uid: node.metadata.name };
   const d = (reason: string, message: string, component = 'node-controller'): Draft => ({ on: me, type: 'Normal', reason, message, component, host: node.metadata.name });
@@ -96,13 +95,13 @@ function nodeDrafts(e: LoggedEvent, node: Obj, prev: Obj | undefined): Draft[] {
 }
 
 /** The Kubernetes Events one logged event gives rise to; `previous` is the object's version before it. */
-export function deriveEvents(e: LoggedEvent, previous: KObject | undefined): Event[] {
-  const obj = e.data as Obj;
-  const drafts = obj.kind === 'Pod' ? podDrafts(e, obj, previous as Obj | undefined) : obj.kind === 'Node' ? nodeDrafts(e, obj, previous as Obj | undefined) : [];
+export function deriveEvents(e: LoggedEvent, previous: KObject | undefined): Stored<Event>[] {
+  const obj = e.data;
+  const drafts = isKind(obj, 'Pod') ? podDrafts(e, obj, previous && isKind(previous, 'Pod') ? previous : undefined) : isKind(obj, 'Node') ? nodeDrafts(e, obj, previous && isKind(previous, 'Node') ? previous : undefined) : [];
   return drafts.map((d, i) => {
     const namespace = d.on.namespace || 'default';
     const name = `${d.on.name}.${e.seq.toString(16)}.${i}`;
-    const ev: Event = {
+    const ev: Stored<Event> = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace, uid: `ev-${e.seq}-${i}`, resourceVersion: String(e.seq), creationTimestamp: e.metadata.time },
@@ -122,8 +121,8 @@ export function deriveEvents(e: LoggedEvent, previous: KObject | undefined): Eve
 }
 
 /** Derives the events of a sequence of logged events, tracking each object's previous version. */
-export function deriveAll(events: Iterable<LoggedEvent>, previous = new Map<string, KObject>()): Event[] {
-  const out: Event[] = [];
+export function deriveAll(events: Iterable<LoggedEvent>, previous = new Map<string, KObject>()): Stored<Event>[] {
+  const out: Stored<Event>[] = [];
   for (const e of events) {
     out.push(...deriveEvents(e, previous.get(e.subject)));
     if (isDeletion(e.type)) previous.delete(e.subject);

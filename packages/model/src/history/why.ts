@@ -6,6 +6,7 @@
 import type { LoggedEvent } from '../events.js';
 import { isCreation, isDeletion } from '../events.js';
 import { kindInfo } from '../kinds.js';
+import { isKind, type KObject } from '../object.js';
 
 /** One link of a cause chain. */
 export interface WhyStep {
@@ -50,22 +51,30 @@ function clock(time: string): string {
   return Number.isNaN(d.getTime()) ? time : d.toISOString().slice(11, 19);
 }
 
-function readyStatus(o: Record<string, unknown>): string | undefined {
-  const conds = (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
-  return conds?.find((c) => c.type === 'Ready')?.status;
+/** True for a Node whose Ready condition says anything but True. */
+function notReadyNode(o: KObject): boolean {
+  if (!isKind(o, 'Node')) return false;
+  const ready = o.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return ready !== undefined && ready !== 'True';
+}
+
+/** The node a pod is bound to (undefined for other kinds). */
+function nodeNameOf(o: KObject): string | undefined {
+  return isKind(o, 'Pod') ? o.spec.nodeName : undefined;
 }
 
 /** What one event did, in words. */
 export function describeEvent(e: LoggedEvent): string {
   const ref = refOf(e.data.kind, e.data.metadata.name);
-  const data = e.data as Record<string, unknown> & { spec?: { replicas?: number; nodeName?: string } };
+  const data = e.data;
+  const node = nodeNameOf(data);
   let what: string;
-  if (e.type === 'ReplicationControllerScaled') what = `${ref} was scaled to ${data.spec?.replicas ?? '?'} by ${who(e.metadata.actor)}`;
-  else if (e.type === 'PodBound') what = `${ref} was bound to ${data.spec?.nodeName ?? '?'} by ${who(e.metadata.actor)}`;
-  else if (e.data.kind === 'Node' && !isCreation(e.type) && !isDeletion(e.type) && readyStatus(data) !== undefined && readyStatus(data) !== 'True') {
+  if (e.type === 'ReplicationControllerScaled') what = `${ref} was scaled to ${(isKind(data, 'ReplicationController') ? data.spec.replicas : undefined) ?? '?'} by ${who(e.metadata.actor)}`;
+  else if (e.type === 'PodBound') what = `${ref} was bound to ${node ?? '?'} by ${who(e.metadata.actor)}`;
+  else if (!isCreation(e.type) && !isDeletion(e.type) && notReadyNode(data)) {
     what = `${ref} went NotReady (${who(e.metadata.actor)})`;
   } else if (isCreation(e.type)) what = `${ref} was created by ${who(e.metadata.actor)}`;
-  else if (isDeletion(e.type)) what = `${ref} was deleted by ${who(e.metadata.actor)}${data.spec?.nodeName ? ` from ${data.spec.nodeName}` : ''}`;
+  else if (isDeletion(e.type)) what = `${ref} was deleted by ${who(e.metadata.actor)}${node ? ` from ${node}` : ''}`;
   else if (e.type.endsWith('DeletionRequested')) what = `deletion of ${ref} was requested by ${who(e.metadata.actor)}`;
   else what = `${ref} had ${e.type} by ${who(e.metadata.actor)}`;
   return `${what} at ${clock(e.metadata.time)} (revision ${e.seq})${e.metadata.reason ? `: ${e.metadata.reason}` : ''}`;
@@ -97,9 +106,9 @@ export function explain(chain: readonly LoggedEvent[], owner?: LoggedEvent, dele
   if (ownerStep) summary.push(`${me} exists because ${ownerStep.text}.`);
   summary.push(`${steps[0]!.text}.`);
   const replaced = chain.slice(1).find((e) => e.data.kind === first.data.kind && isDeletion(e.type));
-  const node = chain.slice(1).find((e) => e.data.kind === 'Node' && readyStatus(e.data as Record<string, unknown>) !== undefined && readyStatus(e.data as Record<string, unknown>) !== 'True');
+  const node = chain.slice(1).find((e) => notReadyNode(e.data));
   if (replaced && node) {
-    const from = (replaced.data as { spec?: { nodeName?: string } }).spec?.nodeName ?? node.data.metadata.name;
+    const from = nodeNameOf(replaced.data) ?? node.data.metadata.name;
     summary.push(`It replaces ${refOf(replaced.data.kind, replaced.data.metadata.name)}: moved from ${from} because ${node.data.metadata.name} went NotReady at ${clock(node.metadata.time)} (revision ${node.seq}).`);
   }
   for (const s of steps.slice(1)) summary.push(`  because ${s.text}`);

@@ -1,9 +1,7 @@
 /** kubectl's pod columns: READY, STATUS and RESTARTS follow kube-apiserver's printPod (1.32). */
-import type { Pod } from '../schemas/pod.js';
+import type { ContainerState, ContainerStatus, Pod } from '../schemas/pod.js';
 import { ageSince } from './age.js';
 
-type ContainerState = { waiting?: { reason?: string }; running?: object; terminated?: { exitCode: number; signal?: number; reason?: string; finishedAt?: string } };
-type ContainerStatus = { name: string; ready: boolean; restartCount: number; state?: ContainerState; lastState?: ContainerState };
 /** The fields printPod reads; init containers are read when present although Wharf does not run them yet. */
 type PrintablePod = Pick<Pod, 'metadata' | 'spec' | 'status'> & {
   spec: Pod['spec'] & { initContainers?: unknown[]; readinessGates?: { conditionType: string }[] };

@@ -1,33 +1,29 @@
 /** Rows and whole `meta.k8s.io/v1` Tables built from stored objects. */
-import type { KindName } from '../kinds.js';
+import type { KindMap, KindName } from '../kinds.js';
 import type { KObject } from '../object.js';
-import type { Namespace, Node } from '../schemas/cluster.js';
-import type { ReplicationController } from '../schemas/controller.js';
-import type { Event } from '../schemas/event.js';
-import type { Pod } from '../schemas/pod.js';
-import type { Endpoints, Service } from '../schemas/service.js';
 import { tableColumns, type TableColumn } from './columns.js';
 import { podRow } from './pod.js';
 import { endpointsRow, eventRow, namespaceRow, nodeRow, replicationControllerRow, serviceRow } from './rows.js';
 
-/** The cells of one object's row, one per tableColumns(kind) entry (wide columns included). */
+/** Each kind's row printer. */
+const ROWS: { readonly [K in KindName]: (o: KindMap[K], now: Date) => unknown[] } = {
+  Namespace: namespaceRow,
+  Node: nodeRow,
+  Pod: podRow,
+  Service: serviceRow,
+  Endpoints: endpointsRow,
+  ReplicationController: replicationControllerRow,
+  Event: eventRow,
+};
+
+/**
+ * The cells of one object's row, one per tableColumns(kind) entry (wide columns included). `obj`
+ * is an object of `kind`, which comes apart because the items of a List may leave theirs out.
+ */
 export function tableRow(kind: KindName, obj: KObject, now: Date): unknown[] {
-  switch (kind) {
-    case 'Pod':
-      return podRow(obj as unknown as Pod, now);
-    case 'Service':
-      return serviceRow(obj as unknown as Service, now);
-    case 'ReplicationController':
-      return replicationControllerRow(obj as unknown as ReplicationController, now);
-    case 'Node':
-      return nodeRow(obj as unknown as Node, now);
-    case 'Endpoints':
-      return endpointsRow(obj as unknown as Endpoints, now);
-    case 'Namespace':
-      return namespaceRow(obj as unknown as Namespace, now);
-    case 'Event':
-      return eventRow(obj as unknown as Event, now);
-  }
+  // The one place a listed object is read as its kind's type: the caller lists objects of `kind`.
+  const row = ROWS[kind] as (o: KObject, now: Date) => unknown[];
+  return row(obj, now);
 }
 
 /** A row of a Table: its cells and the object's metadata (PartialObjectMetadata, as includeObject=Metadata). */

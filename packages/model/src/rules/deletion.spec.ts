@@ -6,7 +6,7 @@ import type { Pod } from '../schemas/pod.js';
 import { checkPreconditions, controllerDeletion, namespaceDeletion, objectDeletion, podDeletion, podRelease } from './deletion.js';
 
 const now = new Date('2025-01-01T10:00:00.123Z');
-const pod = (o: { nodeName?: string; grace?: number; phase?: string; deletionTimestamp?: string } = {}): Pod & KObject => ({
+const pod = (o: { nodeName?: string; grace?: number; phase?: NonNullable<Pod['status']>['phase']; deletionTimestamp?: string } = {}): Pod & KObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'p', namespace: 'default', uid: 'u1', resourceVersion: '7', ...(o.deletionTimestamp ? { deletionTimestamp: o.deletionTimestamp } : {}) },

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { type Change, emptyState, type Endpoints, evolve, type Pod, type Service } from '@wharf/model';
+import { type Change, emptyState, type Endpoints, evolve, type Pod, type Service, type Stored } from '@wharf/model';
 import { desiredSubsets } from './decide.js';
 import { CONTROLLER, MANAGED_BY, planEndpoints } from './plan.js';
 import { endpointsWatch } from './reconciler.js';
 
 const fresh = { now: '2025-01-01T00:00:00Z', uid: 'u-1' };
 
-const svc = (over: Partial<Service['spec']> = {}): Service => ({
+const svc = (over: Partial<Service['spec']> = {}): Stored<Service> => ({
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
   spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 3000, protocol: 'TCP', nodePort: 31000 }], ...over },
 });
 
-const pod = (name: string, hostPort: number, opts: { ready?: boolean; phase?: string; labels?: Record<string, string>; deleting?: boolean; ip?: string } = {}): Pod => ({
+const pod = (name: string, hostPort: number, opts: { ready?: boolean; phase?: string; labels?: Record<string, string>; deleting?: boolean; ip?: string } = {}): Stored<Pod> => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: opts.labels ?? { app: 'web' }, ...(opts.deleting ? { deletionTimestamp: '2025-01-01T00:00:00Z' } : {}) },
@@ -76,17 +76,17 @@ describe('planEndpoints', () => {
     const first = planEndpoints(labelled, undefined, [pod('a', 32001)], fresh);
     if (first.action !== 'create') throw new Error('expected create');
     const reversed = (v: unknown): unknown => (Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v);
-    const stored = JSON.parse(JSON.stringify(reversed(first.endpoints))) as Endpoints;
+    const stored = JSON.parse(JSON.stringify(reversed(first.endpoints))) as Stored<Endpoints>;
     expect(planEndpoints(labelled, stored, [pod('a', 32001)], fresh).action).toBe('none');
   });
 
   it('never touches the Endpoints of a Service without a selector', () => {
-    const hand: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] };
+    const hand: Stored<Endpoints> = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] };
     expect(planEndpoints(svc({ selector: undefined }), hand, [pod('a', 1)], fresh)).toEqual({ action: 'none' });
   });
 
   it('deletes the Endpoints once the Service is gone', () => {
-    const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' } };
+    const ep: Stored<Endpoints> = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' } };
     expect(planEndpoints(undefined, ep, [], fresh)).toMatchObject({ action: 'delete' });
     expect(planEndpoints(undefined, undefined, [], fresh)).toEqual({ action: 'none' });
   });
@@ -95,11 +95,11 @@ describe('planEndpoints', () => {
 describe('endpointsWatch', () => {
   it('maps a pod change to the Services selecting it before or after', () => {
     const meta = { actor: 't', time: '' };
-    const { state } = evolve(emptyState(), [{ seq: 1, subject: 's', type: 'ServiceCreated', data: svc() as never, metadata: meta }]);
+    const { state } = evolve(emptyState(), [{ seq: 1, subject: 's', type: 'ServiceCreated', data: svc(), metadata: meta }]);
     const p = pod('a', 1);
-    const change: Change = { seq: 2, type: 'MODIFIED', event: { seq: 2, subject: 's', type: 'PodStatusUpdated', data: p as never, metadata: meta }, object: p as never, previous: { ...p, metadata: { ...p.metadata, labels: { app: 'web' } } } as never };
+    const change: Change = { seq: 2, type: 'MODIFIED', event: { seq: 2, subject: 's', type: 'PodStatusUpdated', data: p, metadata: meta }, object: p, previous: { ...p, metadata: { ...p.metadata, labels: { app: 'web' } } } };
     expect(endpointsWatch(change, state)).toEqual(['Service/default/web']);
     const other = pod('b', 1, { labels: { app: 'x' } });
-    expect(endpointsWatch({ ...change, object: other as never, previous: undefined }, state)).toEqual([]);
+    expect(endpointsWatch({ ...change, object: other, previous: undefined }, state)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * `planEndpoints`, and applies the plan with a compare-and-set write.
  */
 import { randomUUID } from 'node:crypto';
-import { AlreadyExistsError, type Change, ConflictError, type Endpoints, type KObject, listObjects, mustKind, NotFoundError, type Pod, rvOf, type Service, type State } from '@wharf/model';
+import { AlreadyExistsError, type Change, ConflictError, isChangeOf, listObjects, mustKind, NotFoundError, rvOf, type State } from '@wharf/model';
 import type { Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
@@ -35,10 +35,11 @@ export function endpointsWatch(c: Change, state: State): string[] {
     const managed = (x: typeof o | undefined) => x?.metadata.annotations?.[MANAGED_BY] === CONTROLLER;
     return managed(o) || managed(c.previous) ? [objectKey('Service', ns, o.metadata.name)] : [];
   }
-  if (o.kind !== 'Pod') return [];
+  if (!isChangeOf(c, 'Pod')) return [];
+  const { object: pod, previous } = c;
   const keys: string[] = [];
-  for (const svc of listObjects(state, 'Service', ns ?? 'default') as Service[]) {
-    if (serviceSelects(svc, o as Pod) || (c.previous && serviceSelects(svc, c.previous as Pod))) keys.push(objectKey('Service', ns, svc.metadata.name ?? ''));
+  for (const svc of listObjects(state, 'Service', ns ?? 'default')) {
+    if (serviceSelects(svc, pod) || (previous && serviceSelects(svc, previous))) keys.push(objectKey('Service', ns, svc.metadata.name));
   }
   return keys;
 }
@@ -74,16 +75,16 @@ export class EndpointsReconciler {
   async reconcile(key: string, ctx: ReconcileContext): Promise<Result | void> {
     const { namespace, name } = parseKey(key);
     const { projection, objects } = this.opts;
-    const svc = projection.get('Service', namespace, name) as Service | undefined;
-    const current = projection.get('Endpoints', namespace, name) as Endpoints | undefined;
-    const pods = svc ? (projection.list('Pod', namespace) as Pod[]) : [];
+    const svc = projection.get('Service', namespace, name);
+    const current = projection.get('Endpoints', namespace, name);
+    const pods = svc ? projection.list('Pod', namespace) : [];
     const plan = planEndpoints(svc, current, pods, { now: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), uid: randomUUID() });
     if (plan.action === 'none') return;
     const write = { ...ctx.write, reason: plan.reason };
     try {
-      if (plan.action === 'create') await objects.create(EndpointsKind, plan.endpoints as KObject, write, 'EndpointsCreated');
-      else if (plan.action === 'update') await objects.update(EndpointsKind, plan.endpoints as KObject, rvOf(current), 'EndpointsUpdated', write);
-      else await objects.remove(EndpointsKind, plan.endpoints as KObject, rvOf(current), write, 'EndpointsDeleted');
+      if (plan.action === 'create') await objects.create(EndpointsKind, plan.endpoints, write, 'EndpointsCreated');
+      else if (plan.action === 'update') await objects.update(EndpointsKind, plan.endpoints, rvOf(current), 'EndpointsUpdated', write);
+      else await objects.remove(EndpointsKind, plan.endpoints, rvOf(current), write, 'EndpointsDeleted');
       ctx.log.debug({ action: plan.action, reason: plan.reason }, 'endpoints written');
     } catch (e) {
       // Someone else wrote first: look again at the newer state.

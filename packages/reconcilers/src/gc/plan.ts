@@ -4,7 +4,7 @@
  * is garbage. A controller marked for deletion with the `orphan` finalizer first lets go of its
  * pods; with `foregroundDeletion` it first deletes them; either way it is removed once it owns none.
  */
-import type { Pod, ReplicationController } from '@wharf/model';
+import type { Pod, ReplicationController, Stored } from '@wharf/model';
 import { controllerOf } from '../replication/pods.js';
 
 /** The finalizers Kubernetes uses for `propagationPolicy` Orphan and Foreground. */
@@ -21,15 +21,15 @@ export function isGarbage(pod: Pod, owner: ReplicationController | undefined): b
 /** What to do for a controller marked for deletion. */
 export interface FinalizePlan {
   /** Pods to let go of (orphan). */
-  release: Pod[];
+  release: Stored<Pod>[];
   /** Pods to delete first (foreground). */
-  delete: Pod[];
+  delete: Stored<Pod>[];
   /** True once the controller owns no pods and may be removed. */
   remove: boolean;
 }
 
 /** Plans the finalization of a controller being deleted; undefined when it is not being deleted. */
-export function planFinalize(rc: ReplicationController, pods: readonly Pod[]): FinalizePlan | undefined {
+export function planFinalize(rc: ReplicationController, pods: readonly Stored<Pod>[]): FinalizePlan | undefined {
   if (!rc.metadata.deletionTimestamp) return undefined;
   const owned = pods.filter((p) => controllerOf(p)?.uid === rc.metadata.uid);
   const finalizers = rc.metadata.finalizers ?? [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import { planFeed } from './plan.js';
 
-const pod = (rv: number, nodeName?: string): Pod => ({
+const pod = (rv: number, nodeName?: string): Stored<Pod> => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'p', namespace: 'default', resourceVersion: String(rv) },

@@ -3,7 +3,7 @@
  * feed entries that carry it, which puts and removals make the feeds show the log. A put or a
  * removal is compare-and-set on the resourceVersion, so replaying a plan is harmless.
  */
-import { type Pod, rvOf } from '@wharf/model';
+import { type Pod, rvOf, type Stored } from '@wharf/model';
 
 /** A live (not tombstoned) feed entry of the pod on one node. */
 export interface FeedCopy {
@@ -13,7 +13,7 @@ export interface FeedCopy {
 
 /** What to write: the pod onto its node's feed, and tombstones on the other nodes. */
 export interface FeedPlan {
-  put?: { node: string; pod: Pod };
+  put?: { node: string; pod: Stored<Pod> };
   remove: { node: string; resourceVersion: number }[];
 }
 
@@ -22,7 +22,7 @@ export interface FeedPlan {
  * live feed entries naming it; `stateSeq` is the log sequence the projection has folded, which
  * stamps the tombstone of a deleted pod (it is newer than any version the pod had).
  */
-export function planFeed(pod: Pod | undefined, copies: readonly FeedCopy[], stateSeq: number): FeedPlan {
+export function planFeed(pod: Stored<Pod> | undefined, copies: readonly FeedCopy[], stateSeq: number): FeedPlan {
   const node = pod?.spec.nodeName;
   const rv = pod ? rvOf(pod) : 0;
   const plan: FeedPlan = { remove: [] };

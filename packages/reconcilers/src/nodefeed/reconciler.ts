@@ -4,7 +4,7 @@
  * feed entries that name it (a local mirror of the bucket) and puts or tombstones to match. On
  * start it reconciles every pod in the log and every pod on a feed, so a restart catches up.
  */
-import { decodeToken, type Pod } from '@wharf/model';
+import { decodeToken, isChangeOf } from '@wharf/model';
 import { type FeedEntry, type Logger, NodeFeed, type Projection } from '@wharf/store';
 import { Controller } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
@@ -39,9 +39,9 @@ export class NodeFeedReconciler {
       workers: opts.workers ?? 4,
       watches: [
         (c) => {
-          if (c.object.kind !== 'Pod') return undefined;
-          const now = c.type === 'DELETED' ? undefined : (c.object as Pod);
-          const prev = c.previous as Pod | undefined;
+          if (!isChangeOf(c, 'Pod')) return undefined;
+          const now = c.type === 'DELETED' ? undefined : c.object;
+          const prev = c.previous;
           if (!now?.spec.nodeName && !prev?.spec.nodeName) return undefined;
           return objectKey('Pod', c.object.metadata.namespace, c.object.metadata.name);
         },
@@ -99,7 +99,7 @@ export class NodeFeedReconciler {
     const { namespace, name } = parseKey(key);
     const { projection, feed } = this.opts;
     const seq = projection.seq;
-    const pod = projection.get('Pod', namespace, name) as Pod | undefined;
+    const pod = projection.get('Pod', namespace, name);
     const copies: FeedCopy[] = [...(this.#copies.get(`${namespace}/${name}`) ?? [])].map(([node, resourceVersion]) => ({ node, resourceVersion }));
     const plan = planFeed(pod, copies, seq);
     if (plan.put) await feed.put(plan.put.node, plan.put.pod);

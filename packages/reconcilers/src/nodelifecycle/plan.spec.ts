@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Node, Pod } from '@wharf/model';
+import type { Node, Pod, Stored } from '@wharf/model';
 import { podFixture } from '../replication/fixtures.js';
 import { planLifecycle, UNREACHABLE_TAINT_KEY } from './plan.js';
 
 const t0 = Date.parse('2024-01-01T00:00:00Z');
-const node = (ready: 'True' | 'Unknown', tainted = false, since = t0): Node => ({
+const node = (ready: 'True' | 'Unknown', tainted = false, since = t0): Stored<Node> => ({
   apiVersion: 'v1',
   kind: 'Node',
   metadata: { name: 'n1' },
   spec: tainted ? { taints: [{ key: UNREACHABLE_TAINT_KEY, effect: 'NoExecute', timeAdded: new Date(since).toISOString() }] } : {},
   status: { conditions: [{ type: 'Ready', status: ready, lastTransitionTime: new Date(since).toISOString() }] },
 });
-const base = { graceMs: 10_000, evictionMs: 20_000, pods: [] as Pod[] };
+const pods: Stored<Pod>[] = [];
+const base = { graceMs: 10_000, evictionMs: 20_000, pods };
 
 describe('planLifecycle', () => {
   it('given a fresh heartbeat on a Ready node, writes nothing and looks again when the grace ends', () => {

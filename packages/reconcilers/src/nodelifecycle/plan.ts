@@ -5,7 +5,7 @@
  * (except those tolerating the taint) are evicted: force-deleted so that their controllers
  * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint.
  */
-import type { Condition, Node, Pod, Taint } from '@wharf/model';
+import type { Condition, Node, Pod, Stored, Taint } from '@wharf/model';
 import { tolerated } from '@wharf/scheduler';
 
 /** The taint of an unreachable node. */
@@ -13,20 +13,20 @@ export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';
 
 /** What the decision needs. */
 export interface LifecycleInput {
-  node: Node;
+  node: Stored<Node>;
   /** When this controller last saw the node's heartbeat change (ms). */
   lastSeen: number;
   now: number;
   graceMs: number;
   evictionMs: number;
   /** Pods bound to the node. */
-  pods: readonly Pod[];
+  pods: readonly Stored<Pod>[];
 }
 
 /** The node to write (with NodeReadinessChanged) if any, the pods to evict, and when to look again. */
 export interface LifecyclePlan {
-  node?: Node;
-  evict: Pod[];
+  node?: Stored<Node>;
+  evict: Stored<Pod>[];
   requeueAfterMs: number;
 }
 
@@ -36,7 +36,7 @@ function readyCondition(n: Node): Condition | undefined {
   return n.status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-function withReady(n: Node, ready: Condition, taints: Taint[]): Node {
+function withReady(n: Stored<Node>, ready: Condition, taints: Taint[]): Stored<Node> {
   const conditions = [...(n.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready];
   const spec = { ...(n.spec ?? {}) };
   if (taints.length) spec.taints = taints;

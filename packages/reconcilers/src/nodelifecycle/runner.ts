@@ -5,7 +5,7 @@
  * and evictions (forced PodDeleted, expected resourceVersion).
  */
 import { Kvm } from '@nats-io/kv';
-import { decodeToken, type KObject, listObjects, mustKind, type Node, type Pod, rvOf } from '@wharf/model';
+import { decodeToken, isChangeOf, listObjects, mustKind, rvOf } from '@wharf/model';
 import type { EventStore, Logger, Objects, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
@@ -48,7 +48,7 @@ export class NodeLifecycleRunner {
       projection: opts.projection,
       log: opts.log,
       workers: 2,
-      watches: [(c) => (c.object.kind === 'Node' && c.type !== 'DELETED' ? objectKey('Node', undefined, c.object.metadata.name) : undefined)],
+      watches: [(c) => (isChangeOf(c, 'Node') && c.type !== 'DELETED' ? objectKey('Node', undefined, c.object.metadata.name) : undefined)],
       resync: (state) => listObjects(state, 'Node').map((n) => objectKey('Node', undefined, n.metadata.name)),
       reconcile: (key, ctx) => this.reconcile(key, ctx),
     });
@@ -66,7 +66,7 @@ export class NodeLifecycleRunner {
       const node = decodeToken(key);
       const wasSeen = this.lastSeen.has(node);
       this.lastSeen.set(node, Date.now());
-      const n = this.opts.projection.get('Node', undefined, node) as Node | undefined;
+      const n = this.opts.projection.get('Node', undefined, node);
       const ready = n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
       if (!wasSeen || !ready || n?.spec?.taints?.length) this.controller.queue.add(objectKey('Node', undefined, node));
     });
@@ -84,15 +84,15 @@ export class NodeLifecycleRunner {
   async reconcile(key: string, ctx: ReconcileContext): Promise<Result | void> {
     const { name } = parseKey(key);
     const { projection, objects } = this.opts;
-    const node = projection.get('Node', undefined, name) as Node | undefined;
+    const node = projection.get('Node', undefined, name);
     if (!node) return;
-    const pods = (projection.list('Pod') as unknown as Pod[]).filter((p) => p.spec.nodeName === name);
+    const pods = projection.list('Pod').filter((p) => p.spec.nodeName === name);
     const now = Date.now();
     const plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now, graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
     if (plan.node) {
       const ready = plan.node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-      await objects.update(NodeKind, plan.node as unknown as KObject, rvOf(node), 'NodeReadinessChanged', { ...write, reason: ready === 'True' ? `node ${name} is posting heartbeats again` : `node ${name} stopped posting heartbeats (grace ${this.graceMs / 1000}s)` });
+      await objects.update(NodeKind, plan.node, rvOf(node), 'NodeReadinessChanged', { ...write, reason: ready === 'True' ? `node ${name} is posting heartbeats again` : `node ${name} stopped posting heartbeats (grace ${this.graceMs / 1000}s)` });
     }
     await Promise.all(plan.evict.map((p) => deletePod(objects, projection, p, { ...write, cause: rvOf(node), reason: `NodeLost: node ${name} unreachable for ${this.evictionMs / 1000}s; evicted` }, true)));
     if (plan.evict.length) ctx.log.info({ node: name, pods: plan.evict.length }, 'evicted pods of an unreachable node');

@@ -1,8 +1,8 @@
 /** Test fixtures for the replication controller: controllers and pods as plain data. */
-import type { Pod, ReplicationController } from '@wharf/model';
+import type { Pod, ReplicationController, Stored } from '@wharf/model';
 
 /** A controller `web` (uid rc-uid) selecting app=web with `replicas`. */
-export function rcFixture(replicas: number, extra: Partial<NonNullable<ReplicationController['status']>> = {}): ReplicationController {
+export function rcFixture(replicas: number, extra: Partial<NonNullable<ReplicationController['status']>> = {}): Stored<ReplicationController> {
   return {
     apiVersion: 'v1',
     kind: 'ReplicationController',
@@ -24,7 +24,7 @@ export interface PodOpts {
 }
 
 /** A pod named `name` (uid `uid-<name>`), by default owned by `web`, labelled app=web, Running and ready on node-a. */
-export function podFixture(name: string, o: PodOpts = {}): Pod {
+export function podFixture(name: string, o: PodOpts = {}): Stored<Pod> {
   const owner = 'owner' in o ? o.owner : 'rc-uid';
   return {
     apiVersion: 'v1',

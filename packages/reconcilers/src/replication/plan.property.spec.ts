@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@wharf/model';
+import type { Pod, Stored } from '@wharf/model';
 import { podFixture, rcFixture } from './fixtures.js';
 import { slotName } from './names.js';
 import { isEmptyPlan, planReplication, type ReplicationPlan } from './plan.js';
@@ -22,14 +22,16 @@ const podArb = fc.record({
 
 const worldArb = fc.record({ replicas: fc.integer({ min: 0, max: 8 }), pods: fc.uniqueArray(podArb, { selector: (p) => p.name, maxLength: 14 }) });
 
-function build(w: fc.infer<typeof worldArb>) {
+type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(w: World) {
   const pods = w.pods.map((p) => podFixture(p.name, { owner: p.owner, labels: { app: p.match ? 'web' : 'other' }, phase: p.phase, ready: p.ready, terminating: p.terminating, node: p.bound ? 'node-a' : '' }));
   const rc = rcFixture(w.replicas, { deletingPods: w.pods.filter((p) => p.claimed).map((p) => `uid-${p.name}`) });
   return { rc, pods };
 }
 
 /** Replicas as the plan counts them: active, matching, owned or adoptable, not claimed. */
-function counted(plan: ReplicationPlan, pods: Pod[], claimed: Set<string>): number {
+function counted(plan: ReplicationPlan, pods: Stored<Pod>[], claimed: Set<string>): number {
   return pods.filter((p) => {
     const ref = controllerOf(p);
     const mine = ref?.uid === 'rc-uid' || plan.adopt.includes(p);
@@ -38,12 +40,12 @@ function counted(plan: ReplicationPlan, pods: Pod[], claimed: Set<string>): numb
 }
 
 /** Applies a plan the way the runner and agents would: deletions of bound pods terminate, then go. */
-function apply(rc: ReturnType<typeof rcFixture>, pods: Pod[], plan: ReplicationPlan, round: number) {
+function apply(rc: ReturnType<typeof rcFixture>, pods: Stored<Pod>[], plan: ReplicationPlan, round: number) {
   let next = pods.filter((p) => !p.metadata.deletionTimestamp); // agents finished last round's terminations
   const gone = new Set([...plan.claim, ...plan.delete].map((p) => p.metadata.uid));
   next = next.flatMap((p) => {
     if (gone.has(p.metadata.uid)) return p.spec.nodeName && isActive(p) ? [{ ...p, metadata: { ...p.metadata, deletionTimestamp: 'x' } }] : [];
-    if (plan.adopt.includes(p)) return [podFixture(p.metadata.name!, { phase: p.status!.phase as 'Running' })];
+    if (plan.adopt.includes(p)) return [podFixture(p.metadata.name, { phase: p.status!.phase as 'Running' })];
     if (plan.release.includes(p)) return [{ ...p, metadata: { ...p.metadata, ownerReferences: [] } }];
     return [p];
   });

@@ -15,29 +15,29 @@
  * controller (a compare-and-set on its resourceVersion); finished pods are deleted to free
  * their slots.
  */
-import { type Pod, type ReplicationController, sameJson } from '@wharf/model';
+import { type Pod, type ReplicationController, sameJson, type Stored } from '@wharf/model';
 import { slotName } from './names.js';
 import { controllerOf, isActive, isFinishedPod, isReady, readySince, selects } from './pods.js';
 import { victims } from './rank.js';
 
 /** What the controller sees. */
 export interface ReplicationInput {
-  rc: ReplicationController;
+  rc: Stored<ReplicationController>;
   /** The pods of the controller's namespace. */
-  pods: readonly Pod[];
+  pods: readonly Stored<Pod>[];
   now: number;
 }
 
 /** What to do; `status` is set only when it differs from the stored one. */
 export interface ReplicationPlan {
-  adopt: Pod[];
-  release: Pod[];
+  adopt: Stored<Pod>[];
+  release: Stored<Pod>[];
   /** Names of pods to create (slot names). */
   create: string[];
   /** Surplus replicas chosen now: record them in status.deletingPods first, then delete them. */
-  claim: Pod[];
+  claim: Stored<Pod>[];
   /** Pods to delete now: claimed earlier and not yet terminating, or finished. */
-  delete: Pod[];
+  delete: Stored<Pod>[];
   /** Missing replicas whose slot name is still held by a terminating pod. */
   blocked: number;
   status: ReplicationController['status'] | undefined;
@@ -73,7 +73,7 @@ export function planReplication({ rc, pods, now }: ReplicationInput): Replicatio
   const replicas = rc.spec.replicas ?? 1;
   const terminating = !!rc.metadata.deletionTimestamp;
   const plan: ReplicationPlan = { adopt: [], release: [], create: [], claim: [], delete: [], blocked: 0, status: undefined };
-  const mine: Pod[] = [];
+  const mine: Stored<Pod>[] = [];
   for (const p of pods) {
     const ref = controllerOf(p);
     const matches = selects(selector, p.metadata.labels);
@@ -105,7 +105,7 @@ export function planReplication({ rc, pods, now }: ReplicationInput): Replicatio
       // is dead for good: skip it and extend the range by one.
       let wanted = -diff;
       for (let i = 0, end = replicas; i < end && wanted > 0; i++) {
-        const n = slotName(rc.metadata.name!, uid, i);
+        const n = slotName(rc.metadata.name, uid, i);
         if (held.has(n)) continue;
         if (!taken.has(n)) plan.create.push(n);
         else if (mineNames.has(n)) plan.blocked++;

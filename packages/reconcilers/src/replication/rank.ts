@@ -38,6 +38,6 @@ export function lessValuable(a: Pod, b: Pod): number {
 }
 
 /** The `count` least valuable pods. */
-export function victims(pods: readonly Pod[], count: number): Pod[] {
+export function victims<P extends Pod>(pods: readonly P[], count: number): P[] {
   return [...pods].sort(lessValuable).slice(0, Math.max(0, count));
 }

@@ -7,7 +7,7 @@
  * that queued the key.
  */
 import { randomUUID } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, type KObject, mustKind, NotFoundError, type Pod, type ReplicationController, rvOf } from '@wharf/model';
+import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, type OwnerReference, type Pod, type ReplicationController, rvOf, type Stored } from '@wharf/model';
 import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
 import type { Shard } from '../runtime/shard.js';
@@ -15,7 +15,7 @@ import { parseKey } from '../runtime/keys.js';
 import { deletePod } from '../runtime/podwrites.js';
 import { isFinishedPod } from './pods.js';
 import { isEmptyPlan, planReplication, type ReplicationPlan } from './plan.js';
-import { podFromTemplate } from './template.js';
+import { controllerRef, podFromTemplate } from './template.js';
 import { allControllerKeys, replicationWatch } from './watches.js';
 
 const PodKind = mustKind('Pod');
@@ -58,11 +58,11 @@ export class ReplicationRunner {
     await this.controller.stop();
   }
 
-  #plan(namespace: string, name: string): { rc: ReplicationController; plan: ReplicationPlan } | undefined {
+  #plan(namespace: string, name: string): { rc: Stored<ReplicationController>; plan: ReplicationPlan } | undefined {
     const { projection } = this.opts;
-    const rc = projection.get('ReplicationController', namespace, name) as ReplicationController | undefined;
+    const rc = projection.get('ReplicationController', namespace, name);
     if (!rc) return undefined;
-    const pods = projection.list('Pod', namespace) as unknown as Pod[];
+    const pods = projection.list('Pod', namespace);
     return { rc, plan: planReplication({ rc, pods, now: Date.now() }) };
   }
 
@@ -82,7 +82,7 @@ export class ReplicationRunner {
     if (plan.status) {
       try {
         const reason = plan.claim.length ? `scale down: deleting ${plan.claim.map((p) => p.metadata.name).join(', ')}` : 'status';
-        await this.opts.objects.update(RCKind, { ...rc, status: plan.status } as unknown as KObject, rvOf(rc), 'ReplicationControllerStatusUpdated', { ...write, reason });
+        await this.opts.objects.update(RCKind, { ...rc, status: plan.status }, rvOf(rc), 'ReplicationControllerStatusUpdated', { ...write, reason });
       } catch (e) {
         // Another instance (or the user) changed the controller: plan again on the newer one.
         if (e instanceof ConflictError) return { retry: true };
@@ -97,7 +97,7 @@ export class ReplicationRunner {
         if (!(e instanceof ConflictError) && !(e instanceof NotFoundError) && !(e instanceof AlreadyExistsError)) failures.push(e);
       }
     };
-    const owner = { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name!, uid: rc.metadata.uid!, controller: true, blockOwnerDeletion: true };
+    const owner = controllerRef(rc);
     await Promise.all([
       ...plan.release.map((p) => run(() => this.#setOwner(p, undefined, rc, write))),
       ...plan.adopt.map((p) => run(() => this.#setOwner(p, owner, rc, write))),
@@ -108,12 +108,12 @@ export class ReplicationRunner {
     if (plan.blocked) return { requeueAfter: 1000 };
   }
 
-  async #setOwner(p: Pod, owner: NonNullable<Pod['metadata']['ownerReferences']>[number] | undefined, rc: ReplicationController, write: WriteContext): Promise<void> {
+  async #setOwner(p: Stored<Pod>, owner: OwnerReference | undefined, rc: ReplicationController, write: WriteContext): Promise<void> {
     const refs = (p.metadata.ownerReferences ?? []).filter((r) => !r.controller);
-    const next = { ...p, metadata: { ...p.metadata, ownerReferences: owner ? [...refs, owner] : refs } };
-    if (!next.metadata.ownerReferences.length) delete (next.metadata as { ownerReferences?: unknown }).ownerReferences;
+    const metadata: Stored<Pod>['metadata'] = { ...p.metadata, ownerReferences: owner ? [...refs, owner] : refs };
+    if (!metadata.ownerReferences?.length) delete metadata.ownerReferences;
     const type = owner ? 'PodAdopted' : 'PodReleased';
     const reason = owner ? `adopted by replication controller ${rc.metadata.name}` : `labels no longer match replication controller ${rc.metadata.name}`;
-    await this.opts.objects.update(PodKind, next as unknown as KObject, rvOf(p), type, { ...write, reason });
+    await this.opts.objects.update(PodKind, { ...p, metadata }, rvOf(p), type, { ...write, reason });
   }
 }

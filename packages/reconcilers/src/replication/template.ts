@@ -1,9 +1,14 @@
 /** A pod made from a replication controller's template (pure: uid and time come in). */
-import { type KObject, type Pod, qosClass, type ReplicationController } from '@wharf/model';
+import { type OwnerReference, type Pod, qosClass, type ReplicationController, type Stored } from '@wharf/model';
 import { timestamp } from './pods.js';
 
+/** The ownerReference that makes `rc` the controller of a pod. */
+export function controllerRef(rc: Stored<ReplicationController>): OwnerReference {
+  return { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
 /** The pod for slot name `name`: the template's labels, annotations and spec, owned by `rc`. */
-export function podFromTemplate(rc: ReplicationController, name: string, uid: string, now: number): Pod & KObject {
+export function podFromTemplate(rc: Stored<ReplicationController>, name: string, uid: string, now: number): Stored<Pod> {
   const t = rc.spec.template!;
   const md = t.metadata ?? {};
   return {
@@ -17,7 +22,7 @@ export function podFromTemplate(rc: ReplicationController, name: string, uid: st
       generation: 1,
       ...(md.labels ? { labels: { ...md.labels } } : {}),
       ...(md.annotations ? { annotations: { ...md.annotations } } : {}),
-      ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name!, uid: rc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [controllerRef(rc)],
     },
     spec: structuredClone(t.spec),
     status: { phase: 'Pending', qosClass: qosClass(t.spec) },

@@ -3,7 +3,7 @@
  * the owner of a pod that changes (before and after); and, for an orphan pod, every controller of
  * its namespace whose selector matches its labels (it may be adopted).
  */
-import { type Change, listObjects, type Pod, type ReplicationController, type State } from '@wharf/model';
+import { type Change, isChangeOf, listObjects, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
 import { controllerOf, selects } from './pods.js';
 
@@ -20,17 +20,17 @@ export function allControllerKeys(state: State): string[] {
 /** Maps one change to the controllers it concerns. */
 export function replicationWatch(c: Change, state: State): string[] | undefined {
   if (c.object.kind === 'ReplicationController') return [rcKey(c.object.metadata.namespace, c.object.metadata.name)];
-  if (c.object.kind !== 'Pod') return undefined;
+  if (!isChangeOf(c, 'Pod')) return undefined;
   const ns = c.object.metadata.namespace;
   const keys = new Set<string>();
-  const now = c.type === 'DELETED' ? undefined : (c.object as unknown as Pod);
-  for (const p of [now, c.previous as unknown as Pod | undefined]) {
+  const now = c.type === 'DELETED' ? undefined : c.object;
+  for (const p of [now, c.previous]) {
     if (!p) continue;
     const ref = controllerOf(p);
     if (ref?.kind === 'ReplicationController') keys.add(rcKey(ns, ref.name));
   }
   if (now && !controllerOf(now)) {
-    for (const rc of listObjects<ReplicationController & { metadata: { name: string } }>(state as State, 'ReplicationController', ns)) {
+    for (const rc of listObjects(state, 'ReplicationController', ns)) {
       if (selects(rc.spec.selector, now.metadata.labels)) keys.add(rcKey(ns, rc.metadata.name));
     }
   }

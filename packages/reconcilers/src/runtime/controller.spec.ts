@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Change, State } from '@wharf/model';
-import type { Projection } from '@wharf/store';
+import { type Change, emptyState, type KObject } from '@wharf/model';
+import type { ChangeListener } from '@wharf/store';
 import { Controller, TerminalError } from './controller.js';
 import { WorkQueue } from './queue.js';
 import { ExponentialBackoff } from './ratelimit.js';
 
 /** A stand-in projection: just a change feed and a state. */
 function fakeProjection() {
-  let listener: ((c: Change[], s: State) => void) | undefined;
-  const state = { seq: 0 } as unknown as State;
-  const p = { state, onChange: (l: typeof listener) => ((listener = l), () => (listener = undefined)) } as unknown as Projection;
-  return { p, emit: (seq: number, name: string) => listener?.([{ seq, type: 'ADDED', object: { kind: 'Pod', metadata: { name } } } as unknown as Change], state) };
+  let listener: ChangeListener | undefined;
+  const state = emptyState();
+  const p = {
+    state,
+    onChange: (l: ChangeListener) => {
+      listener = l;
+      return () => (listener = undefined);
+    },
+  };
+  const created = (seq: number, name: string): Change => {
+    const object: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name } };
+    return { seq, type: 'ADDED', event: { seq, subject: 's', type: 'PodCreated', data: object, metadata: { actor: 't', time: '' } }, object, previous: undefined };
+  };
+  return { p, emit: (seq: number, name: string) => listener?.([created(seq, name)], state) };
 }
 
 const log = pino({ level: 'silent' });

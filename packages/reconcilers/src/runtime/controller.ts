@@ -42,7 +42,8 @@ export type Watch = (change: Change, state: State) => Iterable<string> | string 
 /** How to build a controller. Give `reconcile` or `reconcileBatch`. */
 export interface ControllerOptions {
   name: string;
-  projection: Projection;
+  /** Where changes come from and the state a resync reads (a Projection). */
+  projection: Pick<Projection, 'onChange' | 'state'>;
   log: Logger;
   watches: Watch[];
   /** Every key that should be reconciled on start (a full, level-based resync). */

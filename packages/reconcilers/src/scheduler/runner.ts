@@ -6,7 +6,7 @@
  * reservation is released. A pod that fits nowhere gets PodScheduleFailed (only if its message
  * changed) and is tried again when nodes or pods change.
  */
-import { ConflictError, type KObject, mustKind, type Node, type Pod, rvOf } from '@wharf/model';
+import { ConflictError, mustKind, type Pod, rvOf, type Stored } from '@wharf/model';
 import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
 import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
 import { defaultInstance } from '../runtime/membership.js';
@@ -17,10 +17,6 @@ import { nodeWatch, pendingPodKeys, podWatch } from './watches.js';
 import { boundPod, showsUnschedulable, unschedulablePod, demandOf, isFinished, needsScheduling, podKey, admit, staleReservations, type Reservation, schedule, type Assignment, type Binding, type Snapshot } from '@wharf/scheduler';
 
 const PodKind = mustKind('Pod');
-
-function asObject(p: Pod): KObject {
-  return p as unknown as KObject;
-}
 
 /** The write context; a key with no triggering event (a resync) names the pod's own latest event as cause. */
 function writeContext(ctx: ReconcileContext, pod: Pod): WriteContext {
@@ -101,11 +97,11 @@ export class SchedulerRunner {
     const now = Date.now();
     const out: Outcome[] = items.map(() => undefined);
     const reserved = this.#freshReservations(now);
-    const pending: Pod[] = [];
+    const pending: Stored<Pod>[] = [];
     const ctxOf = new Map<string, number>();
     items.forEach((item, i) => {
       const { namespace, name } = parseKey(item.key);
-      const pod = (projection.get('Pod', namespace, name) as Pod | undefined);
+      const pod = projection.get('Pod', namespace, name);
       if (!pod || !needsScheduling(pod, this.opts.schedulerName)) return;
       const r = reserved.get(podKey(pod));
       // Another binding of this pod is in flight (here or in another instance): wait for it.
@@ -143,7 +139,7 @@ export class SchedulerRunner {
     const { projection, ledger } = this.opts;
     const assigned: Assignment[] = [];
     const boundOn = new Map<string, Pod[]>();
-    for (const p of (projection.list('Pod') as unknown as Pod[])) {
+    for (const p of projection.list('Pod')) {
       const node = p.spec.nodeName;
       if (!node || isFinished(p)) continue;
       assigned.push({ node, demand: demandOf(p) });
@@ -153,12 +149,12 @@ export class SchedulerRunner {
     }
     for (const [node, l] of ledger.cached()) for (const r of Object.values(l.pods)) assigned.push({ node, demand: r.demand });
     const heartbeats = this.opts.heartbeats?.();
-    const snapshot: Snapshot = { nodes: (projection.list('Node') as unknown as Node[]), assigned, now, ...(heartbeats ? { heartbeats } : {}) };
+    const snapshot: Snapshot = { nodes: projection.list('Node'), assigned, now, ...(heartbeats ? { heartbeats } : {}) };
     return { snapshot, boundOn };
   }
 
   async #bindOnNode(node: string, bindings: Binding[], bound: Pod[], items: ReconcileContext[], at: (p: Pod) => number, out: Outcome[]): Promise<void> {
-    const nodeObj = (this.opts.projection.get('Node', undefined, node) as Node | undefined);
+    const nodeObj = this.opts.projection.get('Node', undefined, node);
     const wants = bindings.map((b) => demandOf(b.pod));
     const reservedAt = Date.now();
     let admitted: Set<string>;
@@ -182,7 +178,7 @@ export class SchedulerRunner {
         if (!admitted.has(key)) return (out[i] = { retry: true });
         try {
           const ctx = items[i]!;
-          await this.opts.objects.update(PodKind, asObject(boundPod(b.pod, node, new Date())), rvOf(b.pod), 'PodBound', { ...writeContext(ctx, b.pod), reason: `Successfully assigned ${key} to ${node}` });
+          await this.opts.objects.update(PodKind, boundPod(b.pod, node, new Date()), rvOf(b.pod), 'PodBound', { ...writeContext(ctx, b.pod), reason: `Successfully assigned ${key} to ${node}` });
           ctx.log.debug({ node }, 'bound');
         } catch (e) {
           lost.push({ key, reservation: { demand: demandOf(b.pod), by: this.instance, at: reservedAt } });
@@ -196,11 +192,11 @@ export class SchedulerRunner {
     }
   }
 
-  async #markUnschedulable(pod: Pod, message: string, ctx: ReconcileContext): Promise<Outcome> {
+  async #markUnschedulable(pod: Stored<Pod>, message: string, ctx: ReconcileContext): Promise<Outcome> {
     const retry = { requeueAfter: this.opts.unschedulableRetryMs ?? 60_000 };
     if (showsUnschedulable(pod, message)) return retry;
     try {
-      await this.opts.objects.update(PodKind, asObject(unschedulablePod(pod, message, new Date())), rvOf(pod), 'PodScheduleFailed', { ...writeContext(ctx, pod), reason: message });
+      await this.opts.objects.update(PodKind, unschedulablePod(pod, message, new Date()), rvOf(pod), 'PodScheduleFailed', { ...writeContext(ctx, pod), reason: message });
     } catch (e) {
       if (!(e instanceof ConflictError)) return e as Error;
     }
@@ -216,7 +212,7 @@ export class SchedulerRunner {
     for (const [node, l] of [...ledger.cached()]) {
       const stale = staleReservations(node, l, (k) => {
         const slash = k.indexOf('/');
-        return projection.get('Pod', k.slice(0, slash), k.slice(slash + 1)) as Pod | undefined;
+        return projection.get('Pod', k.slice(0, slash), k.slice(slash + 1));
       }, now, this.graceMs);
       if (stale.length) removed += await ledger.remove(node, stale.map((key) => ({ key, reservation: l.pods[key]! })));
     }

@@ -4,7 +4,7 @@
  * frees its resources (deleted, finished, or moved).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type Change, listObjects, type Node, type Pod, type State } from '@wharf/model';
+import { type Change, isChangeOf, listObjects, type Node, type Pod, type State } from '@wharf/model';
 import { objectKey } from '../runtime/keys.js';
 import { isFinished, needsScheduling } from '@wharf/scheduler';
 
@@ -14,9 +14,9 @@ const pendingMemo = new WeakMap<State, string[]>();
 export function pendingPodKeys(state: State, schedulerName?: string): string[] {
   let keys = pendingMemo.get(state);
   if (!keys) {
-    keys = (listObjects(state, 'Pod') as unknown as Pod[])
+    keys = listObjects(state, 'Pod')
       .filter((p) => needsScheduling(p, schedulerName))
-      .map((p) => objectKey('Pod', p.metadata.namespace, p.metadata.name!));
+      .map((p) => objectKey('Pod', p.metadata.namespace, p.metadata.name));
     pendingMemo.set(state, keys);
   }
   return keys;
@@ -29,11 +29,11 @@ function holds(p: Pod | undefined): p is Pod {
 /** Maps a pod change to the pods to schedule. */
 export function podWatch(schedulerName?: string) {
   return (c: Change, state: State): string[] | undefined => {
-    if (c.object.kind !== 'Pod') return undefined;
-    const pod = c.type === 'DELETED' ? undefined : (c.object as Pod);
-    const prev = c.previous as Pod | undefined;
+    if (!isChangeOf(c, 'Pod')) return undefined;
+    const pod = c.type === 'DELETED' ? undefined : c.object;
+    const prev = c.previous;
     if (holds(prev) && !(holds(pod) && pod.spec.nodeName === prev.spec.nodeName)) return pendingPodKeys(state, schedulerName);
-    if (pod && needsScheduling(pod, schedulerName)) return [objectKey('Pod', pod.metadata.namespace, pod.metadata.name!)];
+    if (pod && needsScheduling(pod, schedulerName)) return [objectKey('Pod', pod.metadata.namespace, pod.metadata.name)];
     return undefined;
   };
 }
@@ -48,9 +48,9 @@ export function nodeSchedulingFacts(n: Node | undefined): readonly unknown[] | u
 /** Maps a node change that matters to every pending pod. */
 export function nodeWatch(schedulerName?: string) {
   return (c: Change, state: State): string[] | undefined => {
-    if (c.object.kind !== 'Node') return undefined;
-    const now = c.type === 'DELETED' ? undefined : (c.object as Node);
-    if (isDeepStrictEqual(nodeSchedulingFacts(now), nodeSchedulingFacts(c.previous as Node | undefined))) return undefined;
+    if (!isChangeOf(c, 'Node')) return undefined;
+    const now = c.type === 'DELETED' ? undefined : c.object;
+    if (isDeepStrictEqual(nodeSchedulingFacts(now), nodeSchedulingFacts(c.previous))) return undefined;
     return pendingPodKeys(state, schedulerName);
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { EventStore } from '../eventstore.js';
 import { eventAt, readRange, subjectHistory } from './read.js';
-import { deriveAll, type Event, explain, type HistoryEntry, isCreation, isDeletion, kindInfo, type KindInfo, type KObject, type LoggedEvent, mustKind, NotFoundError, toEntries, type WhyAnswer } from '@wharf/model';
+import { deriveAll, type Event, explain, type HistoryEntry, isCreation, isDeletion, kindInfo, type KindInfo, type KObject, type LoggedEvent, mustKind, NotFoundError, type Stored, toEntries, type WhyAnswer } from '@wharf/model';
 
 /** Every change to one object, oldest first (all its lives, when the name was reused); 404 when it never existed or aged out. */
 export async function objectHistory(store: EventStore, info: KindInfo, namespace: string | undefined, name: string): Promise<HistoryEntry[]> {
@@ -66,10 +66,10 @@ export interface DerivedEventQuery {
  * Derives Events: for one involved object from its whole history, however old (an RC's from
  * its namespace's pod events); otherwise from the latest `window` events of the log.
  */
-export async function derivedEvents(store: EventStore, q: DerivedEventQuery): Promise<Event[]> {
+export async function derivedEvents(store: EventStore, q: DerivedEventQuery): Promise<Stored<Event>[]> {
   const Pod = mustKind('Pod');
   const kinds = q.involvedKind ? [q.involvedKind] : ['Pod', 'Node', 'ReplicationController'];
-  let events: Event[] = [];
+  let events: Stored<Event>[] = [];
   if (q.involvedName) {
     for (const kind of kinds) {
       const info = kindInfo(kind);

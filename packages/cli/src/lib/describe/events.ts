@@ -5,7 +5,7 @@ import { formatTable } from '../table.js';
 
 /** The events whose involvedObject is this object, oldest first. */
 export async function eventsFor(client: WharfClient, kind: string, namespace: string | undefined, name: string): Promise<Event[]> {
-  const list = await client.list<Event>('Event', { ...(namespace ? { namespace } : { allNamespaces: true }), fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` });
+  const list = await client.list('Event', { ...(namespace ? { namespace } : { allNamespaces: true }), fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` });
   return list.items;
 }
 

@@ -11,7 +11,7 @@ export function renderLines(lines: readonly Line[]): string {
 }
 
 /** `k=v` lines of a map (first on the label line, the rest continued), or `<none>`. */
-export function mapLines(level: number, label: string, m: Record<string, string> | undefined, sep = '='): Line[] {
+export function mapLines(level: number, label: string, m: Readonly<Record<string, string | number>> | undefined, sep = '='): Line[] {
   const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   if (entries.length === 0) return [[level, label, '<none>']];
   return entries.map(([k, v], i): Line => [level, i === 0 ? label : '', `${k}${sep}${v}`]);

@@ -16,7 +16,7 @@ export function describeNode(n: Node): Line[] {
   for (const c of n.status?.conditions ?? []) lines.push([1, c.type, `${c.status}${c.reason ? ` (${c.reason})` : ''}`]);
   lines.push([0, 'Addresses']);
   for (const a of n.status?.addresses ?? []) lines.push([1, a.type, a.address]);
-  lines.push(...mapLines(0, 'Capacity', n.status?.capacity as Record<string, string> | undefined, ': '));
-  lines.push(...mapLines(0, 'Allocatable', n.status?.allocatable as Record<string, string> | undefined, ': '));
+  lines.push(...mapLines(0, 'Capacity', n.status?.capacity, ': '));
+  lines.push(...mapLines(0, 'Allocatable', n.status?.allocatable, ': '));
   return lines;
 }
