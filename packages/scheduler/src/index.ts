@@ -4,7 +4,7 @@ export { boundPod, showsUnschedulable, unschedulablePod } from './binding.js';
 export { DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, demandOf, hostPortsOf, isFinished, needsScheduling, podKey, spreadKeyOf } from './demand.js';
 export { capacityReasons, filterReasons, fitsCapacity, portsConflict, Reasons, staticReason, tolerated, tolerates } from './filters.js';
 export { fitErrorMessage } from './message.js';
-export { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MAX_PODS, isNodeReady, NodeInfo, nodeInfos } from './nodeinfo.js';
+export { DEFAULT_MAX_PODS, isNodeReady, NodeInfo, nodeInfos } from './nodeinfo.js';
 export { formatDecision, type RecordedOutcome, type ReplayDecision, replayScheduler, snapshotOf } from './replay.js';
 export { type Admission, admit, emptyLedger, type NodeLedger, type Reservation, staleReservations } from './reservations.js';
 export { schedule, schedulingOrder } from './schedule.js';

@@ -9,9 +9,6 @@ import type { Demand, HostPort, Snapshot } from './types.js';
 
 /** The pod count a node allows when its status does not say (the kubelet's default maxPods). */
 export const DEFAULT_MAX_PODS = 110;
-/** A heartbeat older than this makes a node not ready. */
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 40_000;
-
 /** One node and what it holds. */
 export class NodeInfo {
   readonly name: string;
@@ -62,19 +59,17 @@ export class NodeInfo {
   }
 }
 
-/** True when the node reports Ready=True (and, when heartbeats are given, beat recently). */
-export function isNodeReady(node: Node, snapshot: Pick<Snapshot, 'heartbeats' | 'now' | 'heartbeatTimeoutMs'>): boolean {
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready?.status !== 'True') return false;
-  if (!snapshot.heartbeats) return true;
-  const last = snapshot.heartbeats.get(node.metadata.name ?? '');
-  const now = snapshot.now ?? Date.now();
-  return last !== undefined && now - last <= (snapshot.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+/**
+ * True when the node reports Ready=True. Silent nodes are the node lifecycle controller's to
+ * judge: it turns Ready to Unknown and taints them, so the scheduler reads only the condition.
+ */
+export function isNodeReady(node: Node): boolean {
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 }
 
 /** NodeInfos of every node in the snapshot, sorted by name, with their assignments counted. */
 export function nodeInfos(snapshot: Snapshot): NodeInfo[] {
-  const infos = snapshot.nodes.map((n) => new NodeInfo(n, isNodeReady(n, snapshot))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const infos = snapshot.nodes.map((n) => new NodeInfo(n, isNodeReady(n))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const byName = new Map(infos.map((i) => [i.name, i]));
   for (const a of snapshot.assigned) byName.get(a.node)?.add(a.demand);
   return infos;

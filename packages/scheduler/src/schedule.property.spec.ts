@@ -55,7 +55,7 @@ describe('schedule (properties)', () => {
     fc.assert(
       fc.property(scenario, ({ snapshot, pending }) => {
         const plan = schedule(snapshot, pending);
-        const infos = new Map(snapshot.nodes.map((n) => [n.metadata.name!, new NodeInfo(n, isNodeReady(n, snapshot))]));
+        const infos = new Map(snapshot.nodes.map((n) => [n.metadata.name!, new NodeInfo(n, isNodeReady(n))]));
         for (const a of snapshot.assigned) infos.get(a.node)!.add(a.demand);
         const before = new Map([...infos].map(([k, i]) => [k, { ...i.requested }]));
         for (const b of [...plan.bindings]) {

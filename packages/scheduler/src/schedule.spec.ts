@@ -69,8 +69,10 @@ describe('schedule', () => {
     expect(plan.failures.map((f) => f.pod.metadata.name)).toEqual(['low']);
   });
 
-  it('treats a node without a fresh heartbeat as not ready when heartbeats are given', () => {
-    const snapshot: Snapshot = { nodes: [makeNode('a'), makeNode('b')], assigned: [], heartbeats: new Map([['a', 1000], ['b', 50_000]]), now: 60_000, heartbeatTimeoutMs: 40_000 };
+  it('places nothing on a node whose Ready condition is not True (the node lifecycle controller judges silence)', () => {
+    const unknown = makeNode('a');
+    unknown.status = { ...unknown.status, conditions: [{ type: 'Ready', status: 'Unknown' }] };
+    const snapshot: Snapshot = { nodes: [unknown, makeNode('b')], assigned: [] };
     expect(schedule(snapshot, [makePod('p')]).bindings[0]!.node).toBe('b');
   });
 });

@@ -32,12 +32,6 @@ export interface Snapshot {
   nodes: readonly Node[];
   /** Pods already bound or reserved; the same pod key on one node counts once. */
   assigned: readonly Assignment[];
-  /** Last heartbeat of each node (ms since epoch); when given, a node without a fresh one is not ready. */
-  heartbeats?: ReadonlyMap<string, number>;
-  /** The time the decision is made (ms since epoch); needed with heartbeats. */
-  now?: number;
-  /** A heartbeat older than this makes a node not ready (default 40 s). */
-  heartbeatTimeoutMs?: number;
 }
 
 /** One pod placed on one node. */

@@ -39,8 +39,6 @@ export interface SchedulerOptions {
   unschedulableRetryMs?: number;
   /** Pods planned together (default 1024). */
   batchSize?: number;
-  /** Last heartbeat per node, when known. */
-  heartbeats?: () => ReadonlyMap<string, number> | undefined;
   /** Which keys this instance reconciles when several instances share the work. */
   shard?: Shard;
 }
@@ -148,8 +146,7 @@ export class SchedulerRunner {
       else boundOn.set(node, [p]);
     }
     for (const [node, l] of ledger.cached()) for (const r of Object.values(l.pods)) assigned.push({ node, demand: r.demand });
-    const heartbeats = this.opts.heartbeats?.();
-    const snapshot: Snapshot = { nodes: projection.list('Node'), assigned, now, ...(heartbeats ? { heartbeats } : {}) };
+    const snapshot: Snapshot = { nodes: projection.list('Node'), assigned };
     return { snapshot, boundOn };
   }
 
