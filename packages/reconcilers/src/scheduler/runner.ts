@@ -108,7 +108,7 @@ export class SchedulerRunner {
       ctxOf.set(podKey(pod), i);
     });
     if (pending.length === 0) return out;
-    const { snapshot, boundOn } = this.#snapshot(now);
+    const { snapshot, boundOn } = this.#snapshot();
     const plan = schedule(snapshot, pending);
     const byNode = new Map<string, Binding[]>();
     for (const b of plan.bindings) byNode.set(b.node, [...(byNode.get(b.node) ?? []), b]);
@@ -133,7 +133,7 @@ export class SchedulerRunner {
     return m;
   }
 
-  #snapshot(now: number): { snapshot: Snapshot; boundOn: Map<string, Pod[]> } {
+  #snapshot(): { snapshot: Snapshot; boundOn: Map<string, Pod[]> } {
     const { projection, ledger } = this.opts;
     const assigned: Assignment[] = [];
     const boundOn = new Map<string, Pod[]>();
