@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mustKind } from '@wharf/model';
 import { createLogger, EventStore, Objects, Projection } from '@wharf/store';
-import { AllocationLedger, SchedulerRunner } from '@wharf/reconcilers';
+import { AllocationLedger, SchedulerReconciler } from '@wharf/reconcilers';
 import { schedule } from '@wharf/scheduler';
 import { makeNode, makePod } from '../packages/reconcilers/dist/scheduler/fixtures.js';
 
@@ -112,7 +112,7 @@ async function e2eBench(nodeCount, podCount, instances) {
     const p = i === 0 ? projection : new Projection(s);
     if (i > 0) await p.start();
     const ledger = await AllocationLedger.open(s, log);
-    const runner = new SchedulerRunner({ projection: p, objects: i === 0 ? objects : new Objects(s, p), ledger, log, instance: `bench-${i}` });
+    const runner = new SchedulerReconciler({ projection: p, objects: i === 0 ? objects : new Objects(s, p), ledger, log, instance: `bench-${i}` });
     runner.start();
     runners.push({ runner, ledger, s, p, own: i > 0 });
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KObject, type LoggedEvent, mustKind } from '@wharf/model';
 import { createLogger, EventStore, Objects, Projection } from '@wharf/store';
-import { AllocationLedger, SchedulerRunner } from '@wharf/reconcilers';
+import { AllocationLedger, SchedulerReconciler } from '@wharf/reconcilers';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
 
@@ -28,7 +28,7 @@ async function scheduler(url: string, cluster: string, instance: string, batchSi
   const projection = new Projection(store);
   await projection.start();
   const ledger = await AllocationLedger.open(store, log);
-  const runner = new SchedulerRunner({ projection, objects: new Objects(store, projection), ledger, log, instance, graceMs: 2_000, unschedulableRetryMs: 500, batchSize });
+  const runner = new SchedulerReconciler({ projection, objects: new Objects(store, projection), ledger, log, instance, graceMs: 2_000, unschedulableRetryMs: 500, batchSize });
   runner.start();
   return {
     runner,

@@ -126,7 +126,7 @@ export class Kubelet {
       let infos = this.#listed;
       if (this.#dirty || !infos) {
         this.#dirty = false;
-        infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), (l) => this.#busy.has(l[LABELS.podUid] ?? '')).catch((e: unknown) => {
+        infos = await this.deps.runtime.list(nodeSelector(this.deps.ctx.cluster, this.deps.ctx.node), { fromCache: (l) => this.#busy.has(l[LABELS.podUid] ?? '') }).catch((e: unknown) => {
           this.#dirty = true;
           throw e;
         });

@@ -1,32 +1,32 @@
-/** @wharf/reconcilers: the controllers (scheduler runner, node feed, endpoints, replication, garbage collection, node lifecycle), the runtime they share (keyed queue, rendezvous sharding over leases) and the manager that runs them. */
+/** @wharf/reconcilers: the controllers (scheduler, node feed, endpoints, replication, garbage collection, node lifecycle), the controller machinery they share (keyed queue, rendezvous sharding over leases) and the manager that runs them. */
 
 export { containerPortOf, desiredSubsets, hostPortFor, podReady, type ResolvedPort, serviceSelects } from './endpoints/decide.js';
 export { CONTROLLER, type EndpointsPlan, MANAGED_BY, planEndpoints } from './endpoints/plan.js';
 export { type EndpointsOptions, EndpointsReconciler, endpointsWatch } from './endpoints/reconciler.js';
 export { type FinalizePlan, FOREGROUND_FINALIZER, isGarbage, ORPHAN_FINALIZER, planFinalize } from './gc/plan.js';
-export { GarbageCollector, type GcOptions } from './gc/runner.js';
+export { GarbageCollector, type GcOptions } from './gc/collector.js';
 export { main, parseDuration } from './main.js';
 export { CONTROLLER_NAMES, type ControllerName, type Manager, type ManagerOptions, parseControllers, startManager } from './manager.js';
 export { type FeedCopy, type FeedPlan, planFeed } from './nodefeed/plan.js';
 export { type NodeFeedOptions, NodeFeedReconciler } from './nodefeed/reconciler.js';
 export { type LifecycleInput, type LifecyclePlan, planLifecycle, UNREACHABLE_TAINT_KEY } from './nodelifecycle/plan.js';
-export { type NodeLifecycleOptions, NodeLifecycleRunner } from './nodelifecycle/runner.js';
+export { type NodeLifecycleOptions, NodeLifecycleReconciler } from './nodelifecycle/reconciler.js';
 export { podFixture, type PodOpts, rcFixture } from './replication/fixtures.js';
 export { slotName } from './replication/names.js';
 export { isEmptyPlan, planReplication, type ReplicationInput, type ReplicationPlan, sameStatus } from './replication/plan.js';
 export { controllerOf, isActive, isFinishedPod, isReady, readySince, selects, timestamp } from './replication/pods.js';
 export { lessValuable, victims } from './replication/rank.js';
-export { type ReplicationOptions, ReplicationRunner } from './replication/runner.js';
+export { type ReplicationOptions, ReplicationReconciler } from './replication/reconciler.js';
 export { podFromTemplate } from './replication/template.js';
 export { allControllerKeys, rcKey, replicationWatch } from './replication/watches.js';
-export { Controller, type ControllerOptions, type Outcome, type ReconcileContext, type Result, TerminalError, type Watch } from './runtime/controller.js';
-export { objectKey, type ParsedKey, parseKey } from './runtime/keys.js';
-export { KvMirror, type Mirrored, type MirrorListener } from './runtime/kvmirror.js';
-export { defaultInstance, MEMBER_INTERVAL_MS, Membership, type MemberValue } from './runtime/membership.js';
-export { deletePod } from './runtime/podwrites.js';
-export { type QueueItem, WorkQueue } from './runtime/queue.js';
-export { defaultRateLimiter, ExponentialBackoff, MaxOf, type RateLimiter, TokenBucket } from './runtime/ratelimit.js';
-export { everything, liveMembers, ownerOf, score, type Shard } from './runtime/shard.js';
+export { Controller, type ControllerOptions, type Outcome, type ReconcileContext, type Result, TerminalError, type Watch } from './controller/controller.js';
+export { objectKey, type ParsedKey, parseKey } from './controller/keys.js';
+export { KvMirror, type Mirrored, type MirrorListener } from './controller/kvmirror.js';
+export { defaultInstance, MEMBER_INTERVAL_MS, Membership, type MemberValue } from './controller/membership.js';
+export { deletePod } from './controller/podwrites.js';
+export { type QueueItem, WorkQueue } from './controller/queue.js';
+export { defaultRateLimiter, ExponentialBackoff, MaxOf, type RateLimiter, TokenBucket } from './controller/ratelimit.js';
+export { everything, liveMembers, ownerOf, score, type Shard } from './controller/shard.js';
 export { AllocationLedger, LedgerContentionError } from './scheduler/ledger.js';
-export { type SchedulerOptions, SchedulerRunner } from './scheduler/runner.js';
+export { type SchedulerOptions, SchedulerReconciler } from './scheduler/reconciler.js';
 export { nodeSchedulingFacts, nodeWatch, pendingPodKeys, podWatch } from './scheduler/watches.js';

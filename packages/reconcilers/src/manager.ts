@@ -6,14 +6,14 @@
  */
 import { EventStore, initialState, type Logger, NodeFeed, Objects, Projection, SnapshotStore } from '@wharf/store';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
-import { GarbageCollector } from './gc/runner.js';
+import { GarbageCollector } from './gc/collector.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
-import { NodeLifecycleRunner } from './nodelifecycle/runner.js';
-import { ReplicationRunner } from './replication/runner.js';
-import { defaultInstance, Membership } from './runtime/membership.js';
-import type { Shard } from './runtime/shard.js';
+import { NodeLifecycleReconciler } from './nodelifecycle/reconciler.js';
+import { ReplicationReconciler } from './replication/reconciler.js';
+import { defaultInstance, Membership } from './controller/membership.js';
+import type { Shard } from './controller/shard.js';
 import { AllocationLedger } from './scheduler/ledger.js';
-import { SchedulerRunner } from './scheduler/runner.js';
+import { SchedulerReconciler } from './scheduler/reconciler.js';
 
 /** The controllers a manager can run. */
 export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints', 'replication', 'gc', 'nodelifecycle'] as const;
@@ -45,12 +45,12 @@ export interface Manager {
   projection: Projection;
   /** This instance's place among the live reconcilers (when sharing). */
   membership?: Membership;
-  scheduler?: SchedulerRunner;
+  scheduler?: SchedulerReconciler;
   nodefeed?: NodeFeedReconciler;
   endpoints?: EndpointsReconciler;
-  replication?: ReplicationRunner;
+  replication?: ReplicationReconciler;
   gc?: GarbageCollector;
-  nodelifecycle?: NodeLifecycleRunner;
+  nodelifecycle?: NodeLifecycleReconciler;
   /** Stops every controller, then the projection and the connection. */
   stop(): Promise<void>;
 }
@@ -92,7 +92,7 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
     if (opts.controllers.includes('scheduler')) {
       const log = opts.log.child({ controller: 'scheduler' });
       const ledger = await AllocationLedger.open(store, log);
-      const scheduler = new SchedulerRunner({ projection, objects, ledger, log, instance, shard });
+      const scheduler = new SchedulerReconciler({ projection, objects, ledger, log, instance, shard });
       scheduler.start();
       stops.push(() => ledger.stop(), () => scheduler.stop());
       m.scheduler = scheduler;
@@ -110,7 +110,7 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       m.endpoints = endpoints;
     }
     if (opts.controllers.includes('replication')) {
-      const replication = new ReplicationRunner({ projection, objects, log: opts.log.child({ controller: 'replication' }), shard });
+      const replication = new ReplicationReconciler({ projection, objects, log: opts.log.child({ controller: 'replication' }), shard });
       replication.start();
       stops.push(() => replication.stop());
       m.replication = replication;
@@ -122,7 +122,7 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       m.gc = gc;
     }
     if (opts.controllers.includes('nodelifecycle')) {
-      const nl = new NodeLifecycleRunner({
+      const nl = new NodeLifecycleReconciler({
         store,
         projection,
         objects,

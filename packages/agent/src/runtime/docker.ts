@@ -1,7 +1,7 @@
 /** The Docker implementation of the runtime interface, on dockerode. */
 import Docker from 'dockerode';
 import { Readable } from 'node:stream';
-import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
+import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type ListOptions, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
 import { demuxLines } from './demux.js';
 
 const NEVER = '0001-01-01T00:00:00Z';
@@ -86,7 +86,7 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async list(labels: Record<string, string>, stale?: (labels: Record<string, string>) => boolean): Promise<ContainerInfo[]> {
+  async list(labels: Record<string, string>, opts: ListOptions = {}): Promise<ContainerInfo[]> {
     const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
     const seen = new Set(rows.map((r) => r.Id));
     // Only containers whose state changed since the last look are inspected, all at once. One
@@ -96,7 +96,7 @@ export class DockerRuntime implements Runtime {
       rows.map((r) => {
         const cached = this.#cache.get(r.Id);
         if (cached && cached.state === r.State) return cached.info;
-        if (stale?.(r.Labels ?? {})) return cached?.info ?? rowInfo(r);
+        if (opts.fromCache?.(r.Labels ?? {})) return cached?.info ?? rowInfo(r);
         return this.inspect(r.Id);
       }),
     );

@@ -5,6 +5,16 @@
  */
 
 /** A host path or memory-backed volume mounted into a container. */
+/** How `list` may describe containers. */
+export interface ListOptions {
+  /**
+   * Containers (judged by their labels) that may be described from what the runtime last said
+   * of them instead of a fresh look: the kubelet passes the pods it is acting on right now, whose
+   * containers a fresh look would wait for (Docker's inspect waits for a container's start).
+   */
+  fromCache?: (labels: Record<string, string>) => boolean;
+}
+
 export interface MountSpec {
   /** 'bind': `source` is a host directory; 'memory': `source` names a tmpfs volume shared by the pod. */
   kind: 'bind' | 'memory';
@@ -92,13 +102,8 @@ export interface RuntimeLogLine {
 export interface Runtime {
   /** The runtime's version string, e.g. "docker://20.10.24"; fails when it is unreachable. */
   version(): Promise<string>;
-  /**
-   * Every container (running or not) carrying all of `labels`. Containers for which `stale`
-   * says yes may be described from what the runtime last said of them instead of a fresh look:
-   * the kubelet passes the pods it is acting on right now, whose containers a fresh look would
-   * wait for (Docker's inspect waits for a container's start to finish).
-   */
-  list(labels: Record<string, string>, stale?: (labels: Record<string, string>) => boolean): Promise<ContainerInfo[]>;
+  /** Every container (running or not) carrying all of `labels`. */
+  list(labels: Record<string, string>, opts?: ListOptions): Promise<ContainerInfo[]>;
   /** One container, or undefined when it is gone. */
   inspect(id: string): Promise<ContainerInfo | undefined>;
   /** Creates and starts a container; returns its id (the container may exist even if start failed). */

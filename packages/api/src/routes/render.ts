@@ -1,7 +1,7 @@
 /** Renders objects and lists as JSON (or as a meta.k8s.io Table when the client asks for one). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KindInfo, KObject } from '@wharf/model';
-import { toTable, wantsTable } from '../table.js';
+import { toTable, wantsTable } from '../http/astable.js';
 
 /** Adds the warnings of a write as Warning headers (code 299, as kube-apiserver does); returns the reply. */
 export function sendWarnings(reply: FastifyReply, warnings: string[]): FastifyReply {

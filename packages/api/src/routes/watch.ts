@@ -8,7 +8,7 @@ import { BadRequestError, ExpiredError, isCreation, isDeletion, keyString, type 
 import type { ApiContext } from '../context.js';
 import { int, str, type Query } from '../http/query.js';
 import { compileFilter } from '../resources.js';
-import { toTable, wantsTable } from '../table.js';
+import { toTable, wantsTable } from '../http/astable.js';
 import { openStream } from '../http/stream.js';
 
 type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';

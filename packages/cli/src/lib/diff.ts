@@ -1,6 +1,6 @@
 /** Printing `wharf diff`: CHANGE KIND NAMESPACE NAME FROM TO, one object per line. */
 import type { ObjectChange } from '@wharf/model';
-import { formatTable } from './table.js';
+import { formatTable } from './tabwriter.js';
 import { toJson, toYaml } from './output.js';
 
 /** The changed objects between revisions `from` and `to`. */

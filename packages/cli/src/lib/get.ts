@@ -4,7 +4,7 @@ import type { WharfClient } from '@wharf/client';
 import type { Io } from './base.js';
 import { CliError, formatError } from './errors.js';
 import { formatObjects, formatWatched, type ObjectFormat } from './output.js';
-import { columnWidths, formatTable, layoutTable, renderLines, type TableView } from './table.js';
+import { columnWidths, formatTable, layoutTable, renderLines, type TableView } from './tabwriter.js';
 import type { Target } from './targets.js';
 
 /** The flags of `get` that shape what is fetched and printed. */

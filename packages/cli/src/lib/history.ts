@@ -1,6 +1,6 @@
 /** Printing history entries (wharf history, wharf events) as kubectl-like tables, JSON or YAML. */
 import type { HistoryEntry } from '@wharf/model';
-import { formatTable } from './table.js';
+import { formatTable } from './tabwriter.js';
 import { toJson, toYaml } from './output.js';
 
 /** The output formats of history commands. */

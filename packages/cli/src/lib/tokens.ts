@@ -2,7 +2,7 @@
 import type { TokenInfo } from '@wharf/model';
 import { CliError } from './errors.js';
 import { shortTime } from './history.js';
-import { formatTable } from './table.js';
+import { formatTable } from './tabwriter.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 

@@ -1,5 +1,5 @@
 /**
- * The endpoint controller's runner: one key per Service name. Service changes enqueue their own
+ * The endpoint controller's reconciler: one key per Service name. Service changes enqueue their own
  * key; pod changes enqueue every Service of the pod's namespace that selects the pod before or
  * after the change; changes of managed Endpoints enqueue their Service (to repair edits). The
  * reconcile reads the Service, its Endpoints and the namespace's pods from the projection, asks
@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { AlreadyExistsError, type Change, ConflictError, isChangeOf, listObjects, mustKind, NotFoundError, rvOf, type State } from '@wharf/model';
 import type { Logger, Objects, Projection } from '@wharf/store';
-import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
-import type { Shard } from '../runtime/shard.js';
-import { objectKey, parseKey } from '../runtime/keys.js';
+import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
+import type { Shard } from '../controller/shard.js';
+import { objectKey, parseKey } from '../controller/keys.js';
 import { serviceSelects } from './decide.js';
 import { CONTROLLER, MANAGED_BY, planEndpoints } from './plan.js';
 

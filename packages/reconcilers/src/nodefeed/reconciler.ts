@@ -6,10 +6,10 @@
  */
 import { decodeToken, isChangeOf } from '@wharf/model';
 import { type FeedEntry, type Logger, NodeFeed, type Projection } from '@wharf/store';
-import { Controller } from '../runtime/controller.js';
-import type { Shard } from '../runtime/shard.js';
-import { objectKey, parseKey } from '../runtime/keys.js';
-import { KvMirror } from '../runtime/kvmirror.js';
+import { Controller } from '../controller/controller.js';
+import type { Shard } from '../controller/shard.js';
+import { objectKey, parseKey } from '../controller/keys.js';
+import { KvMirror } from '../controller/kvmirror.js';
 import { planFeed, type FeedCopy } from './plan.js';
 
 /** How to run the node feed reconciler. */

@@ -39,7 +39,7 @@ function counted(plan: ReplicationPlan, pods: Stored<Pod>[], claimed: Set<string
   }).length;
 }
 
-/** Applies a plan the way the runner and agents would: deletions of bound pods terminate, then go. */
+/** Applies a plan the way the reconciler and agents would: deletions of bound pods terminate, then go. */
 function apply(rc: ReturnType<typeof rcFixture>, pods: Stored<Pod>[], plan: ReplicationPlan, round: number) {
   let next = pods.filter((p) => !p.metadata.deletionTimestamp); // agents finished last round's terminations
   const gone = new Set([...plan.claim, ...plan.delete].map((p) => p.metadata.uid));

@@ -4,7 +4,7 @@
  * its namespace whose selector matches its labels (it may be adopted).
  */
 import { type Change, isChangeOf, listObjects, type State } from '@wharf/model';
-import { objectKey } from '../runtime/keys.js';
+import { objectKey } from '../controller/keys.js';
 import { controllerOf, selects } from './pods.js';
 
 /** The work-queue key of a controller. */

@@ -8,7 +8,7 @@ import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { decodeToken, encodeToken } from '@wharf/model';
 import type { EventStore, Logger } from '@wharf/store';
-import { KvMirror } from '../runtime/kvmirror.js';
+import { KvMirror } from '../controller/kvmirror.js';
 import { emptyLedger, type NodeLedger, type Reservation } from '@wharf/scheduler';
 
 /** Too many concurrent writers on one node's ledger; try again later. */

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type Change, isChangeOf, listObjects, type Node, type Pod, type State } from '@wharf/model';
-import { objectKey } from '../runtime/keys.js';
+import { objectKey } from '../controller/keys.js';
 import { isFinished, needsScheduling } from '@wharf/scheduler';
 
 const pendingMemo = new WeakMap<State, string[]>();

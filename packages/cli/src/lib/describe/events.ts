@@ -1,7 +1,7 @@
 /** The Events section of describe, from the Events the API derives from the log (however old). */
 import { ageSince, type Event } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
-import { formatTable } from '../table.js';
+import { formatTable } from '../tabwriter.js';
 
 /** The events whose involvedObject is this object, oldest first. */
 export async function eventsFor(client: WharfClient, kind: string, namespace: string | undefined, name: string): Promise<Event[]> {

@@ -5,10 +5,10 @@
  */
 import { type Change, ConflictError, existing, getObject, isChangeOf, listObjects, mustKind, podRelease, rvOf, type State } from '@wharf/model';
 import type { Logger, Objects, Projection } from '@wharf/store';
-import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
-import type { Shard } from '../runtime/shard.js';
-import { objectKey, parseKey } from '../runtime/keys.js';
-import { deletePod } from '../runtime/podwrites.js';
+import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
+import type { Shard } from '../controller/shard.js';
+import { objectKey, parseKey } from '../controller/keys.js';
+import { deletePod } from '../controller/podwrites.js';
 import { controllerOf } from '../replication/pods.js';
 import { isGarbage, planFinalize } from './plan.js';
 

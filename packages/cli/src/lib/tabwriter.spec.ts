@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTable, type KObject, type Table } from '@wharf/model';
-import { cellText, columnWidths, formatTable, layoutTable } from './table.js';
+import { cellText, columnWidths, formatTable, layoutTable } from './tabwriter.js';
 
 const now = new Date('2025-01-01T12:00:00Z');
 const pod = (name: string, ns = 'default'): KObject => ({

@@ -1,5 +1,5 @@
 /**
- * The replication controller runner: one key per ReplicationController. It reads the controller
+ * The replication controller's reconciler: one key per ReplicationController. It reads the controller
  * and its namespace's pods from the projection, asks `planReplication` and applies the plan:
  * claims (a compare-and-set on the controller) before any scale-down deletion, then releases,
  * adoptions and deletions (expected-resourceVersion appends) and creations (create-if-absent
@@ -9,10 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, mustKind, NotFoundError, type OwnerReference, type Pod, type ReplicationController, rvOf, type Stored } from '@wharf/model';
 import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
-import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
-import type { Shard } from '../runtime/shard.js';
-import { parseKey } from '../runtime/keys.js';
-import { deletePod } from '../runtime/podwrites.js';
+import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
+import type { Shard } from '../controller/shard.js';
+import { parseKey } from '../controller/keys.js';
+import { deletePod } from '../controller/podwrites.js';
 import { isFinishedPod } from './pods.js';
 import { isEmptyPlan, planReplication, type ReplicationPlan } from './plan.js';
 import { controllerRef, podFromTemplate } from './template.js';
@@ -32,7 +32,7 @@ export interface ReplicationOptions {
 }
 
 /** The replication controller. */
-export class ReplicationRunner {
+export class ReplicationReconciler {
   readonly controller: Controller;
 
   constructor(readonly opts: ReplicationOptions) {

@@ -1,5 +1,5 @@
 /**
- * The scheduler runner: reads a snapshot from the projection and the allocation ledger, asks the
+ * The scheduler's reconciler: reads a snapshot from the projection and the allocation ledger, asks the
  * pure `schedule` for a plan and applies it. A binding first reserves the pod on the node's
  * ledger (compare-and-set, fit checked again on what the ledger holds now), then appends
  * PodBound with the pod's expected resourceVersion; if the pod moved on meanwhile, the
@@ -8,10 +8,10 @@
  */
 import { ConflictError, mustKind, type Pod, rvOf, type Stored } from '@wharf/model';
 import type { Logger, Objects, Projection, WriteContext } from '@wharf/store';
-import { Controller, type Outcome, type ReconcileContext } from '../runtime/controller.js';
-import { defaultInstance } from '../runtime/membership.js';
-import type { Shard } from '../runtime/shard.js';
-import { parseKey } from '../runtime/keys.js';
+import { Controller, type Outcome, type ReconcileContext } from '../controller/controller.js';
+import { defaultInstance } from '../controller/membership.js';
+import type { Shard } from '../controller/shard.js';
+import { parseKey } from '../controller/keys.js';
 import type { AllocationLedger } from './ledger.js';
 import { nodeWatch, pendingPodKeys, podWatch } from './watches.js';
 import { boundPod, showsUnschedulable, unschedulablePod, demandOf, isFinished, needsScheduling, podKey, admit, staleReservations, type Reservation, schedule, type Assignment, type Binding, type Snapshot } from '@wharf/scheduler';
@@ -44,7 +44,7 @@ export interface SchedulerOptions {
 }
 
 /** The scheduler: a batch controller over pod keys plus the ledger sweeper. */
-export class SchedulerRunner {
+export class SchedulerReconciler {
   readonly controller: Controller;
   readonly instance: string;
   readonly graceMs: number;

@@ -1,5 +1,5 @@
 /**
- * The node lifecycle runner: mirrors the heartbeat KV bucket, remembers when it last saw each
+ * The node lifecycle reconciler: mirrors the heartbeat KV bucket, remembers when it last saw each
  * node's heartbeat change (its own clock, so agents' clocks do not matter), and reconciles one
  * key per node with `planLifecycle`: NodeReadinessChanged writes (compare-and-set on the node)
  * and evictions (forced PodDeleted, expected resourceVersion).
@@ -7,11 +7,11 @@
 import { Kvm } from '@nats-io/kv';
 import { decodeToken, isChangeOf, listObjects, mustKind, rvOf } from '@wharf/model';
 import type { EventStore, Logger, Objects, Projection } from '@wharf/store';
-import { Controller, type ReconcileContext, type Result } from '../runtime/controller.js';
-import type { Shard } from '../runtime/shard.js';
-import { objectKey, parseKey } from '../runtime/keys.js';
-import { KvMirror } from '../runtime/kvmirror.js';
-import { deletePod } from '../runtime/podwrites.js';
+import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
+import type { Shard } from '../controller/shard.js';
+import { objectKey, parseKey } from '../controller/keys.js';
+import { KvMirror } from '../controller/kvmirror.js';
+import { deletePod } from '../controller/podwrites.js';
 import { planLifecycle } from './plan.js';
 
 const NodeKind = mustKind('Node');
@@ -31,7 +31,7 @@ export interface NodeLifecycleOptions {
 }
 
 /** The node lifecycle controller. */
-export class NodeLifecycleRunner {
+export class NodeLifecycleReconciler {
   readonly controller: Controller;
   readonly lastSeen = new Map<string, number>();
   readonly graceMs: number;
