@@ -161,6 +161,27 @@ describe('the API plugin, in-process with inject', () => {
     expect(((await call('GET', `${ns}/replicationcontrollers/frontend`)).json() as { spec: { replicas: number } }).spec.replicas).toBe(4);
   });
 
+  it('appends no event for a write that changes nothing, and keeps the resourceVersion (as Kubernetes does)', async () => {
+    const before = (await call('GET', `${ns}/pods/web-1`)).json() as { metadata: { resourceVersion: string; labels: Record<string, string> } };
+    const { last } = await opened.ctx.store.bounds();
+    const writes = [
+      call('PATCH', `${ns}/pods/web-1`, { body: JSON.stringify({ metadata: { labels: before.metadata.labels } }), type: 'application/merge-patch+json' }),
+      call('PATCH', `${ns}/pods/web-1`, { body: '{}', type: 'application/strategic-merge-patch+json' }),
+      call('PATCH', `${ns}/pods/web-1`, { body: JSON.stringify([{ op: 'test', path: '/metadata/name', value: 'web-1' }]), type: 'application/json-patch+json' }),
+      call('PUT', `${ns}/pods/web-1`, { json: before }),
+    ];
+    for (const w of writes) {
+      const r = await w;
+      expect(r.statusCode, r.body).toBe(200);
+      expect((r.json() as { metadata: { resourceVersion: string } }).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    }
+    const rc = (await call('GET', `${ns}/replicationcontrollers/frontend`)).json() as { spec: { replicas: number }; metadata: { resourceVersion: string } };
+    const scale = await call('PATCH', `${ns}/replicationcontrollers/frontend/scale`, { body: JSON.stringify({ spec: { replicas: rc.spec.replicas } }), type: 'application/merge-patch+json' });
+    expect(scale.statusCode, scale.body).toBe(200);
+    expect((await call('GET', `${ns}/replicationcontrollers/frontend`)).json()).toMatchObject({ metadata: { resourceVersion: rc.metadata.resourceVersion } });
+    expect((await opened.ctx.store.bounds()).last).toBe(last);
+  });
+
   it('dry runs writes without storing them, and warns about unknown fields when asked to', async () => {
     const dry = await call('POST', `${ns}/pods?dryRun=All`, { json: pod('dry') });
     expect(dry.statusCode).toBe(201);
