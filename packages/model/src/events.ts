@@ -64,14 +64,3 @@ export function isCreation(type: string): boolean {
 export function watchType(type: string): 'ADDED' | 'MODIFIED' | 'DELETED' {
   return isCreation(type) ? 'ADDED' : isDeletion(type) ? 'DELETED' : 'MODIFIED';
 }
-
-const utf8 = new TextDecoder();
-
-/** Parses one logged event from the bytes of its message (the object's JSON as appended). */
-export function parseEvent(data: Uint8Array, seq: number, subject: string): LoggedEvent {
-  // The freshly parsed event is extended in place (no copy: a replay reads millions).
-  const e = JSON.parse(utf8.decode(data)) as LoggedEvent;
-  e.seq = seq;
-  e.subject = subject;
-  return e;
-}

@@ -11,7 +11,8 @@ export { Binding, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, PrincipalNam
 export { decode, type Decoded, fieldPath, type FieldValidation, parseBody } from './decode.js';
 export { applyDefaults, defaultPodSpec, defaultPullPolicy, qosClass } from './defaults.js';
 export { AlreadyExistsError, BadRequestError, ConflictError, ExpiredError, ForbiddenError, fromStatus, InternalError, InvalidError, MethodNotAllowedError, NotFoundError, RequestEntityTooLargeError, type Status, type StatusCause, type StatusDetails, successStatus, TimeoutError, UnauthorizedError, UnavailableError, UnsupportedMediaTypeError, WharfError } from './errors.js';
-export { type EventMetadata, type EventType, type GenericChange, isCreation, isDeletion, type LoggedEvent, parseEvent, type SpecificEventType, type StoredEvent, watchType } from './events.js';
+export { type CorruptEvent, decodeEvent, type DecodedEvent, isCorrupt } from './eventgate.js';
+export { type EventMetadata, type EventType, type GenericChange, isCreation, isDeletion, type LoggedEvent, type SpecificEventType, type StoredEvent, watchType } from './events.js';
 export { compactDiff, diffObjects, type FieldChange, fieldChanges, type ObjectChange } from './history/diff.js';
 export { type AuditFilter, entryToEvent, type HistoryEntry, matchesAudit, toEntries, toEntry } from './history/entry.js';
 export { deriveAll, deriveEvents } from './history/kevents.js';

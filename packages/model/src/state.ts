@@ -150,7 +150,10 @@ export function objectOf(e: LoggedEvent): KObject {
 const fold = new Immer({ autoFreeze: false });
 
 /**
- * Folds a batch of events into `state` (pure); returns the new state and what changed.
+ * Folds a batch of events into `state` (pure); returns the new state and what changed. The new
+ * state's `seq` is the last event's, or `through` when that is later (the batch ended in messages
+ * the gate set aside: they are passed over as if they were not there). Every event must have come
+ * through `decodeEvent`.
  *
  * One immer produce per batch: untouched kinds and buckets are shared with `state`, each touched
  * bucket is copied once. immer's automatic deep freeze is off (it walked every new object and
@@ -158,7 +161,7 @@ const fold = new Immer({ autoFreeze: false });
  * new object and each touched bucket is frozen shallowly here. Readers treat nested fields as
  * read-only too: they are shared between states.
  */
-export function evolve(state: State, events: readonly LoggedEvent[]): { state: State; changes: Change[] } {
+export function evolve(state: State, events: readonly LoggedEvent[], through = 0): { state: State; changes: Change[] } {
   const changes: Change[] = [];
   // The latest value of each key touched in this batch, so the draft is only written, never read.
   const latest = new Map<string, KObject | undefined>();
@@ -191,6 +194,7 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
         changes.push({ seq: e.seq, type: previous ? 'MODIFIED' : 'ADDED', event: e, object, previous });
       }
     }
+    if (through > d.seq) d.seq = through;
   });
   if (next === state) return { state, changes };
   return { state: sealed(next, touched), changes };
@@ -200,7 +204,8 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
  * Folds the newest event of each object into `state` (pure): the fold of a compacted log while
  * catching up (see LatestBySubject), announcing nothing. Each event replaces or removes its whole
  * object, so when `events` holds the last event of every object touched after `state.seq`
- * (oldest first), the result equals `evolve` over the whole log up to `seq`. No immer: buckets
+ * (oldest first; the last that passed `decodeEvent`, messages set aside do not count), the result
+ * equals `evolve` over the whole log up to `seq`. No immer: buckets
  * are copied on first write and mutated in place, then frozen like `evolve`'s.
  */
 export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: number): State {

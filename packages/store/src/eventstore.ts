@@ -20,8 +20,10 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats } from './connect.js';
+import { CorruptLog } from './corrupt.js';
+import { createLogger } from './logger.js';
 import { AckedPublisher } from './publisher.js';
-import { type LoggedEvent, parseEvent, type StoredEvent, Subjects } from '@wharf/model';
+import { type DecodedEvent, decodeEvent, isCorrupt, type LoggedEvent, type StoredEvent, Subjects } from '@wharf/model';
 
 /** JetStream's error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -68,43 +70,49 @@ export interface LogMessage {
   data: Uint8Array;
 }
 
+/** A message of the log through the gate (an event, or a corrupt message set aside), with what is pending after it. */
+export type PendingDecoded = DecodedEvent & { pending: number };
+
 /** Handle on one cluster's event log. */
 export class EventStore {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly subjects: Subjects;
+  /** The corrupt messages this store's readers met; each is logged once. */
+  readonly corrupt: CorruptLog;
   readonly #ownsConnection: boolean;
   #turn: Promise<void> | undefined;
   readonly #publisher: AckedPublisher;
 
-  private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean) {
+  private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean, component: string) {
     this.js = jetstream(nc, { timeout: 10_000 });
     this.#publisher = new AckedPublisher(nc, 10_000);
     this.jsm = jsm;
     this.subjects = new Subjects(cluster);
     this.#ownsConnection = owns;
+    this.corrupt = new CorruptLog(() => createLogger(component));
   }
 
   /** Connects, checks the server version and creates (or updates) the cluster's stream. */
   static async connect(opts: EventStoreOptions): Promise<EventStore> {
     const nc = await connectNats(opts.natsUrl, opts.name);
     try {
-      return await EventStore.open(nc, opts.cluster, opts, true);
+      return await EventStore.open(nc, opts.cluster, opts, true, opts.name);
     } catch (e) {
       await nc.close();
       throw e;
     }
   }
 
-  /** Opens the store on an existing connection. */
-  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false): Promise<EventStore> {
+  /** Opens the store on an existing connection; `component` names the logger of corrupt messages. */
+  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false, component = 'wharf-store'): Promise<EventStore> {
     // A cluster that is still electing its JetStream leader times out or answers 503: wait
     // for it (up to 60 s) rather than fail, so components can start in any order.
     const deadline = Date.now() + 60_000;
     for (let attempt = 0; ; attempt++) {
       try {
         const jsm = await jetstreamManager(nc, { timeout: 5_000 });
-        const store = new EventStore(nc, jsm, cluster, owns);
+        const store = new EventStore(nc, jsm, cluster, owns, component);
         await store.ensureStream(settings);
         return store;
       } catch (e) {
@@ -186,11 +194,39 @@ export class EventStore {
     ));
   }
 
-  /** The latest event on one subject, or undefined when it has none. */
+  /** Decodes one message through the model's gate; a corrupt one is noted (logged once). */
+  decode(data: Uint8Array, seq: number, subject: string): DecodedEvent {
+    const d = decodeEvent(data, seq, subject);
+    if (isCorrupt(d)) this.corrupt.note(d);
+    return d;
+  }
+
+  /**
+   * The latest event on one subject, or undefined when it has none. Corrupt messages do not
+   * count: when the subject's newest message is one, this is the newest valid event before it.
+   */
   async last(subject: string): Promise<LoggedEvent | undefined> {
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
     if (!m) return undefined;
-    return parseEvent(m.data, m.seq, m.subject);
+    const d = this.decode(m.data, m.seq, m.subject);
+    return isCorrupt(d) ? this.newestValid(subject, 0, m.seq) : d;
+  }
+
+  /**
+   * The newest valid event of `subject` with `after` < sequence < `before`, or undefined: a
+   * forward scan of the subject by direct gets, for the rare subject whose newest message the
+   * gate set aside (a log carries the whole object in each event, so the one before decides).
+   */
+  async newestValid(subject: string, after: number, before: number): Promise<LoggedEvent | undefined> {
+    let found: LoggedEvent | undefined;
+    for (let seq = after + 1; seq < before; ) {
+      const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq, next_by_subj: subject });
+      if (!m || m.seq >= before) break;
+      const d = this.decode(m.data, m.seq, m.subject);
+      if (!isCorrupt(d)) found = d;
+      seq = m.seq + 1;
+    }
+    return found;
   }
 
   /** The stream's first and last sequence now. */
@@ -202,14 +238,20 @@ export class EventStore {
   /**
    * Reads events in order from `fromSeq`, optionally filtered by subjects, and keeps following
    * new ones until `signal` aborts. Uses an ordered consumer (no server-side state to clean up).
+   * Corrupt messages are passed over (and logged once); `readDecoded` yields them too.
    */
   async *read(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LoggedEvent & { pending: number }> {
+    for await (const d of this.readDecoded(fromSeq, filter, signal)) if (!isCorrupt(d)) yield d;
+  }
+
+  /** Like `read`, but yields the corrupt messages as well, as CorruptEvents in their place. */
+  async *readDecoded(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<PendingDecoded> {
     const { msgs, close } = await this.#consume(fromSeq, filter, signal);
     try {
       for await (const m of msgs) {
-        const e = parseEvent(m.data, m.seq, m.subject) as LoggedEvent & { pending: number };
-        e.pending = m.info.pending;
-        yield e;
+        const d = this.decode(m.data, m.seq, m.subject) as PendingDecoded;
+        d.pending = m.info.pending;
+        yield d;
       }
     } finally {
       close();

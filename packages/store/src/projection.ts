@@ -2,11 +2,13 @@
  * A live projection of the log: catches up with a compacted replay (the newest event per object,
  * folded once), then follows the stream with an ordered consumer, folds events in batches with
  * `evolve`, publishes immutable State snapshots and a change feed, and lets writers wait until
- * their own write is visible (read-your-writes).
+ * their own write is visible (read-your-writes). Corrupt messages (the model's gate) are set
+ * aside, counted and passed over as if they were not there: see the README's "Corrupt messages".
  */
 import type { EventStore } from './eventstore.js';
-import { LatestBySubject, type LatestMessage } from './compaction.js';
-import { type Change, emptyState, evolve, foldLatest, getObject, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, parseEvent, type State, TimeoutError, UnavailableError } from '@wharf/model';
+import { LatestBySubject } from './compaction.js';
+import { type CorruptCount, CorruptCounter, validBefore } from './corrupt.js';
+import { type Change, type CorruptEvent, emptyState, evolve, foldLatest, getObject, isCorrupt, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, type State, TimeoutError, UnavailableError } from '@wharf/model';
 
 /** Receives each folded batch of changes and the state after it. */
 export type ChangeListener = (changes: readonly Change[], state: State) => void;
@@ -26,6 +28,11 @@ export class Projection {
   #listeners = new Set<ChangeListener>();
   #waiters: Waiter[] = [];
   #pending: LoggedEvent[] = [];
+  /** The last sequence read by the follower (events and corrupt messages alike). */
+  #readThrough = 0;
+  #corrupt = new CorruptCounter();
+  /** True while the catch-up looks up the events before corrupt messages (each get has its own timeout). */
+  #repairing = false;
   /** While catching up: the newest message per subject up to #catchUpTo, not yet folded. */
   #compacting: LatestBySubject | undefined;
   #catchUpTo = 0;
@@ -50,6 +57,11 @@ export class Projection {
   /** The last sequence folded in. */
   get seq(): number {
     return this.#state.seq;
+  }
+
+  /** The corrupt messages this projection set aside (a compacted catch-up meets only the newest of each subject). */
+  get corrupt(): CorruptCount {
+    return this.#corrupt.value;
   }
 
   /** True once the projection has caught up with the log as it was at start. */
@@ -96,6 +108,7 @@ export class Projection {
 
   /** Restarts a reader that went quiet while writers wait for sequences it should deliver. */
   #checkStall(): void {
+    if (this.#repairing) return;
     const now = Date.now();
     const oldest = this.#waiters.reduce((m, w) => Math.min(m, w.since), Infinity);
     if (now - oldest > STALL_MS && now - this.#lastEventAt > STALL_MS) {
@@ -107,39 +120,50 @@ export class Projection {
   /**
    * Reads the log up to #catchUpTo keeping each subject's newest message (unparsed): nobody
    * reads intermediate states, so only the survivors are parsed and folded, once, at the end. A
-   * reader restarted meanwhile goes on after the messages already held.
+   * reader restarted meanwhile goes on after the messages already held. Past the compactor's
+   * limit (millions of objects) it folds what it holds and goes on from there.
    */
   async #catchUp(compacting: LatestBySubject, signal: AbortSignal): Promise<void> {
-    let done = false;
-    const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
-    await this.store.consumeMessages(
-      from,
-      this.store.subjects.allObjects,
-      (m) => {
-        this.#lastEventAt = Date.now();
-        // Past the target (its event is gone): the live reader takes it from here.
-        if (m.seq > this.#catchUpTo) {
-          done = true;
-          return false;
-        }
-        // Past the compactor's limit (millions of objects), fold what it holds and go on.
-        if (!compacting.add(m.seq, m.subject, m.data)) {
-          this.#foldCompacted(compacting);
-          compacting.add(m.seq, m.subject, m.data);
-        }
-        done = m.seq === this.#catchUpTo || m.pending === 0;
-        return !done;
-      },
-      signal,
-    );
-    if (done) this.#endCatchUp();
-    else if (!signal.aborted) throw new Error('the log reader stopped while catching up');
+    for (;;) {
+      let done = false;
+      let full = false;
+      const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
+      await this.store.consumeMessages(
+        from,
+        this.store.subjects.allObjects,
+        (m) => {
+          this.#lastEventAt = Date.now();
+          // Past the target (its event is gone): the live reader takes it from here.
+          if (m.seq > this.#catchUpTo) {
+            done = true;
+            return false;
+          }
+          if (!compacting.add(m.seq, m.subject, m.data)) {
+            full = true;
+            return false;
+          }
+          done = m.seq === this.#catchUpTo || m.pending === 0;
+          return !done;
+        },
+        signal,
+      );
+      if (full && !signal.aborted) {
+        await this.#foldCompacted(compacting, signal);
+        continue;
+      }
+      if (done) return this.#endCatchUp(compacting, signal);
+      if (!signal.aborted) throw new Error('the log reader stopped while catching up');
+      return;
+    }
   }
 
   async #readFrom(from: number, signal: AbortSignal): Promise<void> {
     for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
       this.#lastEventAt = Date.now();
-      this.#pending.push(parseEvent(m.data, m.seq, m.subject));
+      this.#readThrough = m.seq;
+      const d = this.store.decode(m.data, m.seq, m.subject);
+      if (isCorrupt(d)) this.#corrupt.add(d);
+      else this.#pending.push(d);
       // Fold in batches: everything that arrived within one turn of the event loop goes into
       // one evolve, so a busy log costs one bucket copy per batch, not one per event.
       if (this.#pending.length >= 4096) this.#flush();
@@ -151,25 +175,49 @@ export class Projection {
   }
 
   /** Folds the compacted catch-up (announcing nothing) and switches to following the log. */
-  #endCatchUp(): void {
-    const compacted = this.#compacting;
-    if (!compacted) return;
+  async #endCatchUp(compacted: LatestBySubject, signal: AbortSignal): Promise<void> {
+    await this.#foldCompacted(compacted, signal);
     this.#compacting = undefined;
-    this.#foldCompacted(compacted);
   }
 
-  #foldCompacted(compacted: LatestBySubject): void {
+  /**
+   * Folds the messages the compactor holds. A subject whose newest message is corrupt keeps what
+   * its newest valid event says: that one is looked up in the log (after the state's sequence;
+   * none there means the state already holds the object's last valid version). The state changes
+   * only once everything is in hand: a failure or an abort meanwhile drops the compactor's
+   * contents, and the restarted reader reads them again from the state's sequence.
+   */
+  async #foldCompacted(compacted: LatestBySubject, signal: AbortSignal): Promise<void> {
     const seq = compacted.lastSeq;
-    this.#state = foldLatest(this.#state, parsed(compacted.drain()), seq);
+    const base = this.#state.seq;
+    const events: LoggedEvent[] = [];
+    const corrupt: CorruptEvent[] = [];
+    for (const m of compacted.drain()) {
+      const d = this.store.decode(m.data, m.seq, m.subject);
+      if (isCorrupt(d)) corrupt.push(d);
+      else events.push(d);
+    }
+    if (corrupt.length) {
+      for (const c of corrupt) this.#corrupt.add(c);
+      this.#repairing = true;
+      const repaired = await validBefore(this.store, corrupt, base, signal).finally(() => {
+        this.#repairing = false;
+        this.#lastEventAt = Date.now();
+      });
+      if (signal.aborted) throw new Error('stopped while looking up the events before corrupt messages');
+      events.push(...repaired);
+      events.sort((a, b) => a.seq - b.seq);
+    }
+    this.#state = foldLatest(this.#state, events, seq);
     this.#resolveWaiters();
   }
 
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#pending.length === 0) return;
+    if (this.#pending.length === 0 && this.#readThrough <= this.#state.seq) return;
     const batch = this.#pending;
     this.#pending = [];
-    const { state, changes } = evolve(this.#state, batch);
+    const { state, changes } = evolve(this.#state, batch, this.#readThrough);
     this.#state = state;
     this.#resolveWaiters();
     if (changes.length) for (const l of this.#listeners) l(changes, state);
@@ -260,8 +308,4 @@ export class Projection {
     this.#abort.abort();
     if (this.#watchdog) clearInterval(this.#watchdog);
   }
-}
-
-function* parsed(messages: Iterable<LatestMessage>): Generator<LoggedEvent> {
-  for (const m of messages) yield parseEvent(m.data, m.seq, m.subject);
 }

@@ -1,11 +1,12 @@
 /**
  * Bounded reads of the log for history tools: a range of sequences (optionally one subject or a
  * filter), one event by sequence, and the last sequence at or before a time. Every read is an
- * ordered consumer or a direct get; nothing leaves server-side state behind.
+ * ordered consumer or a direct get; nothing leaves server-side state behind. Corrupt messages
+ * are passed over, except by `readRangeDecoded`, which yields them in their place.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { EventStore } from '../eventstore.js';
-import type { LoggedEvent, StoredEvent } from '@wharf/model';
+import { type DecodedEvent, isCorrupt, type LoggedEvent } from '@wharf/model';
 
 /** What readRange reads. */
 export interface RangeOptions {
@@ -25,6 +26,11 @@ export interface RangeOptions {
  * consumer reports nothing more pending, so a sparse filter never waits for new events.
  */
 export async function* readRange(store: EventStore, o: RangeOptions = {}): AsyncGenerator<LoggedEvent> {
+  for await (const d of readRangeDecoded(store, o)) if (!isCorrupt(d)) yield d;
+}
+
+/** Like `readRange`, but yields the corrupt messages of the range too, as CorruptEvents in their place. */
+export async function* readRangeDecoded(store: EventStore, o: RangeOptions = {}): AsyncGenerator<DecodedEvent> {
   const from = Math.max(1, o.from ?? 1);
   let to = o.to ?? Infinity;
   if (o.lastMatching !== undefined) to = Math.min(to, o.lastMatching);
@@ -37,10 +43,10 @@ export async function* readRange(store: EventStore, o: RangeOptions = {}): Async
   const onAbort = () => abort.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const e of store.read(from, o.filter ?? store.subjects.allObjects, abort.signal)) {
+    for await (const e of store.readDecoded(from, o.filter ?? store.subjects.allObjects, abort.signal)) {
       if (e.seq > to) break;
       const { pending: _p, ...event } = e;
-      yield event;
+      yield event as DecodedEvent;
       if (e.seq >= to || e.pending === 0) break;
     }
   } finally {
@@ -58,12 +64,13 @@ export async function subjectHistory(store: EventStore, subject: string, o: { fr
   return out;
 }
 
-/** The event at one sequence, or undefined when it is gone (retention) or never existed. */
+/** The event at one sequence, or undefined when it is gone (retention), never existed or is corrupt. */
 export async function eventAt(store: EventStore, seq: number): Promise<LoggedEvent | undefined> {
   try {
     const m = await store.jsm.direct.getMessage(store.subjects.stream, { seq });
     if (!m) return undefined;
-    return { ...(m.json() as StoredEvent), seq: m.seq, subject: m.subject };
+    const d = store.decode(m.data, m.seq, m.subject);
+    return isCorrupt(d) ? undefined : d;
   } catch {
     return undefined;
   }

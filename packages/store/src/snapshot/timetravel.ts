@@ -5,25 +5,31 @@
  * older snapshot) gets ExpiredError (410).
  */
 import type { Logger } from '../logger.js';
-import { readRange, seqAtTime } from '../history/read.js';
+import { readRangeDecoded, seqAtTime } from '../history/read.js';
 import type { EventStore } from '../eventstore.js';
 import type { SnapshotStore } from './store.js';
-import { emptyState, evolve, ExpiredError, type LoggedEvent, type Point, type State } from '@wharf/model';
+import { type CorruptEvent, emptyState, evolve, ExpiredError, isCorrupt, type LoggedEvent, type Point, type State } from '@wharf/model';
 
 const BATCH = 4096;
 
-/** Folds the log from `base.seq + 1` to `to` into `base`. */
-export async function replayOnto(store: EventStore, base: State, to: number, signal?: AbortSignal): Promise<State> {
+/**
+ * Folds the log from `base.seq + 1` to `to` into `base`, event by event; corrupt messages are
+ * passed over (each handed to `onCorrupt`) as if they were not there.
+ */
+export async function replayOnto(store: EventStore, base: State, to: number, signal?: AbortSignal, onCorrupt?: (c: CorruptEvent) => void): Promise<State> {
   let state = base;
   let batch: LoggedEvent[] = [];
-  for await (const e of readRange(store, { from: base.seq + 1, to, ...(signal ? { signal } : {}) })) {
-    batch.push(e);
+  let through = 0;
+  for await (const e of readRangeDecoded(store, { from: base.seq + 1, to, ...(signal ? { signal } : {}) })) {
+    through = e.seq;
+    if (isCorrupt(e)) onCorrupt?.(e);
+    else batch.push(e);
     if (batch.length >= BATCH) {
-      state = evolve(state, batch).state;
+      state = evolve(state, batch, through).state;
       batch = [];
     }
   }
-  if (batch.length) state = evolve(state, batch).state;
+  if (batch.length || through > state.seq) state = evolve(state, batch, through).state;
   // Nothing after base up to `to` may still move seq forward (e.g. filtered or empty tail).
   return state;
 }
