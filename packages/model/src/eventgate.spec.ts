@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, isCorrupt, MAX_EVENT_DEPTH } from './eventgate.js';
 import type { StoredEvent } from './events.js';
+import { corruptEntry, matchesAudit } from './history/entry.js';
 import { emptyState, evolve, getObject } from './state.js';
 import { encodeToken } from './subjects.js';
 
@@ -118,6 +119,18 @@ describe('the gate of the log (decodeEvent)', () => {
     expect(changes).toHaveLength(1);
     expect(getObject(state, 'Pod', 'default', 'web')?.metadata.resourceVersion).toBe('1');
     expect(evolve(state, [], 9).state.seq).toBe(9);
+  });
+
+  it('gives a corrupt message an audit entry named after its subject, which audit filters treat by place, not time or actor', () => {
+    const c = decodeEvent(bytes('junk'), 12, podSubject('web_2e1', 'team-a'));
+    if (!isCorrupt(c)) throw new Error('expected a corrupt message');
+    expect(corruptEntry(c)).toMatchObject({ revision: 12, type: 'CorruptEvent', kind: 'Pod', namespace: 'team-a', name: 'web.1', subject: podSubject('web_2e1', 'team-a'), actor: '', time: '' });
+    expect(corruptEntry(c).reason).toMatch(/^not JSON/);
+    expect(matchesAudit(c, { kind: 'Pod', namespace: 'team-a', sinceTime: 0, untilTime: 1 })).toBe(true);
+    expect(matchesAudit(c, { fromRevision: 13 })).toBe(false);
+    expect(matchesAudit(c, { actor: 'admin' })).toBe(false);
+    expect(matchesAudit(c, { types: ['PodCreated'] })).toBe(false);
+    expect(matchesAudit(c, { types: ['CorruptEvent'] })).toBe(true);
   });
 });
 

@@ -14,10 +14,10 @@ export { AlreadyExistsError, BadRequestError, ConflictError, ExpiredError, Forbi
 export { type CorruptEvent, decodeEvent, type DecodedEvent, isCorrupt } from './eventgate.js';
 export { type EventMetadata, type EventType, type GenericChange, isCreation, isDeletion, type LoggedEvent, type SpecificEventType, type StoredEvent, watchType } from './events.js';
 export { compactDiff, diffObjects, type FieldChange, fieldChanges, type ObjectChange } from './history/diff.js';
-export { type AuditFilter, entryToEvent, type HistoryEntry, matchesAudit, toEntries, toEntry } from './history/entry.js';
+export { type AuditFilter, CORRUPT_ENTRY_TYPE, corruptEntry, entryToEvent, type HistoryEntry, isCorruptEntry, matchesAudit, toEntries, toEntry } from './history/entry.js';
 export { deriveAll, deriveEvents } from './history/kevents.js';
 export { formatPoint, parseOptionalPoint, parsePoint, type Point } from './history/point.js';
-export { compareStates, type StateDifference, type VerifyReport } from './history/verify.js';
+export { compareStates, type StateDifference, VERIFY_CORRUPT_ITEMS, type VerifyReport } from './history/verify.js';
 export { describeEvent, explain, refOf, stepOf, type WhyAnswer, type WhyStep } from './history/why.js';
 export { kindByToken, kindInfo, type KindInfo, type KindMap, type KindName, KINDS, mustKind, resolveKind, RESOURCE_VERBS } from './kinds.js';
 export { isKind, keyString, type KObject, type ObjectKey, type ObjectOf, rvOf, sameJson, type Stored } from './object.js';

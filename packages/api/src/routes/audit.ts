@@ -2,11 +2,13 @@
  * GET /wharf/v1/audit: the cluster's audit log, oldest first, filtered by since/until (a
  * revision, a time or an age), actor, kind, namespace and name. `limit` keeps the newest N
  * (default 10,000; `truncated` says so). `watch=true` streams NDJSON `{type: "EVENT", object:
- * entry}` lines, first the matching history, then new events as they are appended.
+ * entry}` lines, first the matching history, then new events as they are appended. A corrupt
+ * message of the log is listed in its place as an entry of type `CorruptEvent` (its subject and
+ * why it was set aside); it changes no object, so the next entry's diff ignores it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AuditFilter, BadRequestError, isDeletion, type KObject, type LoggedEvent, matchesAudit, parseOptionalPoint, resolveKind, toEntry } from '@wharf/model';
-import { readRange, seqAtTime } from '@wharf/store';
+import { type AuditFilter, BadRequestError, corruptEntry, type DecodedEvent, isCorrupt, isDeletion, type KObject, matchesAudit, parseOptionalPoint, resolveKind, toEntry } from '@wharf/model';
+import { readRangeDecoded, seqAtTime } from '@wharf/store';
 import type { ApiContext } from '../context.js';
 import { bool, int, str, type Query } from '../http/query.js';
 import { openStream } from '../http/stream.js';
@@ -46,7 +48,8 @@ export async function serveAudit(ctx: ApiContext, req: FastifyRequest, reply: Fa
   const { filter, from, subjects } = await auditQuery(ctx, q);
   const limit = int(q, 'limit') ?? 10_000;
   const previous = new Map<string, KObject>();
-  const entryOf = (e: LoggedEvent) => {
+  const entryOf = (e: DecodedEvent) => {
+    if (isCorrupt(e)) return corruptEntry(e);
     const entry = toEntry(e, previous.get(e.subject));
     if (isDeletion(e.type)) previous.delete(e.subject);
     else previous.set(e.subject, entry.object);
@@ -57,8 +60,8 @@ export async function serveAudit(ctx: ApiContext, req: FastifyRequest, reply: Fa
     const to = Math.min(last, filter.toRevision ?? Infinity);
     const items = [];
     let truncated = false;
-    for await (const e of readRange(ctx.store, { from, to, filter: subjects })) {
-      if (filter.untilTime !== undefined && Date.parse(e.metadata.time) > filter.untilTime) break;
+    for await (const e of readRangeDecoded(ctx.store, { from, to, filter: subjects })) {
+      if (filter.untilTime !== undefined && !isCorrupt(e) && Date.parse(e.metadata.time) > filter.untilTime) break;
       const entry = entryOf(e);
       if (!matchesAudit(e, filter)) continue;
       items.push(entry);
@@ -72,9 +75,10 @@ export async function serveAudit(ctx: ApiContext, req: FastifyRequest, reply: Fa
   const stream = openStream(req, reply, 'application/json');
   const { res } = stream;
   try {
-    for await (const e of ctx.store.read(from, subjects, stream.signal)) {
+    for await (const e of ctx.store.readDecoded(from, subjects, stream.signal)) {
       if (filter.toRevision !== undefined && e.seq > filter.toRevision) break;
-      const { pending: _p, ...event } = e;
+      const { pending: _p, ...rest } = e;
+      const event = rest as DecodedEvent;
       const entry = entryOf(event);
       if (matchesAudit(event, filter)) res.write(JSON.stringify({ type: 'EVENT', object: entry }) + '\n');
     }

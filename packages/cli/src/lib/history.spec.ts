@@ -25,10 +25,16 @@ describe('history output', () => {
 
   it('prints diffs and verification verdicts', () => {
     expect(formatDiff({ from: 1, to: 5, items: [{ change: 'ADDED', kind: 'Pod', namespace: 'default', name: 'x', fromRevision: 0, toRevision: 5 }] }, 'table')).toBe('Changes from revision 1 to revision 5:\nCHANGE   OBJECT   NAMESPACE   FROM   TO\nADDED    pod/x    default     -      5\n');
-    expect(formatVerify({ revision: 9, base: 0, objects: 3, events: 9, ms: 1, differences: [] }).ok).toBe(true);
-    const bad = formatVerify({ revision: 9, base: 0, objects: 3, events: 9, ms: 1, differences: [{ kind: 'Pod', namespace: 'd', name: 'x', problem: 'differs', fields: ['metadata.labels.a'] }] });
+    const none = { count: 0, items: [] };
+    expect(formatVerify({ revision: 9, base: 0, objects: 3, events: 9, ms: 1, differences: [], corrupt: none }).ok).toBe(true);
+    const bad = formatVerify({ revision: 9, base: 0, objects: 3, events: 9, ms: 1, differences: [{ kind: 'Pod', namespace: 'd', name: 'x', problem: 'differs', fields: ['metadata.labels.a'] }], corrupt: none });
     expect(bad.ok).toBe(false);
     expect(bad.text).toContain('differs: Pod d/x (metadata.labels.a)');
+    const item = { type: 'CorruptEvent' as const, seq: 4, subject: 'wharf.c.obj.pod.d.x', reason: 'not JSON: bad' };
+    const poisoned = formatVerify({ revision: 9, base: 0, objects: 3, events: 9, ms: 1, differences: [], corrupt: { count: 21, items: [item] } });
+    expect(poisoned.ok).toBe(true);
+    expect(poisoned.text).toContain('21 corrupt messages in the log passed over');
+    expect(poisoned.text).toContain('  revision 4 on wharf.c.obj.pod.d.x: not JSON: bad\n  ... and 20 more');
   });
 
   it('describes a pod with its Events section', () => {

@@ -3,6 +3,7 @@
  * object, and the report `wharf replay --verify` prints. The store's `verifyReplay` does the I/O.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { CorruptEvent } from '../eventgate.js';
 import type { KObject } from '../object.js';
 import { allObjects, type State } from '../state.js';
 import { fieldChanges } from './diff.js';
@@ -27,7 +28,12 @@ export interface VerifyReport {
   events: number;
   ms: number;
   differences: StateDifference[];
+  /** The corrupt messages the replay passed over, as every projection does: how many, and the first 20. */
+  corrupt: { count: number; items: CorruptEvent[] };
 }
+
+/** How many corrupt messages a VerifyReport lists by name. */
+export const VERIFY_CORRUPT_ITEMS = 20;
 
 function index(state: State): Map<string, KObject> {
   const m = new Map<string, KObject>();
