@@ -9,7 +9,7 @@ const ns = '/api/v1/namespaces/default';
 const Pod = mustKind('Pod');
 const cluster = 'poison';
 
-type Entry = { revision: number; type: string; kind: string; namespace: string; name: string; subject?: string; reason?: string };
+type Entry = { revision: number; type: string; kind: string; namespace: string; name: string; change: string; subject?: string; reason?: string };
 type List = { metadata: { resourceVersion: string }; items: KObject[] };
 type Verify = { differences: unknown[]; corrupt: { count: number; items: { seq: number; subject: string; reason: string }[] } };
 
@@ -119,5 +119,20 @@ describe('a poisoned event log (real nats-server and wharf-api)', () => {
     expect((await json<Verify>('/wharf/v1/replay/verify')).differences).toEqual([]);
     following.stop();
     caughtUp.stop();
+  });
+
+  it('writes go on from the last valid version of an object whose subject ends in corrupt messages, and to names that hold only corrupt ones', async () => {
+    const before = await json<KObject>(`${ns}/pods/web`);
+    const { seq: tail } = await store.tail(store.subjects.object(Pod, 'default', 'web'));
+    expect(tail).toBeGreaterThan(Number(before.metadata.resourceVersion));
+    const patched = await json<KObject>(`${ns}/pods/web`, { method: 'PATCH', json: { metadata: { labels: { v: '3' } } }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(patched.metadata.labels).toEqual({ v: '3' });
+    expect(Number(patched.metadata.resourceVersion)).toBeGreaterThan(tail);
+    const junk = await api.fetch(`${ns}/pods`, { method: 'POST', json: podBody('junk') });
+    expect(junk.status, await junk.clone().text()).toBe(201);
+    const history = await json<{ items: Entry[] }>('/wharf/v1/history/namespaces/default/pods/web');
+    expect(history.items.map((e) => e.type)).toEqual(['PodCreated', 'PodReplaced', 'PodReplaced']);
+    expect(history.items[2]!.change).toBe('metadata.labels.v: 2 → 3');
+    expect((await json<Verify>('/wharf/v1/replay/verify')).differences).toEqual([]);
   });
 });

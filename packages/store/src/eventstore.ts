@@ -206,10 +206,18 @@ export class EventStore {
    * count: when the subject's newest message is one, this is the newest valid event before it.
    */
   async last(subject: string): Promise<LoggedEvent | undefined> {
+    return (await this.tail(subject)).event;
+  }
+
+  /**
+   * One subject's latest event (as `last`) and its last sequence, which the next append must
+   * expect: later than the event's when corrupt messages followed it (0: the subject is empty).
+   */
+  async tail(subject: string): Promise<{ event: LoggedEvent | undefined; seq: number }> {
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
-    if (!m) return undefined;
+    if (!m) return { event: undefined, seq: 0 };
     const d = this.decode(m.data, m.seq, m.subject);
-    return isCorrupt(d) ? this.newestValid(subject, 0, m.seq) : d;
+    return { event: isCorrupt(d) ? await this.newestValid(subject, 0, m.seq) : d, seq: m.seq };
   }
 
   /**

@@ -12,6 +12,8 @@ const Pod = mustKind('Pod');
 class MemoryLog implements ObjectLog {
   readonly subjects = new Subjects('unit');
   readonly events: LoggedEvent[] = [];
+  /** Messages the gate sets aside: they take a sequence and fold as nothing. */
+  readonly corrupt: { seq: number; subject: string }[] = [];
   /** Runs once before the next append reaches the log: another writer's turn. */
   interrupt: (() => void) | undefined;
 
@@ -22,16 +24,30 @@ class MemoryLog implements ObjectLog {
     return this.write(subject, event, expected);
   }
 
+  get length(): number {
+    return this.events.length + this.corrupt.length;
+  }
+
   write(subject: string, event: StoredEvent, expected: number): number {
-    const last = this.events.findLast((e) => e.subject === subject);
-    if ((last?.seq ?? 0) !== expected) throw new StaleSequenceError(subject, expected);
-    const seq = this.events.length + 1;
+    if (this.#lastSeq(subject) !== expected) throw new StaleSequenceError(subject, expected);
+    const seq = this.length + 1;
     this.events.push({ ...structuredClone(event), seq, subject });
     return seq;
   }
 
-  async last(subject: string): Promise<LoggedEvent | undefined> {
-    return this.events.findLast((e) => e.subject === subject);
+  /** Junk published on `subject` by someone else (no expected sequence). */
+  poison(subject: string): number {
+    const seq = this.length + 1;
+    this.corrupt.push({ seq, subject });
+    return seq;
+  }
+
+  #lastSeq(subject: string): number {
+    return Math.max(0, ...[...this.events, ...this.corrupt].filter((m) => m.subject === subject).map((m) => m.seq));
+  }
+
+  async tail(subject: string): Promise<{ event: LoggedEvent | undefined; seq: number }> {
+    return { event: this.events.findLast((e) => e.subject === subject), seq: this.#lastSeq(subject) };
   }
 }
 
@@ -40,14 +56,14 @@ class MemoryView implements ObjectView {
   syncs = 0;
   constructor(readonly log: MemoryLog) {}
   #upTo(seq: number) {
-    this.state = evolve(this.state, this.log.events.filter((e) => e.seq > this.state.seq && e.seq <= seq)).state;
+    this.state = evolve(this.state, this.log.events.filter((e) => e.seq > this.state.seq && e.seq <= seq), seq).state;
   }
   get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
     return getObject(this.state, kind, namespace, name) as T | undefined;
   }
   async sync(): Promise<void> {
     this.syncs++;
-    this.#upTo(this.log.events.length);
+    this.#upTo(this.log.length);
   }
   async waitFor(seq: number): Promise<void> {
     this.#upTo(seq);
@@ -65,7 +81,7 @@ function setup(withView = true) {
   const pauses: number[] = [];
   const objects = new Objects(log, view, { sleep: async (ms) => void pauses.push(ms), random: () => 0 });
   /** Another writer appends `labels` to the pod, now (expecting whatever is last). */
-  const other = (labels: Record<string, string>) => log.write(subject(log), { type: 'PodReplaced', data: pod(labels), metadata: { actor: 'other', time: 'x' } }, log.events.findLast((e) => e.subject === subject(log))?.seq ?? 0);
+  const other = (labels: Record<string, string>) => log.write(subject(log), { type: 'PodReplaced', data: pod(labels), metadata: { actor: 'other', time: 'x' } }, Math.max(0, ...[...log.events, ...log.corrupt].filter((e) => e.subject === subject(log)).map((e) => e.seq)));
   return { log, view, objects, pauses, other };
 }
 
@@ -188,6 +204,41 @@ describe('Objects.update', () => {
     other({ by: 'other' });
     await expect(objects.update(Pod, created, 1, 'PodReplaced', ctx)).rejects.toBeInstanceOf(ConflictError);
     expect(log.events).toHaveLength(2);
+  });
+});
+
+describe('writes to an object whose subject ends in corrupt messages (set aside by every reader)', () => {
+  it('given corrupt messages after the version read, change() retries expecting the last of them, and the next version follows the last valid one', async () => {
+    for (const withView of [true, false]) {
+      const { log, view, objects } = setup(withView);
+      await objects.create(Pod, pod({ round: '0' }), ctx);
+      log.poison(subject(log));
+      const last = log.poison(subject(log));
+      await view?.sync();
+      const stored = await objects.change(Pod, 'default', 'p', relabel('1'), ctx);
+      expect(stored?.metadata).toMatchObject({ resourceVersion: String(last + 1), labels: { round: '1' } });
+      expect(log.events.map((e) => e.seq)).toEqual([1, last + 1]);
+    }
+  });
+
+  it('given a name whose subject holds only corrupt messages, creates it', async () => {
+    for (const withView of [true, false]) {
+      const { log, objects } = setup(withView);
+      const junk = log.poison(subject(log));
+      const created = await objects.create(Pod, pod(), ctx);
+      expect(created.metadata.resourceVersion).toBe(String(junk + 1));
+    }
+  });
+
+  it('given corrupt messages after the expected version, update() appends once more expecting the last of them; a valid newer event is still a Conflict', async () => {
+    const { log, objects, other } = setup();
+    const created = await objects.create(Pod, pod(), ctx);
+    const junk = log.poison(subject(log));
+    const updated = await objects.update(Pod, { ...created, metadata: { ...created.metadata, labels: { v: '2' } } }, 1, 'PodReplaced', ctx);
+    expect(updated.metadata.resourceVersion).toBe(String(junk + 1));
+    other({ by: 'other' });
+    log.poison(subject(log));
+    await expect(objects.update(Pod, updated, junk + 1, 'PodReplaced', ctx)).rejects.toBeInstanceOf(ConflictError);
   });
 });
 

@@ -20,7 +20,7 @@ export interface WriteContext {
 }
 
 /** What the write path needs of the event store. */
-export type ObjectLog = Pick<EventStore, 'append' | 'last' | 'subjects'>;
+export type ObjectLog = Pick<EventStore, 'append' | 'tail' | 'subjects'>;
 
 /** What the write path needs of a projection. */
 export type ObjectView = Pick<Projection, 'get' | 'sync' | 'waitFor'>;
@@ -95,16 +95,25 @@ export class Objects {
 
   /**
    * Appends a change to an existing object, expected to be at resourceVersion `expectedRv`; one
-   * attempt (a reconciler requeues). Throws ConflictError when the object moved on since.
+   * attempt (a reconciler requeues). Throws ConflictError when the object moved on since; corrupt
+   * messages after `expectedRv` are no move (the append then expects the last of them).
    */
   async update<T extends KObject>(info: KindInfo, object: KObject, expectedRv: number, type: EventType, ctx: WriteContext): Promise<T> {
     const { namespace, name } = object.metadata;
+    const subject = this.store.subjects.object(info, namespace, name);
     const event = eventOf(type, object, ctx, (ctx.clock ?? systemClock)());
     try {
-      return await this.#append<T>(info, this.store.subjects.object(info, namespace, name), event, expectedRv);
+      return await this.#append<T>(info, subject, event, expectedRv);
     } catch (e) {
-      if (e instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
-      throw e;
+      if (!(e instanceof StaleSequenceError)) throw e;
+      const tail = await this.store.tail(subject);
+      if ((tail.event?.seq ?? 0) !== expectedRv || tail.seq <= expectedRv) throw new ConflictError(info.resource, name);
+      try {
+        return await this.#append<T>(info, subject, event, tail.seq);
+      } catch (again) {
+        if (again instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
+        throw again;
+      }
     }
   }
 
@@ -116,18 +125,23 @@ export class Objects {
   /**
    * The current version and the subject sequence an append must expect. A projection is synced
    * first on a retry (`fresh`); an object it does not show is looked up in the log then, so that a
-   * name used before (or written since) is seen.
+   * name used before (or written since) is seen. The log's answer also tells a retry whether
+   * corrupt messages (which no projection shows) followed the current version: the append must
+   * expect the last of them.
    */
   async #read<T extends KObject>(info: KindInfo, namespace: string | undefined, name: string, subject: string, fresh: boolean): Promise<{ current: T | undefined; seq: number }> {
     if (this.projection) {
       if (fresh) await this.projection.sync();
       const current = this.projection.get<T>(info.kind, namespace, name);
-      if (current) return { current, seq: rvOf(current) };
+      if (current && !fresh) return { current, seq: rvOf(current) };
       if (!fresh) return { current: undefined, seq: 0 };
+      if (current) {
+        const tail = await this.store.tail(subject);
+        return { current, seq: tail.event?.seq === rvOf(current) ? tail.seq : rvOf(current) };
+      }
     }
-    const last = await this.store.last(subject);
-    if (!last) return { current: undefined, seq: 0 };
-    return { current: isDeletion(last.type) ? undefined : (objectOf(last) as T), seq: last.seq };
+    const { event: last, seq } = await this.store.tail(subject);
+    return { current: last && !isDeletion(last.type) ? (objectOf(last) as T) : undefined, seq };
   }
 
   /** Appends `event` expecting `expected`; returns the object as stored (as the projection shows it, once it does). */
