@@ -19,17 +19,18 @@ export interface AgentProcess {
   output: () => string;
   /** Resolves with the exit code (or signal). */
   exited: Promise<number | string>;
+  /** The agent's --state-dir; a restart with the same node name passes it again. */
+  stateDir: string;
 }
 
-/** Spawns `wharf-agent` with short heartbeats and back-off; extra flags override. */
-export function spawnAgent(natsUrl: string, cluster: string, node: string, extra: string[] = []): AgentProcess {
-  const stateDir = mkdtempSync(join(tmpdir(), `wharf-agent-${node}-`));
+/** Spawns `wharf-agent` with short heartbeats and back-off; extra flags override. A new state directory unless one is given. */
+export function spawnAgent(natsUrl: string, cluster: string, node: string, extra: string[] = [], stateDir = mkdtempSync(join(tmpdir(), `wharf-agent-${node}-`))): AgentProcess {
   const args = [BIN, '--nats', natsUrl, '--cluster', cluster, '--node', node, '--address', '127.0.0.1', '--heartbeat-interval', '500ms', '--backoff-base', '1s', '--backoff-cap', '8s', '--resync-interval', '500ms', '--state-dir', stateDir, ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' } });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((r) => child.once('exit', (code, sig) => r(code ?? sig ?? -1)));
-  return { child, output: () => out, exited };
+  return { child, output: () => out, exited, stateDir };
 }
 
 /** Creates a pod in the log, binds it to `node` and puts it on the node's feed; returns it as bound. */

@@ -42,6 +42,8 @@ export interface TestCluster {
   /** Parsed `wharf get KIND NAME -o json`. */
   getJson<T = Record<string, unknown>>(kind: string, name: string): Promise<T>;
   startAgent(node: NodeSpec): Promise<AgentProcess>;
+  /** Starts a node's agent again (after it died) with the same flags and state directory; resolves once it runs. */
+  restartAgent(node: string): Promise<AgentProcess>;
   startProxy(node: string, address: string): ProxyProcess;
   startReconcilers(): ChildProcess;
   stop(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
   const docker = new Docker();
   await removeClusterContainers(docker, cluster);
   const env = { HOME: api.home, WHARF_CONFIG: api.configPath };
+  const specs = new Map<string, NodeSpec>();
   const c: TestCluster = {
     cluster,
     nats,
@@ -71,8 +74,19 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     async startAgent(node) {
       const a = spawnAgent(nats.url, cluster, node.name, node.args ?? []);
       c.agents.set(node.name, a);
+      specs.set(node.name, node);
       if (node.proxy) c.startProxy(node.name, node.proxy);
       await eventually(async () => (await c.wharf('get', 'node', node.name)).code === 0, 20_000);
+      return a;
+    },
+    async restartAgent(node) {
+      const before = c.agents.get(node)!;
+      if (before.child.exitCode === null && before.child.signalCode === null) throw new Error(`the agent of ${node} is still running`);
+      const a = spawnAgent(nats.url, cluster, node, specs.get(node)!.args ?? [], before.stateDir);
+      c.agents.set(node, a);
+      const exited = a.exited.then((code) => Promise.reject(new Error(`wharf-agent ${node} exited (${code}) on restart:\n${a.output()}`)));
+      exited.catch(() => undefined);
+      await Promise.race([eventually(() => a.output().includes('agent started'), 30_000), exited]);
       return a;
     },
     startProxy(node, address) {

@@ -1,5 +1,5 @@
 /** Runs a command to completion and captures its output (for CLI and kubectl tests). */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** The outcome of a command. */
 export interface RunResult {
@@ -23,5 +23,14 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       resolve({ code: code ?? -1, stdout, stderr });
     });
     p.stdin.end(opts.input ?? '');
+  });
+}
+
+/** SIGKILLs a process this test started, by its PID, and resolves once it has exited. */
+export function killHard(p: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
   });
 }

@@ -20,7 +20,7 @@ export interface NatsServer {
   process: ChildProcess;
   /** SIGKILL the server. */
   kill(): void;
-  /** Start it again with the same config and store. */
+  /** Start it again with the same config and store (once the previous process has exited). */
   restart(): Promise<void>;
 }
 
@@ -67,6 +67,8 @@ async function launch(config: string, port: number, monitorPort: number, logName
       server.process.kill('SIGKILL');
     },
     async restart() {
+      const old = server.process;
+      if (old.exitCode === null && old.signalCode === null) await new Promise((r) => old.once('exit', r));
       server.process = start();
       await waitForPort(port);
     },
