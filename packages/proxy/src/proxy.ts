@@ -24,6 +24,8 @@ export class NodePortProxy {
   #routes = new Map<number, Route>();
   #balancers = new Map<string, BalancerState>();
   #servers = new Map<number, Server>();
+  /** The state applied last: a NodePort that failed to bind is retried with the newest one. */
+  #state: State | undefined;
   #retry: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout;
   #stopped = false;
@@ -49,16 +51,17 @@ export class NodePortProxy {
   /** Makes the listeners and routes match the Services and Endpoints of `state`. */
   apply(state: State): void {
     if (this.#stopped) return;
+    this.#state = state;
     const routes = desiredRoutes(listObjects(state, 'Service') as Service[], (ns, name) => getObject(state, 'Endpoints', ns, name) as Endpoints | undefined);
     this.#routes = routes;
     const ids = new Set([...routes.values()].map((r) => r.id));
     for (const id of this.#balancers.keys()) if (!ids.has(id)) this.#balancers.delete(id);
     const diff = diffListeners(routes.keys(), this.#servers.keys());
     for (const port of diff.close) this.#close(port);
-    for (const port of diff.open) this.#open(port, state);
+    for (const port of diff.open) this.#open(port);
   }
 
-  #open(port: number, state: State): void {
+  #open(port: number): void {
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (s) => this.#accept(port, s));
     this.#servers.set(port, server);
     server.on('error', (err) => {
@@ -67,7 +70,7 @@ export class NodePortProxy {
       server.close();
       this.#retry ??= setTimeout(() => {
         this.#retry = undefined;
-        this.apply(state);
+        if (this.#state) this.apply(this.#state);
       }, this.opts.rebindMs ?? 5000);
     });
     server.listen({ host: this.opts.address, port, backlog: 1024 }, () => this.opts.log.info({ port, address: this.opts.address }, 'listening on NodePort'));
