@@ -3,6 +3,5 @@ export * from './balancer.js';
 export * from './routes.js';
 export * from './listeners.js';
 export * from './forward.js';
-export * from './feed.js';
 export * from './proxy.js';
 export * from './main.js';

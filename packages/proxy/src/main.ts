@@ -2,8 +2,7 @@
  * wharf-proxy's main: one process per node. Follows Services and Endpoints from the log and
  * serves every NodePort on the node's address until SIGTERM/SIGINT.
  */
-import { closeOnSignals, createLogger, EventStore, type Logger, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
-import { ServiceFeed } from './feed.js';
+import { closeOnSignals, createLogger, EventStore, type Logger, parseFlags, ServiceFeed, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import { NodePortProxy } from './proxy.js';
 
 const BIN = 'wharf-proxy';
