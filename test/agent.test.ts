@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
-import { mustKind, type Node, type Pod } from '@wharf/model';
-import { EventStore, type LogLine, LogStore, NodeFeed, objectHistory, readObject, whyObject } from '@wharf/store';
+import { type KObject, mustKind, type Node, type Pod } from '@wharf/model';
+import { EventStore, type LogLine, LogStore, NodeFeed, Objects, objectHistory, type ProxyAck, ProxyAcks, readObject, whyObject } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
 import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, type AgentProcess } from './harness/agent.js';
@@ -185,6 +185,59 @@ describe('wharf-agent on real Docker', () => {
     expect(lines.every((l) => l.podUid === p.metadata.uid)).toBe(true);
     expect((await readAll('del-1', 'c', { tailLines: 1 })).map((l) => l.text)).toEqual([lines.at(-1)!.text]);
     expect(await readAll('del-1', 'c', { podUid: 'someone-else' })).toEqual([]);
+  });
+
+  describe('termination ordering: SIGTERM only once no proxy routes to the pod', () => {
+    const running = async (uid: string) => (await docker.listContainers({ filters: { label: [`wharf.pod-uid=${uid}`], status: ['running'] } })).length;
+    /** Writes the Endpoints of Service `web` as the endpoints controller would; returns its resourceVersion. */
+    const writeEndpoints = async (hostPorts: number[]) => {
+      const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: hostPorts.map((port) => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port, protocol: 'TCP' }] })) };
+      const written = await new Objects(store).change(mustKind('Endpoints'), 'default', 'web', (cur) => ({ object: (cur ? { ...cur, subsets: ep.subsets } : ep) as KObject, type: cur ? 'EndpointsUpdated' : 'EndpointsCreated' }), { actor: 'system:endpoint-controller' });
+      return Number(written!.metadata.resourceVersion);
+    };
+    const ack = (node: string, seq: number, intervalMs = 60_000): ProxyAck => ({ node, instance: `${node}-1`, address: '127.0.0.9', seq, draining: [], time: new Date().toISOString(), intervalMs });
+    const said = (pod: string, text: string) => agent.output().split('\n').findIndex((l) => l.includes(`"pod":"default/${pod}"`) && l.includes(text));
+    let acks: ProxyAcks;
+
+    beforeAll(async () => {
+      acks = await ProxyAcks.open(store);
+      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 3000, nodePort: 30999, protocol: 'TCP' }] } };
+      await new Objects(store).create(mustKind('Service'), svc as KObject, { actor: 'test' });
+    });
+
+    it('waits for the Endpoints to drop the pod, then for the live proxy to apply them, then stops it', async () => {
+      const p = await createBoundPod(store, feed, NODE, 'drain-1', { terminationGracePeriodSeconds: 120, containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
+      const hostPort = (await eventually(async () => (await status('drain-1'))?.hostPorts?.[0]?.hostPort, 20_000))!;
+      const listed = await writeEndpoints([hostPort]);
+      await acks.put(ack('proxy-x', listed));
+      await requestDeletion(store, feed, NODE, 'default', 'drain-1');
+      await eventually(() => said('drain-1', 'the endpoints controller') >= 0, 20_000);
+      expect(await running(p.metadata.uid!)).toBe(1);
+      const dropped = await writeEndpoints([]);
+      await eventually(() => said('drain-1', 'the proxies of proxy-x') >= 0, 20_000);
+      expect(await running(p.metadata.uid!)).toBe(1);
+      expect((await (await fetch(`http://127.0.0.1:${hostPort}/`)).text()).trim()).toBe('drain-1');
+      await acks.put(ack('proxy-x', dropped));
+      await eventually(async () => (await pod('drain-1')) === undefined, 20_000);
+      expect(await clusterContainers(docker, cluster, p.metadata.uid)).toEqual([]);
+      const stopped = said('drain-1', 'no proxy routes to the terminating pod any more');
+      expect(said('drain-1', 'the endpoints controller')).toBeLessThan(said('drain-1', 'the proxies of proxy-x'));
+      expect(said('drain-1', 'the proxies of proxy-x')).toBeLessThan(stopped);
+      await acks.remove('proxy-x');
+    }, 60_000);
+
+    it('stops waiting for a proxy silent for 3 of its intervals', async () => {
+      const p = await createBoundPod(store, feed, NODE, 'drain-2', { terminationGracePeriodSeconds: 120, containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
+      await eventually(async () => (await status('drain-2'))?.hostPorts?.length, 20_000);
+      await acks.put(ack('proxy-gone', 0, 2000));
+      await requestDeletion(store, feed, NODE, 'default', 'drain-2');
+      await eventually(() => said('drain-2', 'the proxies of proxy-gone') >= 0, 20_000);
+      // Half the grace period is 60 s: a deletion within 30 s is the silent proxy being given up.
+      await eventually(async () => (await pod('drain-2')) === undefined, 30_000);
+      expect(await clusterContainers(docker, cluster, p.metadata.uid)).toEqual([]);
+      expect(said('drain-2', 'half its grace period is over')).toBe(-1);
+      await acks.remove('proxy-gone');
+    }, 60_000);
   });
 
   it('follows a running container\'s log', async () => {

@@ -9,8 +9,9 @@
 import type { Pod, Stored } from '@wharf/model';
 import type { EventStore, FeedEntry, Logger, NodeFeed } from '@wharf/store';
 import type { BackoffSettings, StartFailure } from './backoff.js';
-import { LABELS, nodeSelector, observe, type Observed } from './labels.js';
-import { plan, type DesiredPod, type PodPlan } from './plan.js';
+import { INFRA, LABELS, nodeSelector, observe, type Observed } from './labels.js';
+import { graceOf, plan, type DesiredPod, type PodPlan } from './plan.js';
+import { publishedBackends, type RoutingView, type StopGate, stopGate, type Termination } from './drain.js';
 import { PodActions } from './actions.js';
 import type { LogShipper } from './logship.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -29,6 +30,11 @@ export interface KubeletDeps {
   backoff: BackoffSettings;
   resyncMs: number;
   log: Logger;
+  /**
+   * What the agent sees of routing (see drain.ts); without it, a terminating pod's containers
+   * are stopped at once. Call `Kubelet.routingChanged` when it changes.
+   */
+  routing?: { view(): RoutingView };
 }
 
 /** The node agent's pod loop. */
@@ -37,6 +43,10 @@ export class Kubelet {
   readonly #failures = new Map<string, StartFailure>();
   readonly #finalized = new Set<string>();
   readonly #busy = new Set<string>();
+  /** Terminating pods by uid: the stop gate's memory, and what its gate said last ('open' or what it waits for). */
+  readonly #terminations = new Map<string, { t: Termination; said?: string }>();
+  /** True when the last pass held back some pod's stop: routing changes then ask for a pass. */
+  #gated = false;
   /** Pods whose action job ended while the current pass was listing: its list is stale for them. */
   readonly #endedDuringPass = new Set<string>();
   readonly #abort = new AbortController();
@@ -54,7 +64,10 @@ export class Kubelet {
   #feedDone: Promise<void> = Promise.resolve();
 
   constructor(readonly deps: KubeletDeps) {
-    this.#actions = new PodActions(deps, this.#failures, this.#finalized, (uid) => this.#reporter.forget(uid));
+    this.#actions = new PodActions(deps, this.#failures, this.#finalized, (uid) => {
+      this.#reporter.forget(uid);
+      this.#terminations.delete(uid);
+    });
     this.#prober = new Prober({ runtime: deps.runtime, log: deps.log, onChange: () => this.kick(false) });
     this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address, (id) => this.#prober.ready(id));
   }
@@ -141,7 +154,9 @@ export class Kubelet {
         pods.push(status ? { pod: e.pod, status } : { pod: e.pod });
       }
       const now = Date.now();
-      const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized });
+      const serving = new Set(containers.filter((o) => o.container !== INFRA && o.info.running).map((o) => o.podUid));
+      const gates = this.#stopGates(pods, serving, now);
+      const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized, gates });
       wakeAt = p.wakeAt;
       const byPod = new Map<string, Observed[]>();
       for (const o of containers) {
@@ -163,6 +178,40 @@ export class Kubelet {
         this.kick(false);
       }
     }
+  }
+
+  /** Asks for a pass when routing changed and some pod's stop waits for it. */
+  routingChanged(): void {
+    if (this.#gated) this.kick(false);
+  }
+
+  /**
+   * The stop gates of the terminating pods with running app containers (`serving` uids; see
+   * drain.ts); logs what each one waits for whenever that changes.
+   */
+  #stopGates(pods: readonly DesiredPod[], serving: ReadonlySet<string>, now: number): Map<string, StopGate> {
+    const gates = new Map<string, StopGate>();
+    const routing = this.deps.routing;
+    let view: RoutingView | undefined;
+    for (const d of pods) {
+      const uid = d.pod.metadata.uid ?? '';
+      if (!routing || !d.pod.metadata.deletionTimestamp || !serving.has(uid)) continue;
+      view ??= routing.view();
+      const mem = this.#terminations.get(uid) ?? { t: { since: now } };
+      const { gate, termination } = stopGate(mem.t, graceOf(d.pod), publishedBackends(d.status), view, now);
+      mem.t = termination;
+      this.#terminations.set(uid, mem);
+      gates.set(uid, gate);
+      const said = gate.open ? 'open' : gate.waitingFor;
+      if (mem.said === said) continue;
+      const fields = { pod: `${d.pod.metadata.namespace ?? 'default'}/${d.pod.metadata.name ?? ''}`, waitedMs: now - termination.since };
+      if (!gate.open) this.deps.log.info({ ...fields, waitingFor: gate.waitingFor }, 'holding SIGTERM of a terminating pod until no proxy routes to it');
+      else if (gate.timedOut) this.deps.log.warn({ ...fields, waitingFor: gate.waitingFor, graceSeconds: gate.graceSeconds }, 'stopping a terminating pod before every proxy dropped it: half its grace period is over');
+      else if (mem.said) this.deps.log.info({ ...fields, graceSeconds: gate.graceSeconds }, 'no proxy routes to the terminating pod any more; stopping it');
+      mem.said = said;
+    }
+    this.#gated = [...gates.values()].some((g) => !g.open);
+    return gates;
   }
 
   /** Runs the pod's actions, or reports its status; `mine` are its containers. */

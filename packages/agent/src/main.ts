@@ -1,15 +1,16 @@
 /**
  * wharf-agent's main: checks Docker and NATS, claims the node name, registers the Node, then
- * runs the heartbeat, the kubelet loop and the log shipper until SIGTERM/SIGINT.
+ * runs the heartbeat, the routing view, the kubelet loop and the log shipper until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { closeOnSignals, createLogger, EventStore, LogStore, NodeFeed, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, LogStore, NodeFeed, ProxyAcks, StartupError } from '@wharf/store';
 import { machineFacts } from './facts.js';
 import { agentConfig, type AgentConfig } from './flags.js';
 import { Heartbeat } from './heartbeat.js';
 import { Kubelet } from './kubelet.js';
 import { LogShipper } from './logship.js';
 import { registerNode } from './node.js';
+import { RoutingObserver } from './routing.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { FakeRuntime } from './runtime/fake.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -31,6 +32,7 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
   let kubelet: Kubelet | undefined;
   let shipper: LogShipper | undefined;
   let hb: Heartbeat | undefined;
+  let routing: RoutingObserver | undefined;
   try {
     hb = await Heartbeat.claim(store, { node: cfg.node, instance, address: cfg.address, intervalMs: cfg.heartbeatMs }, (by) => {
       log.fatal({ by }, 'another agent took this node name over; exiting');
@@ -40,6 +42,8 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
     const logs = await LogStore.open(store, { maxBytes: cfg.logMaxBytes });
     const feed = await NodeFeed.open(store);
     shipper = new LogShipper(logs, runtime, log);
+    routing = new RoutingObserver(store, await ProxyAcks.open(store), log, () => kubelet?.routingChanged());
+    routing.start();
     kubelet = new Kubelet({
       store,
       feed,
@@ -49,9 +53,11 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
       backoff: cfg.backoff,
       resyncMs: cfg.resyncMs,
       log,
+      routing,
     });
     await kubelet.start();
   } catch (e) {
+    await routing?.stop();
     await hb?.close();
     await store.close();
     throw e;
@@ -60,11 +66,13 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
   const k = kubelet;
   const s = shipper;
   const h = hb;
+  const r = routing;
   return {
     kubelet: k,
     instance,
     async stop() {
       await k.stop();
+      await r.stop();
       await s.stop();
       await h.close();
       await store.close();

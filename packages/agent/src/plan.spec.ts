@@ -137,6 +137,20 @@ describe('plan: deletion and orphans', () => {
     expect(plan(input({ pods: [{ pod }] })).pods[0]!.actions).toContainEqual({ type: 'cleanup', volumes: true });
   });
 
+  it('given a closed stop gate, holds back the stop of running apps and wakes when the gate says; an open gate gives its grace period', () => {
+    const pod = podOf('p', ['a'], { terminationGracePeriodSeconds: 30 });
+    pod.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+    const containers = [inst('p', 'a', { id: 'a0' })];
+    const closed = plan(input({ pods: [{ pod }], containers, gates: new Map([['uid-p', { open: false, until: 115_000, waitingFor: 'the endpoints controller' }]]) }));
+    expect(closed.pods[0]!.actions).toEqual([]);
+    expect(closed.wakeAt).toBe(115_000);
+    const open = plan(input({ pods: [{ pod }], containers, gates: new Map([['uid-p', { open: true, graceSeconds: 17, timedOut: false }]]) }));
+    expect(open.pods[0]!.actions[0]).toEqual({ type: 'stop', id: 'a0', graceSeconds: 17 });
+    // Nothing running: nothing a proxy could still send a request to, so nothing waits.
+    const exited = plan(input({ pods: [{ pod }], containers: [inst('p', 'a', { id: 'a0', running: false })], gates: new Map([['uid-p', { open: false, until: 115_000, waitingFor: 'x' }]]) }));
+    expect(types(exited.pods[0]!.actions)).toEqual(['remove', 'cleanup', 'finalize']);
+  });
+
   it('removes containers of pods no longer bound here, but only once the feed is synced', () => {
     const containers = [inst('gone', INFRA, { id: 'i' }), inst('gone', 'a', { id: 'a0' })];
     expect(plan(input({ containers, feedSynced: false })).pods).toEqual([]);

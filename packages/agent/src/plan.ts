@@ -5,6 +5,7 @@
  */
 import type { Pod, PodStatus, Stored } from '@wharf/model';
 import type { BackoffSettings, StartFailure } from './backoff.js';
+import type { StopGate } from './drain.js';
 import { INFRA, type Observed } from './labels.js';
 import { containerViews, failureKey, infraOf, ownsNetwork, podCompleted, type ContainerView } from './views.js';
 
@@ -26,6 +27,12 @@ export interface PlanInput {
   failures: ReadonlyMap<string, StartFailure>;
   /** Pods whose PodDeleted was already appended. */
   finalized: ReadonlySet<string>;
+  /**
+   * The stop gates of pods being deleted, by uid (see drain.ts): a closed gate holds back the
+   * stop of the pod's running app containers. A pod without an entry stops at once with its
+   * grace period.
+   */
+  gates?: ReadonlyMap<string, StopGate>;
 }
 
 /** One step of a plan. Steps of one pod run in order. */
@@ -114,7 +121,10 @@ function deleting(pod: Stored<Pod>, mine: Observed[], input: PlanInput): PodPlan
   const uid = pod.metadata.uid ?? '';
   const base = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pod, views: [], report: false };
   if (input.finalized.has(uid)) return { ...base, actions: [] };
-  const grace = graceOf(pod);
+  const gate = input.gates?.get(uid);
+  // Running apps wait until no proxy routes to the pod; a pod with nothing running has nothing to lose.
+  if (gate && !gate.open && mine.some((o) => o.container !== INFRA && o.info.running)) return { ...base, actions: [], wakeAt: gate.until };
+  const grace = gate?.open ? gate.graceSeconds : graceOf(pod);
   // Only a memory-backed emptyDir is a Docker volume: a pod without one spares the engine a volume list.
   const volumes = (pod.spec.volumes ?? []).some((v) => v.emptyDir?.medium === 'Memory');
   return { ...base, actions: [...stopThenRemove(mine, () => grace), { type: 'cleanup', volumes }, { type: 'finalize' }] };

@@ -55,6 +55,8 @@ export class Subjects {
   readonly nodePortBucket: string;
   /** KV bucket of live wharf-reconcilers instances (their leases), by which they share the work. */
   readonly reconcilerBucket: string;
+  /** KV bucket of each node's wharf-proxy: the log sequence its routes follow and the backends it still drains (history 1). */
+  readonly proxyBucket: string;
 
   constructor(readonly cluster: string) {
     checkClusterName(cluster);
@@ -70,6 +72,7 @@ export class Subjects {
     this.allocBucket = `wharf_${up}_alloc`;
     this.nodePortBucket = `wharf_${up}_nodeports`;
     this.reconcilerBucket = `wharf_${up}_reconcilers`;
+    this.proxyBucket = `wharf_${up}_proxies`;
   }
 
   /** The subject of one object. */

@@ -52,10 +52,17 @@ export function relay(from: Socket, to: Socket, first?: Buffer): void {
 }
 
 /**
- * Forwards `client` (paused) to the first backend of `order` that answers; calls `onConnected`
- * with the backend that took it. Resets the client when none does.
+ * Called when a connection to `b` is opened (from the connect on); the function it returns is
+ * called once, when that connection closes (the proxy counts each backend's connections with it).
  */
-export function forward(client: Socket, order: readonly Backend[], opts: ForwardOptions, onConnected: (b: Backend) => void): void {
+export type OnOpen = (b: Backend) => () => void;
+
+/**
+ * Forwards `client` (paused) to the first backend of `order` that answers; calls `onConnected`
+ * with the backend that took it, and `onOpen` for every backend connection it opens. Resets the
+ * client when none answers.
+ */
+export function forward(client: Socket, order: readonly Backend[], opts: ForwardOptions, onConnected: (b: Backend) => void, onOpen?: OnOpen): void {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let clientEnded = false;
@@ -87,6 +94,7 @@ export function forward(client: Socket, order: readonly Backend[], opts: Forward
     }
     const b = order[attempt++]!;
     const up = connect({ host: b.host, port: b.port, allowHalfOpen: true, noDelay: true });
+    if (onOpen) up.once('close', onOpen(b));
     upstream = up;
     up.setTimeout(opts.connectTimeoutMs);
     let answered = false;

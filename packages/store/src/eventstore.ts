@@ -237,6 +237,12 @@ export class EventStore {
     return found;
   }
 
+  /** The sequence of the latest message on `subject` (wildcards allowed), or 0 when it has none. Parses nothing. */
+  async lastSeq(subject: string): Promise<number> {
+    const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
+    return m?.seq ?? 0;
+  }
+
   /** The stream's first and last sequence now. */
   async bounds(): Promise<{ first: number; last: number }> {
     const info = await this.jsm.streams.info(this.subjects.stream);

@@ -1,4 +1,4 @@
-/** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed), container logs, snapshots and time travel, and the daemons' flags and logger. */
+/** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed, proxy acknowledgements), the Service/Endpoints feed, container logs, snapshots and time travel, and the daemons' flags and logger. */
 
 export { LatestBySubject, type LatestMessage } from './compaction.js';
 export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, parseFlags, runMain, StartupError, UsageError } from './config.js';
@@ -13,8 +13,10 @@ export { createLogger, type Logger } from './logger.js';
 export { type FeedEntry, NodeFeed } from './nodefeed.js';
 export { type ChangeOptions, type ObjectLog, Objects, type ObjectView, type WriteContext } from './objects.js';
 export { type ChangeListener, Projection } from './projection.js';
+export { type HostPort, isProxyAck, type ProxyAck, type ProxyAckChange, ProxyAcks } from './proxyacks.js';
 export { AckedPublisher } from './publisher.js';
 export { closeOnSignals, type CloseOptions, type GracefulClose, shutdownTimeoutMs } from './shutdown.js';
+export { type FeedListener, ServiceFeed } from './servicefeed.js';
 export { initialState } from './snapshot/boot.js';
 export { type SnapshotPolicy, Snapshotter } from './snapshot/snapshotter.js';
 export { snapshotName, SnapshotStore } from './snapshot/store.js';

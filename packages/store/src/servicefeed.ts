@@ -2,10 +2,12 @@
  * Follows the Services and Endpoints of one cluster from the event log with a filtered ordered
  * consumer (no pods, no other kinds), folds them with core's `evolve`, and hands each new state
  * to a listener, one call per batch of events. A failed read is resumed after the last folded
- * sequence.
+ * sequence. The proxy routes by it; the agent reads from it whether a terminating pod is still
+ * an endpoint. Two feeds that folded up to the same sequence hold the same state.
  */
 import { emptyState, evolve, type LoggedEvent, mustKind, type State } from '@wharf/model';
-import type { EventStore, Logger } from '@wharf/store';
+import type { EventStore } from './eventstore.js';
+import type { Logger } from './logger.js';
 
 /** Receives the state after each batch. */
 export type FeedListener = (state: State) => void;
@@ -17,12 +19,20 @@ export class ServiceFeed {
   #scheduled = false;
   #abort = new AbortController();
   #done: Promise<void> = Promise.resolve();
+  /** The sequence of the last Service or Endpoints event in the log when the feed started; -1 until known. */
+  #syncTo = -1;
+  #synced = false;
 
   constructor(readonly store: EventStore, readonly log: Logger, readonly onState: FeedListener) {}
 
-  /** The current state (Services and Endpoints only). */
+  /** The current state (Services and Endpoints only); its `seq` is the last Service or Endpoints event folded. */
   get state(): State {
     return this.#state;
+  }
+
+  /** True once the state holds every Service and Endpoints event the log had when the feed started. */
+  get synced(): boolean {
+    return this.#synced;
   }
 
   /** Starts following the log. */
@@ -30,11 +40,19 @@ export class ServiceFeed {
     this.#done = this.#follow();
   }
 
-  async #follow(): Promise<void> {
+  #filter(): string[] {
     const s = this.store.subjects;
-    const filter = [s.kind(mustKind('Service')), s.kind(mustKind('Endpoints'))];
+    return [s.kind(mustKind('Service')), s.kind(mustKind('Endpoints'))];
+  }
+
+  async #follow(): Promise<void> {
+    const filter = this.#filter();
     while (!this.#abort.signal.aborted) {
       try {
+        if (this.#syncTo < 0) {
+          this.#syncTo = Math.max(0, ...(await Promise.all(filter.map((f) => this.store.lastSeq(f)))));
+          this.#checkSynced();
+        }
         for await (const e of this.store.read(this.#lastSeq() + 1, filter, this.#abort.signal)) {
           this.#pending.push(e);
           if (!this.#scheduled) {
@@ -54,12 +72,24 @@ export class ServiceFeed {
     return this.#pending.length ? this.#pending[this.#pending.length - 1]!.seq : this.#state.seq;
   }
 
+  /** Marks the feed synced once it folded up to the start's last event; tells the listener (an empty log brings no batch). */
+  #checkSynced(): void {
+    if (this.#synced || this.#syncTo < 0 || this.#state.seq < this.#syncTo) return;
+    this.#synced = true;
+    if (this.#state.seq === 0) this.#notify();
+  }
+
   #flush(): void {
     this.#scheduled = false;
     if (!this.#pending.length) return;
     const batch = this.#pending;
     this.#pending = [];
     this.#state = evolve(this.#state, batch).state;
+    this.#checkSynced();
+    this.#notify();
+  }
+
+  #notify(): void {
     try {
       this.onState(this.#state);
     } catch (err) {
