@@ -1,10 +1,11 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/model';
+import { BODY_LIMITS } from './limits.js';
 import { NON_NEGATIVE_INTEGER } from './schemas.js';
 
 /** The body-size limit, as kube-apiserver's (3 MiB). */
-export const BODY_LIMIT = 3 * 1024 * 1024;
+export const BODY_LIMIT = BODY_LIMITS.bytes;
 
 /** The media types a request body may have. */
 export const BODY_TYPES = ['application/json', 'application/yaml', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'];

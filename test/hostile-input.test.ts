@@ -1,0 +1,75 @@
+/**
+ * Issue 14's hostile inputs, each as the regression test of the failure it caused: bodies that
+ * ended the API process, a patch that polluted Object.prototype, and each 5xx the fuzz suite
+ * (fuzz.test.ts) found. The spawned API shows what a crash does to the real server; the rest runs
+ * the plugin in-process, where Object.prototype is the test's own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHandle, startApi } from './harness/api.js';
+import { type InjectedApi, startInjectedApi } from './harness/inject.js';
+import { startNats, type NatsHandle } from './harness/nats.js';
+
+const ns = '/api/v1/namespaces/default';
+const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }] } });
+const rc = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  metadata: { name },
+  spec: { replicas: 1, selector: { rc: name }, template: { metadata: { labels: { rc: name } }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }] } } },
+});
+
+describe('hostile input', () => {
+  let nats: NatsHandle;
+  let api: InjectedApi;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    api = await startInjectedApi(nats.url, 'hostile');
+  });
+  afterAll(async () => {
+    await api?.close();
+    await nats?.stop();
+  });
+
+  describe('the spawned API server', () => {
+    let spawned: ApiHandle;
+    beforeAll(async () => {
+      spawned = await startApi({ natsUrl: nats.url, cluster: 'hostile-spawned' });
+    });
+    afterAll(async () => {
+      await spawned?.stop();
+    });
+
+    it('deeply nested YAML bodies crash the API', async () => {
+      // Two 6 KB bodies 3,000 levels deep: the second ended wharf-api with "FATAL ERROR:
+      // RegExpCompiler Allocation failed - process out of memory".
+      const deep = '['.repeat(3000) + ']'.repeat(3000);
+      const answers: { code: number; body: unknown; ms: number }[] = [];
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now();
+        const r = await spawned.fetch(`${ns}/pods`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: deep }).catch((e: Error) => ({ status: 0, json: async () => e.message }));
+        answers.push({ code: r.status, body: await r.json(), ms: performance.now() - t0 });
+      }
+      expect(spawned.process.exitCode).toBeNull();
+      expect((await spawned.fetch('/readyz').catch(() => ({ ok: false }))).ok).toBe(true);
+      for (const a of answers) {
+        expect(a).toMatchObject({ code: 400, body: { kind: 'Status', reason: 'BadRequest', message: expect.stringContaining('nested more than 100 levels deep') } });
+        expect(a.ms).toBeLessThan(1000);
+      }
+      expect((await spawned.fetch(`${ns}/pods`, { method: 'POST', json: pod('after-deep-yaml') })).status).toBe(201);
+    });
+  });
+
+  it('a JSON patch with /__proto__/polluted pollutes Object.prototype', async () => {
+    expect((await api.call('POST', `${ns}/pods`, { json: pod('target') })).statusCode).toBe(201);
+    expect((await api.call('POST', `${ns}/replicationcontrollers`, { json: rc('scaled') })).statusCode).toBe(201);
+    const r = await api.call('PATCH', `${ns}/pods/target`, { body: '[{"op":"add","path":"/__proto__/polluted","value":1}]', type: 'application/json-patch+json' });
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 400, body: { kind: 'Status', reason: 'BadRequest' } });
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+    // Once polluted, valid creates got 422 and deletes and scales 500 until a restart.
+    expect((await api.call('POST', `${ns}/pods`, { json: pod('after-patch') })).statusCode).toBe(201);
+    expect((await api.call('PATCH', `${ns}/replicationcontrollers/scaled/scale`, { body: '{"spec":{"replicas":2}}', type: 'application/merge-patch+json' })).statusCode).toBe(200);
+    expect((await api.call('DELETE', `${ns}/pods/after-patch`)).statusCode).toBe(200);
+  });
+});
