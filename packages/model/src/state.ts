@@ -57,7 +57,7 @@ export function emptyState(): State {
 function frozen(s: State): State {
   for (const buckets of Object.values(s.kinds)) {
     for (const b of buckets) {
-      for (const key in b) Object.freeze(b[key]);
+      for (const o of Object.values(b)) Object.freeze(o);
       Object.freeze(b);
     }
   }
@@ -75,11 +75,11 @@ export function stateOf(seq: number, objects: Iterable<KObject>): State {
     counts[k.kind] = 0;
   }
   for (const o of objects) {
+    if (!Object.hasOwn(kinds, o.kind)) continue;
     const buckets = kinds[o.kind as KindName];
-    if (!buckets) continue;
     const key = keyString(o.metadata.namespace, o.metadata.name);
     const b = buckets[bucketOf(key)]!;
-    if (!b[key]) counts[o.kind as KindName]++;
+    if (!own(b, key)) counts[o.kind as KindName]++;
     b[key] = o;
   }
   return frozen({ seq, kinds, counts });
@@ -90,10 +90,18 @@ export function* allObjects(state: State): Generator<KObject> {
   for (const k of KINDS) for (const b of state.kinds[k.kind]) yield* Object.values(b);
 }
 
+/**
+ * The object under `key` in a bucket: its own member only. An inherited one is no object: a
+ * Node named "constructor" or "toString" would otherwise read Object.prototype's.
+ */
+function own(bucket: Bucket, key: string): KObject | undefined {
+  return Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+}
+
 /** The object with this key, if it exists in `state`. */
 export function getObject<T extends KObject = KObject>(state: State, kind: KindName, namespace: string | undefined, name: string): T | undefined {
   const key = keyString(namespace, name);
-  return state.kinds[kind][bucketOf(key)]![key] as T | undefined;
+  return own(state.kinds[kind][bucketOf(key)]!, key) as T | undefined;
 }
 
 /** Every object of a kind, optionally in one namespace, sorted by namespace then name. */
@@ -138,11 +146,11 @@ export function evolve(state: State, events: readonly LoggedEvent[]): { state: S
       if (e.seq <= d.seq) continue;
       d.seq = e.seq;
       const kind = e.data.kind as KindName;
-      if (!state.kinds[kind]) continue;
+      if (!Object.hasOwn(state.kinds, kind)) continue;
       const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
       const i = bucketOf(key);
       const full = `${kind}|${key}`;
-      const previous = latest.has(full) ? latest.get(full) : state.kinds[kind][i]![key];
+      const previous = latest.has(full) ? latest.get(full) : own(state.kinds[kind][i]!, key);
       const b = d.kinds[kind][i]! as Record<string, KObject>;
       if (!touched.has(kind)) touched.set(kind, new Set());
       touched.get(kind)!.add(i);
@@ -180,8 +188,8 @@ export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: num
   for (const e of events) {
     if (e.seq <= state.seq) continue;
     const kind = e.data.kind as KindName;
+    if (!Object.hasOwn(state.kinds, kind)) continue;
     const base = state.kinds[kind];
-    if (!base) continue;
     let mine = copied.get(kind);
     if (!mine) {
       copied.set(kind, (mine = new Set()));
@@ -194,7 +202,7 @@ export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: num
       kinds[kind][i] = { ...base[i] };
     }
     const b = kinds[kind][i]!;
-    const previous = b[key];
+    const previous = own(b, key);
     if (isDeletion(e.type)) {
       if (previous) {
         delete b[key];
