@@ -72,4 +72,30 @@ describe('hostile input', () => {
     expect((await api.call('PATCH', `${ns}/replicationcontrollers/scaled/scale`, { body: '{"spec":{"replicas":2}}', type: 'application/merge-patch+json' })).statusCode).toBe(200);
     expect((await api.call('DELETE', `${ns}/pods/after-patch`)).statusCode).toBe(200);
   });
+
+  it('names of Object.prototype members read as existing objects, and writes to them end in 500', async () => {
+    // The state's buckets are plain objects: a Node named "toString" read Object.prototype's.
+    for (const name of ['constructor', 'toString', 'valueOf', '__proto__']) {
+      expect((await api.call('GET', `/api/v1/nodes/${name}`)).statusCode).toBe(404);
+      expect((await api.call('PATCH', `/api/v1/nodes/${name}`, { body: '{}', type: 'application/merge-patch+json' })).statusCode).toBe(404);
+      expect((await api.call('DELETE', `/api/v1/nodes/${name}`)).statusCode).toBe(404);
+    }
+    // A missing namespace named "constructor" was found, and the create then failed with 500.
+    expect((await api.call('POST', '/api/v1/namespaces/constructor/pods', { json: pod('p') })).statusCode).toBe(404);
+    expect((await api.call('POST', '/api/v1/namespaces', { json: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'constructor' } } })).statusCode).toBe(201);
+    expect((await api.call('POST', '/api/v1/namespaces/constructor/pods', { json: pod('p') })).statusCode).toBe(201);
+    expect((await api.call('GET', '/api/v1/namespaces/constructor')).json()).toMatchObject({ kind: 'Namespace', metadata: { name: 'constructor' } });
+  });
+
+  it('a merge patch or a body naming __proto__, constructor or prototype is refused at any depth', async () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      for (const type of ['application/merge-patch+json', 'application/strategic-merge-patch+json']) {
+        const r = await api.call('PATCH', `${ns}/pods/target`, { body: `{"metadata":{"labels":{"${key}":"x"}},"spec":{"containers":[{"name":"c","${key}":{"polluted":1}}]}}`, type });
+        expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 400, body: { reason: 'BadRequest', message: expect.stringContaining(`has a field named "${key}", which no object may have`) } });
+      }
+      const created = await api.call('POST', `${ns}/pods`, { body: `apiVersion: v1\nkind: Pod\nmetadata: {name: proto}\nspec:\n  ${key}: {polluted: 1}\n  containers: [{name: c, image: i}]\n`, type: 'application/yaml' });
+      expect(created.statusCode).toBe(400);
+    }
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
 });
