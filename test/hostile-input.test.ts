@@ -98,4 +98,26 @@ describe('hostile input', () => {
     }
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
+
+  it('a Scale to 1e300 or 2^31 replicas is stored', async () => {
+    for (const [replicas, message] of [
+      [1e300, 'Invalid value: 1e+300: must be less than or equal to 2147483647'],
+      [2 ** 31, 'Invalid value: 2147483648: must be less than or equal to 2147483647'],
+      [1.5, 'Invalid value: 1.5: Invalid input: expected int, received number'],
+      [-1, 'Invalid value: -1: must be greater than or equal to 0'],
+    ] as const) {
+      for (const [method, type] of [['PATCH', 'application/merge-patch+json'], ['PUT', 'application/json']] as const) {
+        const r = await api.call(method, `${ns}/replicationcontrollers/scaled/scale`, { body: JSON.stringify({ spec: { replicas } }), type });
+        expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { kind: 'Scale', causes: [{ field: 'spec.replicas', message }] } } });
+      }
+    }
+    expect((await api.call('GET', `${ns}/replicationcontrollers/scaled`)).json()).toMatchObject({ spec: { replicas: 2 } });
+  });
+
+  it('integers past their Kubernetes bounds are refused with 422 naming the field', async () => {
+    const r = await api.call('POST', `${ns}/replicationcontrollers`, { json: { ...rc('too-many'), spec: { ...rc('too-many').spec, replicas: 2 ** 31 } } });
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 422, body: { details: { causes: [{ field: 'spec.replicas', message: 'must be less than or equal to 2147483647' }] } } });
+    const port = await api.call('POST', `${ns}/pods`, { json: { ...pod('port'), spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 65536 }] }] } } });
+    expect({ code: port.statusCode, body: port.json() }).toMatchObject({ code: 422, body: { details: { causes: [{ field: 'spec.containers[0].ports[0].containerPort' }] } } });
+  });
 });

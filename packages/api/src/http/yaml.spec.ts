@@ -47,10 +47,10 @@ describe('parseYamlBody', () => {
     ['compact sequences', '- '.repeat(size / 2)],
     ['explicit keys', '? '.repeat(size / 2)],
     ['indented mappings', Array.from({ length: 2400 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')],
-  ])('refuses 3 MiB of nested %s within 100 ms', (_shape, body) => {
+  ])('refuses 3 MiB of nested %s within half a second', (_shape, body) => {
     const t0 = performance.now();
     expect(refusal(body)).toBe('the request body is nested more than 100 levels deep');
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 
   it('refuses billion laughs: too many aliases, or too many expansions of few', () => {

@@ -1,5 +1,5 @@
 /** The autoscaling/v1 Scale subresource of ReplicationControllers (`kubectl scale`). */
-import { BadRequestError, ConflictError, formatSelectorMap, kindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
+import { ConflictError, formatSelectorMap, InvalidError, kindInfo, type KObject, NonNegativeInt32, NotFoundError, rvOf } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { applyPatch } from '../patch.js';
 import type { PatchType } from '../http/body.js';
@@ -26,8 +26,15 @@ async function current(ctx: ApiContext, ns: string | undefined, name: string): P
   return rc;
 }
 
-async function setReplicas(ctx: ApiContext, rc: RC, replicas: unknown, o: WriteOptions, expectedRv?: string) {
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new BadRequestError('spec.replicas must be a non-negative integer');
+/** The replicas a Scale asks for: an int32 of at least 0, or a 422 naming spec.replicas, as the RC's own field. */
+function replicasOf(name: string, value: unknown): number {
+  const valid = NonNegativeInt32.safeParse(value);
+  if (valid.success) return valid.data;
+  throw new InvalidError('Scale', name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(value) ?? 'null'}: ${valid.error.issues[0]?.message ?? 'must be a non-negative integer'}` }]);
+}
+
+async function setReplicas(ctx: ApiContext, rc: RC, wanted: unknown, o: WriteOptions, expectedRv?: string) {
+  const replicas = replicasOf(rc.metadata.name, wanted);
   if (expectedRv && expectedRv !== rc.metadata.resourceVersion) throw new ConflictError('replicationcontrollers', rc.metadata.name);
   if (replicas === rc.spec.replicas || o.dryRun) return toScale(o.dryRun ? { ...rc, spec: { ...rc.spec, replicas } } : rc);
   const next: RC = { ...rc, spec: { ...rc.spec, replicas }, metadata: { ...rc.metadata, generation: (rc.metadata.generation ?? 1) + 1 } };
