@@ -120,4 +120,16 @@ describe('hostile input', () => {
     const port = await api.call('POST', `${ns}/pods`, { json: { ...pod('port'), spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 65536 }] }] } } });
     expect({ code: port.statusCode, body: port.json() }).toMatchObject({ code: 422, body: { details: { causes: [{ field: 'spec.containers[0].ports[0].containerPort' }] } } });
   });
+
+  it('a URL with a malformed escape or a name of over 100 characters is answered with fastify\'s body, not a Status', async () => {
+    const bad = await api.call('GET', `${ns}/pods/%zz`);
+    expect({ code: bad.statusCode, body: bad.json() }).toMatchObject({ code: 400, body: { kind: 'Status', reason: 'BadRequest', message: expect.stringContaining('the URL is not valid') } });
+    // Kubernetes names have up to 253 characters; fastify's router refused segments past 100 with 414.
+    const long = 'a'.repeat(250);
+    expect((await api.call('POST', `${ns}/pods`, { json: pod(long) })).statusCode).toBe(201);
+    expect((await api.call('GET', `${ns}/pods/${long}`)).json()).toMatchObject({ metadata: { name: long } });
+    expect((await api.call('GET', `${ns}/pods/${'b'.repeat(600)}`)).statusCode).toBe(404);
+    const longer = await api.call('GET', `${ns}/pods/${'b'.repeat(2000)}`);
+    expect({ code: longer.statusCode, body: longer.json() }).toMatchObject({ code: 400, body: { kind: 'Status', message: 'the URL has a path segment longer than 1024 characters' } });
+  });
 });
