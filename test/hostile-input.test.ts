@@ -121,6 +121,26 @@ describe('hostile input', () => {
     expect({ code: port.statusCode, body: port.json() }).toMatchObject({ code: 422, body: { details: { causes: [{ field: 'spec.containers[0].ports[0].containerPort' }] } } });
   });
 
+  it('a graceful delete with a grace period past year 9999 ends in 500', async () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'graceful-node' } };
+    expect((await api.call('POST', '/api/v1/nodes', { json: node })).statusCode).toBe(201);
+    const bound = (name: string, grace?: number) => ({ ...pod(name), spec: { nodeName: 'graceful-node', ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}), containers: [{ name: 'c', image: 'i' }] } });
+    expect((await api.call('POST', `${ns}/pods`, { json: bound('forever', Number.MAX_SAFE_INTEGER) })).statusCode).toBe(201);
+    const marked = await api.call('DELETE', `${ns}/pods/forever`);
+    expect({ code: marked.statusCode, body: marked.json() }).toMatchObject({ code: 202, body: { metadata: { deletionTimestamp: '9999-12-31T23:59:59Z', deletionGracePeriodSeconds: Number.MAX_SAFE_INTEGER } } });
+    expect((await api.call('POST', `${ns}/pods`, { json: bound('asked') })).statusCode).toBe(201);
+    const huge = await api.call('DELETE', `${ns}/pods/asked?gracePeriodSeconds=99999999999999999999`);
+    expect({ code: huge.statusCode, body: huge.json() }).toMatchObject({ code: 400, body: { message: 'invalid value for gracePeriodSeconds: "99999999999999999999" is out of range (at most 9007199254740991)' } });
+    const body = await api.call('DELETE', `${ns}/pods/asked`, { json: { gracePeriodSeconds: 1e300 } });
+    expect({ code: body.statusCode, body: body.json() }).toMatchObject({ code: 400, body: { message: 'gracePeriodSeconds must be a non-negative integer; got 1e+300' } });
+    expect((await api.call('DELETE', `${ns}/pods/asked?gracePeriodSeconds=${Number.MAX_SAFE_INTEGER}`)).json()).toMatchObject({ metadata: { deletionTimestamp: '9999-12-31T23:59:59Z' } });
+  });
+
+  it('a log since more seconds than have passed since 1970 ends in 500', async () => {
+    const r = await api.call('GET', `${ns}/pods/target/log?sinceSeconds=${Number.MAX_SAFE_INTEGER}`);
+    expect(r.statusCode).toBe(200);
+  });
+
   it('a URL with a malformed escape or a name of over 100 characters is answered with fastify\'s body, not a Status', async () => {
     const bad = await api.call('GET', `${ns}/pods/%zz`);
     expect({ code: bad.statusCode, body: bad.json() }).toMatchObject({ code: 400, body: { kind: 'Status', reason: 'BadRequest', message: expect.stringContaining('the URL is not valid') } });

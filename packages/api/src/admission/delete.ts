@@ -5,7 +5,7 @@
  */
 import { ConflictError, ForbiddenError, kindInfo, type KindInfo, type KObject, NotFoundError, rvOf } from '@wharf/model';
 import type { Objects, Projection } from '@wharf/store';
-import { timestamp } from './prepare.js';
+import { timestamp, timestampIn } from './prepare.js';
 
 /** Kubernetes DeleteOptions, from the query string or the body. */
 export interface DeleteOptions {
@@ -57,7 +57,7 @@ async function deleteOnce(objects: Objects, projection: Projection, info: KindIn
       if (pod.metadata.deletionTimestamp) return current;
       const marked: KObject = {
         ...current,
-        metadata: { ...current.metadata, deletionTimestamp: timestamp(new Date(Date.now() + grace * 1000)), deletionGracePeriodSeconds: grace },
+        metadata: { ...current.metadata, deletionTimestamp: timestampIn(grace), deletionGracePeriodSeconds: grace },
       };
       return objects.update(info, marked, rvOf(current), 'PodDeletionRequested', { ...ctx, reason: `graceful deletion, ${grace}s` });
     }
