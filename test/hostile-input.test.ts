@@ -160,4 +160,13 @@ describe('hostile input', () => {
     expect(r.statusCode).toBe(201);
     expect(r.headers.warning).toBe(`299 - "unknown field 'spec.a\\nb'", 299 - "unknown field 'spec.caf\\u00e9\\u20ac'"`);
   });
+
+  it('a point in history before 1970 (?at=99999999d) ends in 500', async () => {
+    for (const at of ['99999999d', `${'9'.repeat(40)}h`, '0001-01-01T00:00:00Z']) {
+      const r = await api.call('GET', `${ns}/pods?at=${at}`);
+      expect({ at, code: r.statusCode }).toEqual({ at, code: 200 });
+      expect((r.json() as { items: unknown[] }).items).toEqual([]);
+    }
+    expect((await api.call('GET', `/wharf/v1/diff?from=99999999d`)).statusCode).toBe(200);
+  });
 });
