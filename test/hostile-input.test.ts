@@ -169,4 +169,11 @@ describe('hostile input', () => {
     }
     expect((await api.call('GET', `/wharf/v1/diff?from=99999999d`)).statusCode).toBe(200);
   });
+
+  it('an event list for an object in a namespace without pods never answers', async () => {
+    // Reading the namespace's pod events waited for the first one to be appended.
+    expect((await api.call('POST', '/api/v1/namespaces', { json: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'no-pods' } } })).statusCode).toBe(201);
+    const r = await api.call('GET', '/api/v1/namespaces/no-pods/events?fieldSelector=involvedObject.name%3Dx', { signal: AbortSignal.timeout(5000) });
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 200, body: { kind: 'EventList', items: [] } });
+  });
 });
