@@ -176,4 +176,24 @@ describe('hostile input', () => {
     const r = await api.call('GET', '/api/v1/namespaces/no-pods/events?fieldSelector=involvedObject.name%3Dx', { signal: AbortSignal.timeout(5000) });
     expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 200, body: { kind: 'EventList', items: [] } });
   });
+
+  it('a watch from resourceVersion 99999999999999999999 ends in an ERROR with a 500', async () => {
+    const r = await api.call('GET', `${ns}/pods?watch=1&timeoutSeconds=1&resourceVersion=99999999999999999999`);
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 400, body: { kind: 'Status', message: 'invalid resourceVersion "99999999999999999999"' } });
+  });
+
+  it('a watch with a timeout past 24.8 days ends at once', async () => {
+    // setTimeout fires at once (with a TimeoutOverflowWarning) for delays past 2^31 - 1 ms.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const abort = new AbortController();
+    const watch = api.call('GET', `${ns}/pods?watch=1&timeoutSeconds=${Number.MAX_SAFE_INTEGER}`, { signal: abort.signal }).then(() => 'ended', () => 'aborted');
+    const first = await Promise.race([watch, new Promise((resolve) => setTimeout(() => resolve('open'), 500))]);
+    abort.abort();
+    await watch;
+    process.off('warning', onWarning);
+    expect(first).toBe('open');
+    expect(warnings).toEqual([]);
+  });
 });
