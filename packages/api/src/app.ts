@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import type { ApiContext } from './context.js';
 import { installBodyParsers } from './http/body.js';
-import { BODY_LIMIT, installErrorHandlers } from './http/errors.js';
+import { BODY_LIMIT, frameworkError, installErrorHandlers, MAX_PATH_SEGMENT } from './http/errors.js';
 import { accessReviewRoutes } from './routes/accessreview.js';
 import { authHook } from './routes/auth.js';
 import { authzHook } from './routes/authz.js';
@@ -16,12 +16,14 @@ import { objectRoutes } from './routes/objects.js';
 import { tokenRoutes } from './routes/tokens.js';
 
 /**
- * Server options the routes rely on: kube-apiserver's body limit, and paths matched as the old
- * dispatcher matched them (a trailing slash or a doubled one changes nothing).
+ * Server options the routes rely on: kube-apiserver's body limit, paths matched as the old
+ * dispatcher matched them (a trailing slash or a doubled one changes nothing), names as long as
+ * Kubernetes allows, and a Status for URLs the router cannot take.
  */
 export const serverOptions = {
   bodyLimit: BODY_LIMIT,
-  routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PATH_SEGMENT },
+  frameworkErrors: frameworkError,
 } satisfies FastifyServerOptions;
 
 /** Registers everything the API serves; register it with the context as its options. */

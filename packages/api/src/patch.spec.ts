@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WharfError } from '@wharf/model';
-import { applyPatch, assertUniqueMembers, jsonPatch } from './patch.js';
+import { applyPatch, assertUniqueMembers, jsonPatch, strategicMergePatch } from './patch.js';
 
 type Json = unknown;
 
@@ -195,6 +195,21 @@ describe('jsonPatch: prototype pollution', () => {
   it('still reaches members whose escaped names only contain those words', () => {
     const doc = { metadata: { labels: {} } };
     expect(jsonPatch(doc, [{ op: 'add', path: '/metadata/labels/example.com~1prototype', value: 'x' }])).toEqual({ metadata: { labels: { 'example.com/prototype': 'x' } } });
+  });
+});
+
+describe('merge patches: prototype pollution', () => {
+  it.each(['application/merge-patch+json', 'application/strategic-merge-patch+json'] as const)('%s refuses __proto__, constructor and prototype members at any depth with 400', (type) => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      for (const patch of [JSON.parse(`{"${key}":{"polluted":true}}`), JSON.parse(`{"metadata":{"labels":{"${key}":"x"}}}`), JSON.parse(`{"spec":{"containers":[{"name":"a","${key}":{"polluted":true}}]}}`)]) {
+        expect(() => applyPatch(type, { metadata: {}, spec: { containers: [{ name: 'a' }] } }, patch)).toThrow(expect.objectContaining({ code: 400, message: expect.stringContaining(`has a field named "${key}"`) }));
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('merges a list named like an inherited member as a plain list', () => {
+    expect(strategicMergePatch({ toString: [{ name: 'a' }] }, { toString: [{ name: 'b' }] })).toEqual({ toString: [{ name: 'b' }] });
   });
 });
 

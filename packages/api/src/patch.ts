@@ -6,6 +6,7 @@ import jsonpatch, { type Operation } from 'fast-json-patch';
 import { visit } from 'jsonc-parser';
 import { BadRequestError, UnprocessablePatch } from './patch-errors.js';
 import type { PatchType } from './http/body.js';
+import { assertSafeValue } from './http/limits.js';
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,7 +23,7 @@ export function mergePatch(target: Json, patch: Json): Json {
 }
 
 /** Keys Kubernetes merges lists of objects by, for strategic merge patch. */
-const MERGE_KEYS: Record<string, string> = {
+const MERGE_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
   initContainers: 'name',
   volumes: 'name',
@@ -39,7 +40,7 @@ const MERGE_KEYS: Record<string, string> = {
 /** Strategic merge: like a merge patch, but lists with a merge key merge item by item. */
 export function strategicMergePatch(target: Json, patch: Json, field = ''): Json {
   if (Array.isArray(patch)) {
-    const key = MERGE_KEYS[field];
+    const key = Object.hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : undefined;
     if (!key || !Array.isArray(target) || !patch.every(isObject)) return structuredClone(patch);
     // Service ports merge by port, container ports by containerPort.
     const k = field === 'ports' && patch.some((p) => isObject(p) && 'port' in p && !('containerPort' in p)) ? 'port' : key;
@@ -156,8 +157,12 @@ export function assertUniqueMembers(text: string): void {
   });
 }
 
-/** Applies a patch of the given media type. */
+/**
+ * Applies a patch of the given media type. The patch is held to the body limits first, whoever
+ * parsed it: no member named __proto__, constructor or prototype at any depth (400).
+ */
 export function applyPatch(type: PatchType, doc: Json, patch: Json): Json {
+  assertSafeValue(patch);
   switch (type) {
     case 'application/merge-patch+json':
       if (!isObject(patch)) throw new BadRequestError('a merge patch must be a JSON object');

@@ -127,10 +127,10 @@ export class ExpiredError extends WharfError {
   }
 }
 
-/** 413: the request body is larger than the server accepts. */
+/** 413: the request body (or the object it makes) is larger than the server accepts. */
 export class RequestEntityTooLargeError extends WharfError {
-  constructor(limit: number) {
-    super('RequestEntityTooLarge', 413, `the request body is larger than the limit of ${limit} bytes`);
+  constructor(limit: number, message = `the request body is larger than the limit of ${limit} bytes`) {
+    super('RequestEntityTooLarge', 413, message);
   }
 }
 

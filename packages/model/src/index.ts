@@ -34,8 +34,8 @@ export { type Scale, type ScalableController, scaleOf, type ScaleRequest, scaleT
 export { Namespace, Node, NodeAddress, NodeSystemInfo, Taint } from './schemas/cluster.js';
 export { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from './schemas/controller.js';
 export { Event } from './schemas/event.js';
-export { Condition, DnsLabel, DnsSubdomain, LabelKey, Labels, LabelSelectorRequirement, LabelValue, ObjectMeta, ObjectReference, OwnerReference, Quantity, ResourceList, typeMeta } from './schemas/meta.js';
-export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntOrString, Pod, PodHostPort, PodSpec, PodStatus, PodTemplateSpec, Probe, ResourceRequirements, Toleration, Volume, VolumeMount } from './schemas/pod.js';
+export { Annotations, ANNOTATIONS_SIZE_LIMIT, Condition, DnsLabel, DnsSubdomain, Int32, Int64, LabelKey, Labels, LabelSelectorRequirement, LabelValue, NonNegativeInt32, NonNegativeInt64, ObjectMeta, ObjectReference, OwnerReference, PositiveInt32, Quantity, ResourceList, typeMeta } from './schemas/meta.js';
+export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntOrString, Pod, PodHostPort, Port, PortName, PortOrName, PodSpec, PodStatus, PodTemplateSpec, Probe, ResourceRequirements, Toleration, Volume, VolumeMount } from './schemas/pod.js';
 export { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Service, ServicePort, ServiceSpec } from './schemas/service.js';
 export { type FieldRequirement, formatSelectorMap, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement, selectorFromMap } from './selectors.js';
 export { CorruptSnapshotError, decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotInfo } from './snapshot.js';

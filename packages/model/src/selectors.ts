@@ -58,7 +58,7 @@ export function matchesLabels(sel: LabelSelector, labels: Readonly<Record<string
   const l = labels ?? {};
   for (const r of sel) {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    const v = l[r.key];
+    const v = has ? l[r.key] : undefined;
     switch (r.op) {
       case '=':
         if (v !== r.values[0]) return false;

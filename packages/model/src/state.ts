@@ -74,7 +74,7 @@ export function emptyState(): State {
 function frozen(s: State): State {
   for (const buckets of Object.values(s.kinds)) {
     for (const b of buckets) {
-      for (const key in b) Object.freeze(b[key]);
+      for (const o of Object.values(b)) Object.freeze(o);
       Object.freeze(b);
     }
   }
@@ -95,7 +95,7 @@ export function stateOf(seq: number, objects: Iterable<KObject>): State {
     if (!isKindName(o.kind)) continue;
     const key = keyString(o.metadata.namespace, o.metadata.name);
     const b = kinds[o.kind][bucketOf(key)]!;
-    if (!b[key]) counts[o.kind]++;
+    if (!own(b, key)) counts[o.kind]++;
     b[key] = o;
   }
   return frozen(seal(seq, kinds, counts));
@@ -120,10 +120,18 @@ export function* allObjects(state: State): Generator<ObjectOf> {
   for (const k of KINDS) for (const b of state.kinds[k.kind]) yield* Object.values(b);
 }
 
+/**
+ * The object under `key` in a bucket: its own member only. An inherited one is no object: a
+ * Node named "constructor" or "toString" would otherwise read Object.prototype's.
+ */
+function own<T>(bucket: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+}
+
 /** The object of `kind` with this key, if it exists in `state`. */
 export function getObject<K extends KindName>(state: State, kind: K, namespace: string | undefined, name: string): ObjectOf<K> | undefined {
   const key = keyString(namespace, name);
-  return state.kinds[kind][bucketOf(key)]![key];
+  return own(state.kinds[kind][bucketOf(key)]!, key);
 }
 
 /** Every object of `kind`, optionally in one namespace, sorted by namespace then name. */
@@ -175,7 +183,7 @@ export function evolve(state: State, events: readonly LoggedEvent[], through = 0
       const key = keyString(e.data.metadata.namespace, e.data.metadata.name);
       const i = bucketOf(key);
       const full = `${kind}|${key}`;
-      const previous = latest.has(full) ? latest.get(full) : state.kinds[kind][i]![key];
+      const previous = latest.has(full) ? latest.get(full) : own<KObject>(state.kinds[kind][i]!, key);
       const b: Writable = d.kinds[kind][i]!;
       if (!touched.has(kind)) touched.set(kind, new Set());
       touched.get(kind)!.add(i);
@@ -230,7 +238,7 @@ export function foldLatest(state: State, events: Iterable<LoggedEvent>, seq: num
       mine.buckets[i] = { ...mine.buckets[i] };
     }
     const b = mine.buckets[i]!;
-    const previous = b[key];
+    const previous = own(b, key);
     if (isDeletion(e.type)) {
       if (previous) {
         delete b[key];

@@ -44,7 +44,7 @@ export function staticReason(pod: Pod, info: NodeInfo): string | undefined {
     if (!tolerated(pod.spec.tolerations, taint)) return Reasons.taint(taint);
   }
   const sel = pod.spec.nodeSelector;
-  if (sel) for (const k in sel) if (info.labels[k] !== sel[k]) return Reasons.nodeSelector;
+  if (sel) for (const [k, v] of Object.entries(sel)) if (!Object.hasOwn(info.labels, k) || info.labels[k] !== v) return Reasons.nodeSelector;
   return undefined;
 }
 

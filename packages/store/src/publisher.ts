@@ -33,7 +33,7 @@ export class AckedPublisher {
   publish(subject: string, data: string, headers: Record<string, string>): Promise<PubAck> {
     this.#start();
     const h = natsHeaders();
-    for (const k in headers) h.set(k, headers[k]!);
+    for (const [k, v] of Object.entries(headers)) h.set(k, v);
     const token = (this.#next++).toString(36);
     return new Promise((resolve, reject) => {
       this.#pending.set(token, { subject, since: Date.now(), resolve, reject });

@@ -1,9 +1,12 @@
-/** Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send. */
+/**
+ * Request body parsing: JSON and YAML objects, and the patch media types Kubernetes clients send,
+ * each held to BODY_LIMITS (limits.ts) before a handler sees it.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parse as parseYaml } from 'yaml';
 import { BadRequestError, RequestEntityTooLargeError, UnsupportedMediaTypeError } from '@wharf/model';
 import { assertUniqueMembers } from '../patch.js';
-import { BODY_LIMIT } from './errors.js';
+import { assertJsonNesting, assertSafeValue, BODY_LIMITS } from './limits.js';
+import { parseYamlBody } from './yaml.js';
 
 /** Patch media types we accept, as Kubernetes names them. */
 export const PATCH_TYPES = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'] as const;
@@ -17,13 +20,25 @@ export function patchType(req: FastifyRequest): PatchType {
   return t as PatchType;
 }
 
+/** A JSON body within BODY_LIMITS: its nesting is counted before JSON.parse, the rest checked after. */
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
+  assertJsonNesting(body);
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (e) {
     throw new BadRequestError(`the body of the request was in an unknown format: ${(e as Error).message}`);
   }
+  assertSafeValue(value);
+  return value;
+}
+
+/** A YAML body within BODY_LIMITS. */
+function parseYaml(body: string): unknown {
+  const value = parseYamlBody(body);
+  assertSafeValue(value);
+  return value;
 }
 
 /** A JSON patch body; one that names a member twice is ambiguous (RFC 6902 A.13) and a 400. */
@@ -39,7 +54,7 @@ export function installBodyParsers(app: FastifyInstance): void {
   // than a connection reset halfway through the upload.
   app.addHook('onRequest', (req, _reply, done) => {
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > BODY_LIMIT) throw new RequestEntityTooLargeError(BODY_LIMIT);
+    if (length > BODY_LIMITS.bytes) throw new RequestEntityTooLargeError(BODY_LIMITS.bytes);
     done();
   });
   app.removeAllContentTypeParsers();
@@ -52,13 +67,7 @@ export function installBodyParsers(app: FastifyInstance): void {
   };
   app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'], { parseAs: 'string' }, parser(parseJson));
   app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, parser(parseJsonPatch));
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseYaml(body as string));
-    } catch (e) {
-      done(new BadRequestError(`the body of the request was in an unknown format: ${(e as Error).message}`));
-    }
-  });
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, parser(parseYaml));
 }
 
 /** The body as a plain object, or a 400 saying what was wrong with it. */

@@ -1,10 +1,11 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/model';
+import { BODY_LIMITS } from './limits.js';
 import { NON_NEGATIVE_INTEGER } from './schemas.js';
 
 /** The body-size limit, as kube-apiserver's (3 MiB). */
-export const BODY_LIMIT = 3 * 1024 * 1024;
+export const BODY_LIMIT = BODY_LIMITS.bytes;
 
 /** The media types a request body may have. */
 export const BODY_TYPES = ['application/json', 'application/yaml', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'];
@@ -55,6 +56,19 @@ export function toWharfError(err: unknown, req: RequestFacts = {}): WharfError {
   if (e?.statusCode === 413) return new RequestEntityTooLargeError(BODY_LIMIT);
   if (e?.statusCode === 415) return new UnsupportedMediaTypeError('', ['application/json']);
   return new InternalError();
+}
+
+/** The longest path segment (a name, a namespace) the router matches; longer ones are a 400. Kubernetes names have at most 253 characters. */
+export const MAX_PATH_SEGMENT = 1024;
+
+/**
+ * fastify's `frameworkErrors` option: a URL the router cannot take (a malformed percent-encoding,
+ * a segment longer than MAX_PATH_SEGMENT) is a 400 Status like any other failure, not fastify's
+ * own error body.
+ */
+export function frameworkError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const w = err.code === 'FST_ERR_BAD_URL' ? new BadRequestError(`the URL is not valid: ${err.message}`) : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new BadRequestError(`the URL has a path segment longer than ${MAX_PATH_SEGMENT} characters`) : new InternalError();
+  void reply.code(w.code).type('application/json').send(w.toStatus());
 }
 
 /** Installs the error and not-found handlers. 5xx details go to the log only. */

@@ -14,6 +14,12 @@ describe('query readers', () => {
     expect(() => int({ n: '-1' }, 'n')).toThrow('invalid value for n: "-1" is not a non-negative integer');
   });
 
+  it('refuses integers past 2^53 - 1, which a number cannot hold exactly', () => {
+    expect(int({ n: '9007199254740991' }, 'n')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => int({ n: '9007199254740992' }, 'n')).toThrow('invalid value for n: "9007199254740992" is out of range (at most 9007199254740991)');
+    expect(() => int({ n: '99999999999999999999' }, 'n')).toThrow(BadRequestError);
+  });
+
   it('reads booleans as Kubernetes clients send them', () => {
     expect(['true', '1', ''].map((v) => bool({ watch: v }, 'watch'))).toEqual([true, true, true]);
     expect(['false', '0', 'yes'].map((v) => bool({ watch: v }, 'watch'))).toEqual([false, false, false]);
@@ -36,6 +42,11 @@ describe('deleteOptions', () => {
 
   it('reads a DeleteOptions body with its preconditions', () => {
     expect(deleteOptions({}, { kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: 'u1' } })).toEqual({ gracePeriodSeconds: 0, preconditions: { uid: 'u1' } });
+  });
+
+  it('refuses a grace period in the body that is not a non-negative integer', () => {
+    for (const grace of [-1, 1.5, 1e300, '5', true]) expect(() => deleteOptions({}, { gracePeriodSeconds: grace })).toThrow(`gracePeriodSeconds must be a non-negative integer; got ${JSON.stringify(grace)}`);
+    expect(deleteOptions({}, { gracePeriodSeconds: null })).toEqual({});
   });
 
   it('turns orphanDependents into the Orphan policy', () => {

@@ -13,12 +13,14 @@ function one(q: Query, key: string): string | undefined {
 /** A string parameter. */
 export const str = one;
 
-/** A non-negative integer parameter, or undefined. */
+/** A non-negative integer parameter, or undefined; a 400 past 2^53 - 1, where a number stops being exact (Kubernetes' are int64). */
 export function int(q: Query, key: string): number | undefined {
   const v = one(q, key);
   if (v === undefined || v === '') return undefined;
   if (!/^\d+$/.test(v)) throw new BadRequestError(`invalid value for ${key}: "${v}" is not a non-negative integer`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new BadRequestError(`invalid value for ${key}: "${v}" is out of range (at most ${Number.MAX_SAFE_INTEGER})`);
+  return n;
 }
 
 /** A boolean parameter ("true"/"1"). */
@@ -46,8 +48,11 @@ export function dryRun(q: Query): boolean {
 export function deleteOptions(q: Query, body: unknown): DeleteOptions {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const opts: DeleteOptions = {};
-  const grace = int(q, 'gracePeriodSeconds') ?? (typeof b.gracePeriodSeconds === 'number' ? b.gracePeriodSeconds : undefined);
-  if (grace !== undefined) opts.gracePeriodSeconds = grace;
+  const grace = int(q, 'gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  if (grace !== undefined && grace !== null) {
+    if (!Number.isSafeInteger(grace) || (grace as number) < 0) throw new BadRequestError(`gracePeriodSeconds must be a non-negative integer; got ${JSON.stringify(grace)}`);
+    opts.gracePeriodSeconds = grace as number;
+  }
   const policy = one(q, 'propagationPolicy') ?? (b.propagationPolicy as string | undefined) ?? (bool(q, 'orphanDependents') || b.orphanDependents === true ? 'Orphan' : undefined);
   if (policy !== undefined) {
     if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') throw new BadRequestError(`propagationPolicy must be Orphan, Background or Foreground; got "${policy}"`);

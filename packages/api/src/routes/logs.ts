@@ -37,7 +37,8 @@ export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: Fas
   const follow = bool(q, 'follow');
   const tailLines = int(q, 'tailLines');
   const sinceSeconds = int(q, 'sinceSeconds');
-  const sinceTime = str(q, 'sinceTime') ?? (sinceSeconds !== undefined ? new Date(Date.now() - sinceSeconds * 1000).toISOString() : undefined);
+  // More seconds than have passed since 1970 asks for every line.
+  const sinceTime = str(q, 'sinceTime') ?? (sinceSeconds !== undefined ? new Date(Math.max(Date.now() - sinceSeconds * 1000, 0)).toISOString() : undefined);
   if (sinceTime && Number.isNaN(Date.parse(sinceTime))) throw new BadRequestError(`invalid sinceTime "${sinceTime}"`);
   const timestamps = bool(q, 'timestamps');
   const previous = bool(q, 'previous');

@@ -13,14 +13,17 @@ import { openStream } from '../http/stream.js';
 
 type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** setTimeout's longest delay (about 24.8 days): a longer watch timeout waits this long, not 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Serves one watch until the client goes, the timeout passes or the server closes. */
 export async function serveWatch(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply, info: KindInfo, ns: string | undefined, name?: string): Promise<void> {
   const q = req.query as Query;
   const filter = compileFilter(info, { labelSelector: str(q, 'labelSelector'), fieldSelector: str(q, 'fieldSelector') });
   const match = (o: KObject) => (!name || o.metadata.name === name) && filter(o);
   const rvParam = str(q, 'resourceVersion');
-  if (rvParam !== undefined && rvParam !== '' && !/^\d+$/.test(rvParam)) throw new BadRequestError(`invalid resourceVersion "${rvParam}"`);
-  const timeout = (int(q, 'timeoutSeconds') ?? 1800) * 1000;
+  if (rvParam !== undefined && rvParam !== '' && !(/^\d+$/.test(rvParam) && Number.isSafeInteger(Number(rvParam)))) throw new BadRequestError(`invalid resourceVersion "${rvParam}"`);
+  const timeout = Math.min((int(q, 'timeoutSeconds') ?? 1800) * 1000, MAX_TIMER_MS);
   const table = wantsTable(req);
   const stream = openStream(req, reply, 'application/json');
   const { res } = stream;

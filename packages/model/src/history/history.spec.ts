@@ -15,6 +15,8 @@ describe('history building blocks', () => {
     expect(parsePoint('42')).toEqual({ revision: 42 });
     expect(parsePoint('2025-01-01T10:00:00Z')).toEqual({ time: Date.parse('2025-01-01T10:00:00Z') });
     expect(parsePoint('10m', 1_000_000)).toEqual({ time: 400_000 });
+    expect(parsePoint('99999999d', 1_000_000)).toEqual({ time: 0 });
+    expect(parsePoint(`${'9'.repeat(400)}d`)).toEqual({ time: 0 });
     expect(() => parsePoint('soon')).toThrow(/invalid point/);
   });
 

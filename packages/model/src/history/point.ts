@@ -9,12 +9,15 @@ export type Point = { revision: number } | { time: number };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses a revision, an RFC 3339 time or a relative age ("10m" = ten minutes before `now`); 400 on anything else. */
+/**
+ * Parses a revision, an RFC 3339 time or a relative age ("10m" = ten minutes before `now`); 400 on
+ * anything else. An age reaching back before 1970 is 1970: no event is older.
+ */
 export function parsePoint(text: string, now = Date.now()): Point {
   const s = text.trim();
   if (/^\d+$/.test(s)) return { revision: Number(s) };
   const rel = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s);
-  if (rel) return { time: now - Number(rel[1]) * UNITS[rel[2]!]! };
+  if (rel) return { time: Math.max(0, now - Number(rel[1]) * UNITS[rel[2]!]!) };
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(s)) {
     const t = Date.parse(s);
     if (Number.isFinite(t)) return { time: t };

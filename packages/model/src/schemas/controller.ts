@@ -1,21 +1,21 @@
 /** The ReplicationController kind. */
 import { z } from 'zod';
-import { Condition, Labels, typeMeta } from './meta.js';
+import { Condition, Int64, Labels, NonNegativeInt32, typeMeta } from './meta.js';
 import { PodTemplateSpec } from './pod.js';
 
 export const ReplicationControllerSpec = z.strictObject({
-  replicas: z.int().nonnegative().optional(),
-  minReadySeconds: z.int().nonnegative().optional(),
+  replicas: NonNegativeInt32.optional(),
+  minReadySeconds: NonNegativeInt32.optional(),
   selector: Labels.optional(),
   template: PodTemplateSpec.optional(),
 });
 
 export const ReplicationControllerStatus = z.strictObject({
-  replicas: z.int().nonnegative(),
-  fullyLabeledReplicas: z.int().nonnegative().optional(),
-  readyReplicas: z.int().nonnegative().optional(),
-  availableReplicas: z.int().nonnegative().optional(),
-  observedGeneration: z.int().optional(),
+  replicas: NonNegativeInt32,
+  fullyLabeledReplicas: NonNegativeInt32.optional(),
+  readyReplicas: NonNegativeInt32.optional(),
+  availableReplicas: NonNegativeInt32.optional(),
+  observedGeneration: Int64.optional(),
   conditions: z.array(Condition).optional(),
   /**
    * Wharf extension (not in Kubernetes): uids of pods a replication controller instance has

@@ -1,6 +1,6 @@
 /** The core/v1 Event kind: a record of something that happened to an object. */
 import { z } from 'zod';
-import { ObjectReference, typeMeta } from './meta.js';
+import { Int32, ObjectReference, typeMeta } from './meta.js';
 
 export const Event = z.strictObject({
   ...typeMeta('Event'),
@@ -11,7 +11,7 @@ export const Event = z.strictObject({
   firstTimestamp: z.string().nullable().optional(),
   lastTimestamp: z.string().nullable().optional(),
   eventTime: z.string().nullable().optional(),
-  count: z.int().optional(),
+  count: Int32.optional(),
   type: z.enum(['Normal', 'Warning']).optional(),
   action: z.string().optional(),
   reportingComponent: z.string().optional(),

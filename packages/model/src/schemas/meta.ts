@@ -7,6 +7,19 @@ const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const labelName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+/** A Kubernetes int32 field: a whole number in [-2^31, 2^31 - 1]; a fraction or one outside is a 422 naming the field. */
+export const Int32 = z.int32({
+  error: (issue) => (issue.code === 'too_big' ? `must be less than or equal to ${2 ** 31 - 1}` : issue.code === 'too_small' ? `must be greater than or equal to ${-(2 ** 31)}` : undefined),
+});
+/** A Kubernetes int32 field that may not be negative (replicas, delays). */
+export const NonNegativeInt32 = Int32.min(0, 'must be greater than or equal to 0');
+/** A Kubernetes int32 field that must be at least 1 (periods, thresholds). */
+export const PositiveInt32 = Int32.min(1, 'must be greater than or equal to 1');
+/** A Kubernetes int64 field, within the integers a JSON number holds exactly (±2^53 - 1). */
+export const Int64 = z.int();
+/** A Kubernetes int64 field that may not be negative (grace periods in seconds). */
+export const NonNegativeInt64 = Int64.min(0, 'must be greater than or equal to 0');
+
 /** A DNS-1123 label (namespaces, container and port names): at most 63 characters. */
 export const DnsLabel = z
   .string()
@@ -34,6 +47,14 @@ export const LabelValue = z.string().max(63, 'must be no more than 63 characters
 /** A label map. */
 export const Labels = z.record(LabelKey, LabelValue);
 
+/** Kubernetes' limit on the keys and values of all annotations of an object, in bytes (TotalAnnotationSizeLimitB). */
+export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
+
+/** Annotations: label keys to any strings, at most ANNOTATIONS_SIZE_LIMIT bytes in all. */
+export const Annotations = z
+  .record(LabelKey, z.string())
+  .refine((a) => Object.entries(a).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= ANNOTATIONS_SIZE_LIMIT, `Too long: must have at most ${ANNOTATIONS_SIZE_LIMIT} bytes`);
+
 /** A resource quantity such as "100m" or "128Mi". */
 export const Quantity = z.union([z.string(), z.number()]).refine((q) => isQuantity(q), 'quantities must be a number or a string such as "100m", "0.5", "128Mi" or "1G"');
 
@@ -60,12 +81,12 @@ export const ObjectMeta = z.strictObject({
   namespace: z.string().optional(),
   uid: z.string().optional(),
   resourceVersion: z.string().optional(),
-  generation: z.int().optional(),
+  generation: Int64.optional(),
   creationTimestamp: Timestamp.optional(),
   deletionTimestamp: Timestamp.optional(),
-  deletionGracePeriodSeconds: z.int().nonnegative().nullable().optional(),
+  deletionGracePeriodSeconds: NonNegativeInt64.nullable().optional(),
   labels: Labels.optional(),
-  annotations: z.record(LabelKey, z.string()).optional(),
+  annotations: Annotations.optional(),
   ownerReferences: z.array(OwnerReference).optional(),
   finalizers: z.array(z.string()).optional(),
   managedFields: z.array(z.unknown()).optional(),
@@ -100,7 +121,7 @@ export const Condition = z.strictObject({
   lastTransitionTime: Timestamp.optional(),
   lastProbeTime: Timestamp.optional(),
   lastHeartbeatTime: Timestamp.optional(),
-  observedGeneration: z.int().optional(),
+  observedGeneration: Int64.optional(),
 });
 export type Condition = z.infer<typeof Condition>;
 

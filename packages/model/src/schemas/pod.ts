@@ -1,15 +1,20 @@
 /** The Pod kind: spec (what to run) and status (what runs), with Kubernetes' field names. */
 import { z } from 'zod';
-import { Condition, DnsLabel, Labels, ObjectMeta, ResourceList, typeMeta } from './meta.js';
+import { Condition, DnsLabel, Int32, Int64, Labels, NonNegativeInt32, NonNegativeInt64, ObjectMeta, PositiveInt32, Quantity, ResourceList, typeMeta } from './meta.js';
 
-const Port = z.int().min(1, 'must be between 1 and 65535, inclusive').max(65535, 'must be between 1 and 65535, inclusive');
-/** A port given by number or by a named container port. */
-export const IntOrString = z.union([z.int(), z.string().min(1)]);
+/** A TCP/UDP port number: 1-65535. */
+export const Port = z.int().min(1, 'must be between 1 and 65535, inclusive').max(65535, 'must be between 1 and 65535, inclusive');
+/** A named port (IANA_SVC_NAME): at most 15 lowercase letters, digits and inner '-'. */
+export const PortName = z.string().max(15, 'must be no more than 15 characters').regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an IANA_SVC_NAME');
+/** Kubernetes' IntOrString: an int32 or a non-empty string. */
+export const IntOrString = z.union([Int32, z.string().min(1)]);
+/** A port given by number (1-65535) or by the name of a container port. */
+export const PortOrName = z.union([Port, PortName]);
 
 export const ContainerPort = z.strictObject({
-  name: z.string().max(15, 'must be no more than 15 characters').regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be an IANA_SVC_NAME').optional(),
+  name: PortName.optional(),
   containerPort: Port,
-  hostPort: z.int().min(0).max(65535).optional(),
+  hostPort: z.int().min(0, 'must be between 0 and 65535, inclusive').max(65535, 'must be between 0 and 65535, inclusive').optional(),
   hostIP: z.string().optional(),
   protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
 });
@@ -39,18 +44,18 @@ export const Probe = z
   .strictObject({
     httpGet: z.strictObject({
       path: z.string().optional(),
-      port: IntOrString,
+      port: PortOrName,
       host: z.string().optional(),
       scheme: z.enum(['HTTP', 'HTTPS']).optional(),
       httpHeaders: z.array(HttpHeader).optional(),
     }).optional(),
-    tcpSocket: z.strictObject({ port: IntOrString, host: z.string().optional() }).optional(),
+    tcpSocket: z.strictObject({ port: PortOrName, host: z.string().optional() }).optional(),
     exec: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
-    initialDelaySeconds: z.int().nonnegative().optional(),
-    periodSeconds: z.int().positive().optional(),
-    timeoutSeconds: z.int().positive().optional(),
-    successThreshold: z.int().positive().optional(),
-    failureThreshold: z.int().positive().optional(),
+    initialDelaySeconds: NonNegativeInt32.optional(),
+    periodSeconds: PositiveInt32.optional(),
+    timeoutSeconds: PositiveInt32.optional(),
+    successThreshold: PositiveInt32.optional(),
+    failureThreshold: PositiveInt32.optional(),
   })
   .refine((p) => [p.httpGet, p.tcpSocket, p.exec].filter(Boolean).length === 1, 'must specify exactly one of httpGet, tcpSocket or exec');
 export type Probe = z.infer<typeof Probe>;
@@ -78,7 +83,7 @@ export type Container = z.infer<typeof Container>;
 export const Volume = z
   .strictObject({
     name: DnsLabel,
-    emptyDir: z.strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: z.union([z.string(), z.number()]).optional() }).optional(),
+    emptyDir: z.strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: Quantity.optional() }).optional(),
     hostPath: z.strictObject({ path: z.string().startsWith('/', 'must be an absolute path'), type: z.string().optional() }).optional(),
   })
   .refine((v) => (v.emptyDir ? 1 : 0) + (v.hostPath ? 1 : 0) === 1, 'must specify exactly one of emptyDir or hostPath');
@@ -89,7 +94,7 @@ export const Toleration = z.strictObject({
   operator: z.enum(['Exists', 'Equal']).optional(),
   value: z.string().optional(),
   effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute', '']).optional(),
-  tolerationSeconds: z.int().optional(),
+  tolerationSeconds: Int64.optional(),
 });
 export type Toleration = z.infer<typeof Toleration>;
 
@@ -97,7 +102,7 @@ export const PodSpec = z.strictObject({
   containers: z.array(Container).min(1, 'Required value: must have at least one container'),
   volumes: z.array(Volume).optional(),
   restartPolicy: z.enum(['Always', 'OnFailure', 'Never']).optional(),
-  terminationGracePeriodSeconds: z.int().nonnegative().optional(),
+  terminationGracePeriodSeconds: NonNegativeInt64.optional(),
   nodeSelector: Labels.optional(),
   nodeName: z.string().optional(),
   tolerations: z.array(Toleration).optional(),
@@ -105,7 +110,7 @@ export const PodSpec = z.strictObject({
   dnsPolicy: z.enum(['ClusterFirst', 'Default', 'None', 'ClusterFirstWithHostNet']).optional(),
   schedulerName: z.string().optional(),
   serviceAccountName: z.string().optional(),
-  priority: z.int().optional(),
+  priority: Int32.optional(),
   enableServiceLinks: z.boolean().optional(),
 });
 export type PodSpec = z.infer<typeof PodSpec>;
@@ -113,8 +118,8 @@ export type PodSpec = z.infer<typeof PodSpec>;
 const ContainerStateWaiting = z.strictObject({ reason: z.string().optional(), message: z.string().optional() });
 const ContainerStateRunning = z.strictObject({ startedAt: z.string().optional() });
 const ContainerStateTerminated = z.strictObject({
-  exitCode: z.int(),
-  signal: z.int().optional(),
+  exitCode: Int32,
+  signal: Int32.optional(),
   reason: z.string().optional(),
   message: z.string().optional(),
   startedAt: z.string().optional(),
@@ -133,7 +138,7 @@ export const ContainerStatus = z.strictObject({
   state: ContainerState.optional(),
   lastState: ContainerState.optional(),
   ready: z.boolean(),
-  restartCount: z.int().nonnegative(),
+  restartCount: NonNegativeInt32,
   image: z.string(),
   imageID: z.string().optional(),
   containerID: z.string().optional(),

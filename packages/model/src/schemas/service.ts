@@ -1,14 +1,14 @@
 /** The Service kind and its Endpoints. */
 import { z } from 'zod';
 import { Condition, Labels, ObjectReference, typeMeta } from './meta.js';
-import { IntOrString } from './pod.js';
+import { Port, PortOrName } from './pod.js';
 
 export const ServicePort = z.strictObject({
   name: z.string().optional(),
   protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
-  port: z.int().min(1).max(65535),
-  targetPort: IntOrString.optional(),
-  nodePort: z.int().min(0).max(65535).optional(),
+  port: Port,
+  targetPort: PortOrName.optional(),
+  nodePort: z.int().min(0, 'must be between 0 and 65535, inclusive').max(65535, 'must be between 0 and 65535, inclusive').optional(),
   appProtocol: z.string().optional(),
 });
 export type ServicePort = z.infer<typeof ServicePort>;
@@ -20,7 +20,7 @@ export const ServiceSpec = z.strictObject({
   clusterIP: z.string().optional(),
   clusterIPs: z.array(z.string()).optional(),
   sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
-  sessionAffinityConfig: z.strictObject({ clientIP: z.strictObject({ timeoutSeconds: z.int().min(1).max(86400).optional() }).optional() }).optional(),
+  sessionAffinityConfig: z.strictObject({ clientIP: z.strictObject({ timeoutSeconds: z.int().min(1, 'must be between 1 and 86400, inclusive').max(86400, 'must be between 1 and 86400, inclusive').optional() }).optional() }).optional(),
   externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
   internalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
   externalIPs: z.array(z.string()).optional(),
@@ -46,7 +46,7 @@ export type EndpointAddress = z.infer<typeof EndpointAddress>;
 
 export const EndpointPort = z.strictObject({
   name: z.string().optional(),
-  port: z.int().min(1).max(65535),
+  port: Port,
   protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
   appProtocol: z.string().optional(),
 });

@@ -21,9 +21,20 @@ export interface RangeOptions {
   signal?: AbortSignal;
 }
 
+/** The last sequence that matches `filter` (subjects with wildcards); 0 when none does. */
+async function lastMatchingSeq(store: EventStore, filter: string | string[]): Promise<number> {
+  let last = 0;
+  for (const subject of [filter].flat()) {
+    const m = await store.jsm.direct.getMessage(store.subjects.stream, { last_by_subj: subject });
+    if (m) last = Math.max(last, m.seq);
+  }
+  return last;
+}
+
 /**
- * Yields the events in [from, to] that match the filter, oldest first, then ends. Ends when the
- * consumer reports nothing more pending, so a sparse filter never waits for new events.
+ * Yields the events in [from, to] that match the filter, oldest first, then ends. Reads up to the
+ * last matching event (so a filter nothing matches ends at once, rather than waiting for new
+ * events), or until the consumer reports nothing more pending.
  */
 export async function* readRange(store: EventStore, o: RangeOptions = {}): AsyncGenerator<LoggedEvent> {
   for await (const d of readRangeDecoded(store, o)) if (!isCorrupt(d)) yield d;
@@ -34,6 +45,7 @@ export async function* readRangeDecoded(store: EventStore, o: RangeOptions = {})
   const from = Math.max(1, o.from ?? 1);
   let to = o.to ?? Infinity;
   if (o.lastMatching !== undefined) to = Math.min(to, o.lastMatching);
+  else if (o.filter !== undefined) to = Math.min(to, await lastMatchingSeq(store, o.filter));
   else {
     const { last } = await store.bounds();
     to = Math.min(to, last);
