@@ -10,6 +10,9 @@ import type { KObject } from '../object.js';
 import type { Pod } from '../schemas/pod.js';
 import { type Decision, timestamp } from './decision.js';
 
+/** The last instant a timestamp can name (year 9999): a deadline past it, from a huge grace period, is that one. */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 /** Kubernetes DeleteOptions, from the query string or the body. */
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -58,7 +61,7 @@ export function podDeletion(pod: Pod & KObject, f: PodDeletionFacts): Decision |
   const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
   if (f.force || !f.nodeExists || !pod.spec.nodeName || grace <= 0 || finished) return { object: removed(pod, f.now), type: 'PodDeleted' };
   if (pod.metadata.deletionTimestamp) return undefined;
-  const deletionTimestamp = timestamp(new Date(f.now.getTime() + grace * 1000));
+  const deletionTimestamp = timestamp(new Date(Math.min(f.now.getTime() + grace * 1000, LATEST_TIME)));
   return { object: { ...pod, metadata: { ...pod.metadata, deletionTimestamp, deletionGracePeriodSeconds: grace } }, type: 'PodDeletionRequested' };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, ConflictError } from '../errors.js';
+import { ConflictError, InvalidError } from '../errors.js';
 import { type ScalableController, scaleOf, scaleTo } from './scale.js';
 
 const rc: ScalableController = {
@@ -32,8 +32,8 @@ describe('the Scale subresource', () => {
     expect(scaleTo(rc, { replicas: 3 })).toBeUndefined();
   });
 
-  it('given a count that is not a non-negative integer, refuses with BadRequest before looking at versions', () => {
-    for (const replicas of [-1, 1.5, '3', undefined, null]) expect(() => scaleTo(rc, { replicas, resourceVersion: '1' })).toThrow(BadRequestError);
+  it('given a count that is not an int32 of at least 0, refuses with 422 Invalid naming spec.replicas before looking at versions', () => {
+    for (const replicas of [-1, 1.5, '3', undefined, null, 2 ** 31, 1e300]) expect(() => scaleTo(rc, { replicas, resourceVersion: '1' })).toThrow(InvalidError);
   });
 
   it('given a pinned resourceVersion, scales only the version it names', () => {
