@@ -196,4 +196,9 @@ describe('hostile input', () => {
     expect(first).toBe('open');
     expect(warnings).toEqual([]);
   });
+
+  it('a JSON patch that removes the whole document and then adds below it ends in 500', async () => {
+    const r = await api.call('PATCH', `${ns}/pods/target`, { body: '[{"op":"remove","path":""},{"op":"add","path":"/spec/containers/-","value":[]}]', type: 'application/json-patch+json' });
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 422, body: { kind: 'Status', message: expect.stringContaining('operation 0 (remove ""): the whole document cannot be removed') } });
+  });
 });
