@@ -60,6 +60,28 @@ describe('hostile input', () => {
     });
   });
 
+  it('refuses 3 MiB hostile bodies before any other work, within milliseconds', async () => {
+    const MiB = 1024 * 1024;
+    const bodies: [string, string, string, number][] = [
+      ['JSON nested 1.5 million deep', '['.repeat(1.5 * MiB) + ']'.repeat(1.5 * MiB), 'application/json', 400],
+      ['YAML nested 1.5 million deep', '- '.repeat(1.5 * MiB), 'application/yaml', 400],
+      ['YAML indented 2,400 deep', Array.from({ length: 2400 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'), 'application/yaml', 400],
+      ['a billion laughs', ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`)].join('\n'), 'application/yaml', 400],
+      ['150,000 array items', `[${Array(150_000).fill(0).join(',')}]`, 'application/json', 413],
+      ['a __proto__ key 50 deep', '{"a":'.repeat(50) + '{"__proto__":{"polluted":1}}' + '}'.repeat(50), 'application/merge-patch+json', 400],
+    ];
+    const timings: string[] = [];
+    for (const [what, body, type, code] of bodies) {
+      const t0 = performance.now();
+      const r = await api.call('POST', `${ns}/pods`, { body, type });
+      const ms = performance.now() - t0;
+      timings.push(`${what} (${(body.length / MiB).toFixed(2)} MiB): ${r.statusCode} in ${ms.toFixed(1)} ms`);
+      expect({ what, code: r.statusCode, kind: (r.json() as { kind: string }).kind }).toEqual({ what, code, kind: 'Status' });
+      expect(ms, what).toBeLessThan(1000);
+    }
+    console.log(`hostile bodies refused:\n  ${timings.join('\n  ')}`);
+  });
+
   it('a JSON patch with /__proto__/polluted pollutes Object.prototype', async () => {
     expect((await api.call('POST', `${ns}/pods`, { json: pod('target') })).statusCode).toBe(201);
     expect((await api.call('POST', `${ns}/replicationcontrollers`, { json: rc('scaled') })).statusCode).toBe(201);
@@ -195,5 +217,10 @@ describe('hostile input', () => {
     process.off('warning', onWarning);
     expect(first).toBe('open');
     expect(warnings).toEqual([]);
+  });
+
+  it('a JSON patch that removes the whole document and then adds below it ends in 500', async () => {
+    const r = await api.call('PATCH', `${ns}/pods/target`, { body: '[{"op":"remove","path":""},{"op":"add","path":"/spec/containers/-","value":[]}]', type: 'application/json-patch+json' });
+    expect({ code: r.statusCode, body: r.json() }).toMatchObject({ code: 422, body: { kind: 'Status', message: expect.stringContaining('operation 0 (remove ""): the whole document cannot be removed') } });
   });
 });

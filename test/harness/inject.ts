@@ -2,7 +2,7 @@
  * The API plugin in-process on a real context (one nats-server, no spawned API server), driven
  * with fastify's `inject`, with an admin token and every route it declared.
  */
-import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type InjectOptions, type LightMyRequestResponse, type RouteOptions } from 'fastify';
 import { apiPlugin, type OpenContext, openApiContext, serverOptions } from '@wharf/api';
 import { createLogger } from '@wharf/store';
 
@@ -31,10 +31,10 @@ export interface InjectedApi {
   close(): Promise<void>;
 }
 
-/** Opens a context on `natsUrl` for `cluster`, registers the API plugin and makes an admin token. */
-export async function startInjectedApi(natsUrl: string, cluster: string): Promise<InjectedApi> {
+/** Opens a context on `natsUrl` for `cluster`, registers the API plugin (logging to `logger`, if given) and makes an admin token. */
+export async function startInjectedApi(natsUrl: string, cluster: string, o: { logger?: FastifyBaseLogger } = {}): Promise<InjectedApi> {
   const opened = await openApiContext({ natsUrl, cluster, snapshots: false, log: createLogger(`inject-${cluster}`, 'silent') });
-  const app = Fastify(serverOptions);
+  const app = Fastify({ ...serverOptions, ...(o.logger ? { loggerInstance: o.logger } : {}) });
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (r) => void routes.push(r));
   await app.register(apiPlugin, opened.ctx);

@@ -172,6 +172,13 @@ describe('jsonPatch: errors', () => {
     expect(jsonPatch({ a: { b: 1 } }, [{ op: 'move', from: '/a', path: '/a' }])).toEqual({ a: { b: 1 } });
   });
 
+  it('refuses to remove the whole document, and to reach below a document made a scalar, with 422', () => {
+    expect(outcome({ a: 1 }, [{ op: 'remove', path: '' }])).toBe(422);
+    expect(outcome({ a: 1 }, [{ op: 'remove', path: '' }, { op: 'add', path: '/a', value: 1 }])).toBe(422);
+    expect(outcome({ a: 1 }, [{ op: 'replace', path: '', value: null }, { op: 'add', path: '/x', value: 1 }])).toBe(422);
+    expect(outcome({ a: 1 }, [{ op: 'add', path: '', value: 5 }, { op: 'copy', from: '/a', path: '/b' }])).toBe(422);
+  });
+
   it('replaces the whole document at the empty path', () => {
     expect(jsonPatch({ a: 1 }, [{ op: 'replace', path: '', value: { b: 2 } }])).toEqual({ b: 2 });
   });

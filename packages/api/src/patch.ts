@@ -113,7 +113,10 @@ function operations(ops: Json): Operation[] {
 
 /** Applies one checked operation to `doc` in place; returns the document (a new one at the root). */
 function applyOperation(doc: Json, op: Operation, index: number): Json {
+  if (op.op === 'remove' && op.path === '') throw new UnprocessablePatch(`operation ${index} (remove ""): the whole document cannot be removed`);
   const at = (pointer: string, o: Operation): Json => {
+    // Below the root only of an object or an array: an earlier operation may have made the document a scalar.
+    if (pointer !== '' && (typeof doc !== 'object' || doc === null)) throw new UnprocessablePatch(`operation ${index} (${op.op} "${pointer}"): ${FAILED.OPERATION_PATH_UNRESOLVABLE}`);
     try {
       return jsonpatch.applyOperation(doc, o, true, true, true, index).newDocument;
     } catch (e) {
