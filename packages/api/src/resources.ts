@@ -2,7 +2,7 @@
  * The operations behind the REST routes: create, get, list, replace, patch and delete of any
  * kind, on the shared write path (Objects) and the in-memory projection. No HTTP in here.
  */
-import { BadRequestError, ConflictError, type Decision, existing, type FieldValidation, ForbiddenError, getObject, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type Service, type State } from '@wharf/model';
+import { BadRequestError, ConflictError, type Decision, existing, type FieldValidation, ForbiddenError, getObject, isKind, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type State } from '@wharf/model';
 import type { Objects, Projection, TimeTravel } from '@wharf/store';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
@@ -50,8 +50,8 @@ export class Resources {
 
   /** Runs a Service write with its NodePorts reserved: freed ones go after success, claimed ones after failure. */
   async #withNodePorts<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
-    if (info.kind !== 'Service' || !this.nodePorts) return write();
-    const r = await this.nodePorts.reserve(next as unknown as Service, current as unknown as Service | undefined);
+    if (!isKind(next, 'Service') || (current && !isKind(current, 'Service')) || !this.nodePorts) return write();
+    const r = await this.nodePorts.reserve(next, current);
     let result: T;
     try {
       result = await write();
@@ -163,8 +163,8 @@ export class Resources {
   async delete(info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, o: WriteOptions): Promise<KObject> {
     await this.projection.sync();
     const gone = await deleteObject(this.objects, this.projection, info, ns, name, opts, o.actor, o.dryRun);
-    if (info.kind === 'Service' && this.nodePorts && !o.dryRun && !this.projection.get(info.kind, ns, name)) {
-      for (const p of heldNodePorts(gone as unknown as Service)) await this.nodePorts.release(p, gone.metadata.uid ?? '');
+    if (isKind(gone, 'Service') && this.nodePorts && !o.dryRun && !this.projection.get(info.kind, ns, name)) {
+      for (const p of heldNodePorts(gone)) await this.nodePorts.release(p, gone.metadata.uid ?? '');
     }
     return gone;
   }
