@@ -10,14 +10,6 @@ export function timestamp(d = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The last time an RFC 3339 timestamp can name (four-digit years). */
-const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
-
-/** The timestamp `seconds` after `now`; a deadline past year 9999 (a huge grace period) is the last one there is. */
-export function timestampIn(seconds: number, now = Date.now()): string {
-  return timestamp(new Date(Math.min(now + seconds * 1000, LATEST)));
-}
-
 /** Checks apiVersion/kind/namespace in the body against the URL and fills what is missing. */
 export function checkIdentity(info: KindInfo, body: Record<string, unknown>, namespace: string | undefined, name?: string): void {
   body.apiVersion ??= 'v1';
