@@ -1,5 +1,5 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
-import { EventStore, initialState, type Logger, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
+import { EventStore, initialState, type Logger, type NatsAuth, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
@@ -24,6 +24,8 @@ export interface ApiContext {
 /** Settings of openApiContext. */
 export interface ContextOptions extends StreamSettings {
   natsUrl: string;
+  /** NATS credentials and TLS. */
+  natsAuth?: NatsAuth;
   cluster: string;
   /** When to save projection snapshots; false neither loads nor saves them (a full replay at start). */
   snapshots: SnapshotPolicy | false;
@@ -40,7 +42,7 @@ export interface OpenContext {
 export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const { log } = o;
   const replicas = o.replicas ?? 1;
-  const store = await EventStore.connect({ natsUrl: o.natsUrl, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
+  const store = await EventStore.connect({ natsUrl: o.natsUrl, auth: o.natsAuth, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
   const t0 = Date.now();
   const snapshots = o.snapshots ? await SnapshotStore.open(store, replicas) : undefined;
   const projection = new Projection(store, await initialState(store, snapshots, log));

@@ -1,7 +1,7 @@
 /** wharf-api: owns the flags, listen, logging, TLS, start-up checks and the graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { closeOnSignals, createLogger, parseFlags, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, natsAuthOf, parseFlags, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { apiPlugin, serverOptions } from './app.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
@@ -40,6 +40,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
   const { ctx, close } = await openApiContext({
     natsUrl: String(f.nats),
+    natsAuth: natsAuthOf(f),
     cluster: String(f.cluster),
     replicas: Number(f.replicas),
     ...(f['retention-max-age'] !== undefined ? { maxAgeSeconds: Number(f['retention-max-age']) } : {}),

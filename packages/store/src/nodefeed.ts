@@ -6,6 +6,7 @@
  */
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { EventStore } from './eventstore.js';
+import { openBucket } from './buckets.js';
 import { encodeToken, type Pod, rvOf, type Stored } from '@wharf/model';
 
 /** One entry of a node's feed: the pod, or a tombstone with the resourceVersion that removed it. */
@@ -20,6 +21,14 @@ export class NodeFeed {
     const kvm = new Kvm(store.nc);
     const kv = await kvm.create(store.subjects.nodeFeedBucket, { history: 1, replicas });
     return new NodeFeed(kv);
+  }
+
+  /**
+   * Opens the bucket without creating it: what a node does, whose credentials may not create
+   * streams. Waits (up to `waitMs`) for the control plane to have made it.
+   */
+  static async attach(store: EventStore, waitMs = 60_000): Promise<NodeFeed> {
+    return new NodeFeed(await openBucket(store, store.subjects.nodeFeedBucket, waitMs));
   }
 
   /** The key of one pod on one node. */
