@@ -1,5 +1,6 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
-import { EventStore, initialState, type Logger, type NatsAuth, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
+import type { NodeCredentials } from './join/credentials.js';
+import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
   timeTravel: TimeTravel;
   /** How requests are authorized (wharf-api --authorization-mode); RBAC when unset. */
   authorizationMode?: AuthorizationMode | undefined;
+  /** Joins and revocations of nodes: only on a control plane made by `wharf init` (--pki-dir). */
+  nodeCredentials?: NodeCredentials | undefined;
 }
 
 /** Settings of openApiContext. */
@@ -53,6 +56,9 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const timeTravel = new TimeTravel(store, snapshots, log);
   const objects = new Objects(store, projection);
   const tokens = await Tokens.open(store, replicas);
+  // The control plane makes every bucket and stream the nodes use: a node's credentials may
+  // only open them.
+  await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas })]);
   const nodePorts = await NodePortAllocator.open(store, projection, replicas);
   const resources = new Resources(objects, projection, { nodePorts, timeTravel });
   await ensureNamespaces(objects);

@@ -8,6 +8,7 @@ export { type QueryValues, requestAttributes } from './authz/request.js';
 export { AUTHORIZATION_GROUP, reviewAttributes, SelfSubjectAccessReview } from './authz/review.js';
 export { CLUSTER_ROLES, type ClusterRole, type PolicyRule, PRIVILEGED_POD_POLICY, READ_VERBS, TOKEN_ROLES, type TokenRole, WRITE_VERBS } from './authz/roles.js';
 export { Binding, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, PrincipalName, RoleRef, TOKEN_API_VERSION, type TokenCreated, TokenInfo, TokenRequest } from './authz/tokens.js';
+export { CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, NodeJoinRequest, type NodeJoinStatus } from './authz/join.js';
 export { decode, type Decoded, fieldPath, type FieldValidation, parseBody } from './decode.js';
 export { applyDefaults, defaultPodSpec, defaultPullPolicy, qosClass } from './defaults.js';
 export { AlreadyExistsError, BadRequestError, ConflictError, ExpiredError, ForbiddenError, fromStatus, InternalError, InvalidError, MethodNotAllowedError, NotFoundError, RequestEntityTooLargeError, type Status, type StatusCause, type StatusDetails, successStatus, TimeoutError, UnauthorizedError, UnavailableError, UnsupportedMediaTypeError, WharfError } from './errors.js';

@@ -22,3 +22,16 @@ export async function openBucket(store: EventStore, bucket: string, waitMs = 60_
     }
   }
 }
+
+/**
+ * Creates the bucket when this component may (a development cluster, or the control plane), else
+ * opens it as made by the control plane, waiting for it as openBucket does.
+ */
+export async function ensureBucket(store: EventStore, bucket: string, opts: { history?: number; replicas?: number } = {}): Promise<KV> {
+  try {
+    return await new Kvm(store.nc).create(bucket, { history: opts.history ?? 1, ...(opts.replicas ? { replicas: opts.replicas } : {}) });
+  } catch {
+    // Not allowed to create it (a node's credentials), or it exists with other settings.
+    return openBucket(store, bucket);
+  }
+}

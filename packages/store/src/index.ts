@@ -5,7 +5,9 @@ export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, natsAu
 export { compareVersions, connectNats, MIN_NATS_VERSION, type NatsAuth, NatsUnavailableError } from './connect.js';
 export { credsInboxPrefix, NatsIdentity, type NatsIdentitySeeds, newIdentitySeeds, type NewUser, type Revocations, userName } from './natsauth/identity.js';
 export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
+export { ensureBucket, openBucket } from './buckets.js';
 export { type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
+export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
 export { caCertHash, type CertRequest, issueCert, type KeyPairPem, makeCA, makeCsr, signCsr } from './pki/openssl.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';
