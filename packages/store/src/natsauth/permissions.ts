@@ -59,7 +59,7 @@ function kvWrite(bucket: string, keys: string): string[] {
 
 /** Reading the whole event log (Kubernetes lets nodes read pods, services, endpoints and nodes; Wharf's log holds no secrets). */
 function logRead(s: Subjects): string[] {
-  return [`$JS.API.STREAM.INFO.${s.stream}`, `$JS.API.DIRECT.GET.${s.stream}`, `$JS.API.DIRECT.GET.${s.stream}.>`, `$JS.API.CONSUMER.CREATE.${s.stream}.>`, `$JS.API.CONSUMER.MSG.NEXT.${s.stream}.*`, `$JS.API.CONSUMER.DELETE.${s.stream}.*`, `$JS.API.CONSUMER.INFO.${s.stream}.*`];
+  return [`$JS.API.STREAM.INFO.${s.stream}`, `$JS.API.DIRECT.GET.${s.stream}`, `$JS.API.DIRECT.GET.${s.stream}.>`, `$JS.API.CONSUMER.CREATE.${s.stream}`, `$JS.API.CONSUMER.CREATE.${s.stream}.>`, `$JS.API.CONSUMER.MSG.NEXT.${s.stream}.*`, `$JS.API.CONSUMER.DELETE.${s.stream}.*`, `$JS.API.CONSUMER.INFO.${s.stream}.*`];
 }
 
 /** The permissions of one component; `node` names the node for the agent and the proxy. */
