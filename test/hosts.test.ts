@@ -2,10 +2,11 @@
 // bridge of their own. Run under `flock /tmp/wharf-docker-e2e.lock`; needs root.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { assertOwnRoute, startHosts, sweepStaleHosts, type Host, type HostNet } from './harness/hosts.js';
 import { eventually } from './harness/ports.js';
+import { runIdsIn } from './harness/hosts-plan.js';
 import { run } from './harness/exec.js';
 
 const FETCH = `fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => r.text()).then((t) => process.stdout.write(t), (e) => { console.error(String(e.cause ?? e)); process.exit(1); })`;
@@ -96,6 +97,13 @@ describe('simulated hosts', () => {
     expect(after.rules).not.toContain(`wharf-test-${net.id}`);
     expect(pids.filter((p) => existsSync(`/proc/${p}`))).toEqual([]);
     expect(existsSync(`/tmp/wht${net.id}`)).toBe(false);
+  });
+
+  it('a start that fails part way leaves nothing behind', async () => {
+    const runIds = () => runIdsIn(Object.values(list()).join('\n') + readdirSync('/tmp').join('\n'));
+    const before = runIds();
+    await expect(startHosts(1, { images: ['wharf.local/no-such-image:1'] })).rejects.toThrow(/no-such-image/);
+    expect([...runIds()].filter((id) => !before.has(id))).toEqual([]);
   });
 
   it('sweepStaleHosts() removes the leftovers of a run whose owner died', async () => {

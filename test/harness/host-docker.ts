@@ -64,8 +64,11 @@ export async function testImages(root: Docker): Promise<string[]> {
 export async function saveImages(root: Docker, tags: string[], file: string): Promise<void> {
   // dockerode has getImages (GET /images/get?names=...) but its types do not list it.
   const withGetImages = root as unknown as { getImages(opts: { names: string[] }): Promise<NodeJS.ReadableStream> };
-  const stream = await withGetImages.getImages({ names: tags });
-  await pipeline(stream, createWriteStream(file));
+  try {
+    await pipeline(await withGetImages.getImages({ names: tags }), createWriteStream(file));
+  } catch (e) {
+    throw new Error(`cannot save ${tags.join(', ')} from the root engine (bash scripts/build-images.sh makes the test images): ${(e as Error).message}`);
+  }
 }
 
 /** Loads the tar at `file` into `docker` and checks every tag arrived. */

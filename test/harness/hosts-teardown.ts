@@ -58,20 +58,38 @@ export async function staleRunIds(exceptId?: string): Promise<string[]> {
   return [...ids].filter((id) => id !== exceptId && !runAlive(id));
 }
 
-/** A run is alive while the process that started it, or any of its dockerds, is. */
+/**
+ * A run is alive while the process that started it is (its owner.pid names the PID and start time,
+ * so a reused PID does not count). Its dockerds outlive a crashed owner; they are then leftovers.
+ */
 function runAlive(id: string): boolean {
   const dir = runDir(id);
-  let owner = 0;
   try {
-    owner = Number(readFileSync(`${dir}/owner.pid`, 'utf8').trim());
+    return ownerAlive(readFileSync(`${dir}/owner.pid`, 'utf8'));
   } catch {
     // No owner file: a run that has just made its directory (give it a minute to write one),
-    // one that never got going, or one whose teardown is removing the directory.
-    if (existsSync(dir) && Date.now() - statSync(dir).mtimeMs < 60_000) return true;
+    // or one whose teardown has removed the directory already.
+    return existsSync(dir) && Date.now() - statSync(dir).mtimeMs < 60_000;
   }
-  if (owner > 1 && alive(owner)) return true;
-  const hosts = existsSync(dir) ? readdirSync(dir).filter((d) => /^h\d+$/.test(d)) : [];
-  return hosts.some((h) => ownedPid(`${dir}/${h}/docker.pid`, `${dir}/${h}/`) !== undefined);
+}
+
+/** The owner mark of this process: its PID and start time (field 22 of /proc/PID/stat). */
+export function ownerMark(pid = process.pid): string {
+  return `${pid} ${startTime(pid) ?? ''}\n`;
+}
+
+function ownerAlive(mark: string): boolean {
+  const [pid, start] = mark.trim().split(' ');
+  return !!pid && !!start && startTime(Number(pid)) === start;
+}
+
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 function names(text: string, re: RegExp): string[] {

@@ -18,7 +18,8 @@
  *   its veth down/up. Send to a host address only after `assertOwnRoute(addr, net.bridge)`.
  * - `stop()` (idempotent) removes containers, kills what `spawn` started (by PID), stops each
  *   dockerd by its pidfile PID, then deletes everything of the run by name (hosts-teardown.ts).
- *   `sweepStaleHosts()` (called by startHosts) does the same for runs whose owner and dockerds died.
+ *   `sweepStaleHosts()` (called by startHosts) does the same for runs whose owning process died
+ *   (their dockerds may still run: they are leftovers then).
  *
  * Needs root, iproute2, iptables, util-linux (nsenter) and docker.io; integration tests using it
  * run under `flock /tmp/wharf-docker-e2e.lock`.
@@ -31,7 +32,7 @@ import { run, type RunResult } from './exec.js';
 import { pickSlot, planNet, runDir, usedSlots, type HostPlan, type NetPlan } from './hosts-plan.js';
 import { addForwardRules, assertOwnRoute, createBridge, createHostLink, ipListing, requireTools, setLink } from './netns.js';
 import { loadImages, removeContainers, saveImages, startDockerd, terminate, testImages } from './host-docker.js';
-import { staleRunIds, teardownRun } from './hosts-teardown.js';
+import { ownerMark, staleRunIds, teardownRun } from './hosts-teardown.js';
 
 export { assertOwnRoute, ForeignRouteError, HostsUnavailableError } from './netns.js';
 
@@ -96,8 +97,9 @@ export async function startHosts(count: number, opts: StartHostsOptions = {}): P
     for (const h of plan.hosts) await assertOwnRoute(h.address, plan.bridge);
     const tags = opts.images ?? (await testImages(rootDocker));
     const tar = `${plan.dir}/images.tar`;
-    const [dockers] = await Promise.all([Promise.all(plan.hosts.map((h) => startDockerd(h))), tags.length ? saveImages(rootDocker, tags, tar) : undefined]);
-    if (tags.length) await Promise.all(dockers.map((d) => loadImages(d, tar, tags)));
+    // Settle every start before failing, so stop() never races a dockerd that is still starting.
+    const [dockers] = await allSettled([allSettled(plan.hosts.map((h) => startDockerd(h))), tags.length ? saveImages(rootDocker, tags, tar) : undefined]);
+    if (tags.length) await allSettled(dockers.map((d) => loadImages(d, tar, tags)));
     net.hosts = plan.hosts.map((h, i) => makeHost(h, dockers[i]!, spawned));
     return net;
   } catch (e) {
@@ -126,7 +128,7 @@ function claimRunId(): string {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw e;
     }
-    writeFileSync(`${runDir(id)}/owner.pid`, `${process.pid}\n`);
+    writeFileSync(`${runDir(id)}/owner.pid`, ownerMark());
     return id;
   }
 }
@@ -175,4 +177,12 @@ async function stopRun(id: string, plan: NetPlan | undefined, hosts: Host[], spa
   await Promise.all([...spawned].map((c) => (c.pid && c.exitCode === null && c.signalCode === null ? terminate(c.pid, 3_000) : undefined)));
   failures.push(...(await teardownRun(id)));
   if (failures.length) throw new Error(`stopping simulated hosts ${id}${plan ? ` (${plan.bridge})` : ''} left: ${failures.join('; ')}`);
+}
+
+/** Promise.all that waits for every promise to settle, then rejects with the first failure. */
+async function allSettled<T extends readonly unknown[]>(ps: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const rs = await Promise.allSettled(ps);
+  const failed = rs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return rs.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
