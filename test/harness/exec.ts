@@ -18,6 +18,7 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     p.on('error', reject);
+    p.stdin.on('error', () => undefined); // EPIPE when the command exits before reading its stdin
     p.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
