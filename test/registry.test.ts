@@ -98,10 +98,14 @@ spec:
     expect(await status({})).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER_CERT/);
   });
 
-  it('says in one line that the port is taken, or that docker-registry is missing', async () => {
+  it('says in one line that the port is taken, that docker-registry is missing, or why it died', async () => {
     const common = { address: '::1', caCertPem: ca.cert, caKeyPem: ca.key };
     await expect(startRegistry({ ...common, dir: join(dir, 'again'), port: ports.trusted })).rejects.toThrow(new RegistryError(`port ${ports.trusted} on ::1 is taken; is a registry already running? choose another port`));
     await expect(startRegistry({ ...common, dir: join(dir, 'missing'), port: await freePort6(), bin: join(dir, 'no-such-registry') })).rejects.toThrow(/no-such-registry is not installed \(apt-get install docker-registry\)/);
+    // A registry that dies at start: its last fatal log line is the error.
+    const dying = join(dir, 'dying-registry');
+    writeFileSync(dying, '#!/bin/sh\necho \'time="2026-01-01T00:00:00Z" level=fatal msg="configuration error: bad storage"\'\nexit 1\n', { mode: 0o755 });
+    await expect(startRegistry({ ...common, dir: join(dir, 'dying'), port: await freePort6(), bin: dying })).rejects.toThrow(/^docker-registry exited: configuration error: bad storage \(log: .*registry\.log\)$/);
   });
 
   it('runs a pod from an image built here and pushed once, on a node that then did not have it', async () => {

@@ -78,13 +78,11 @@ export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry
   child.unref();
   const pid = child.pid!;
   writeFileSync(file('registry.pid'), `${pid}\n`);
-  let exited = false;
-  child.once('exit', () => (exited = true));
   const stop = () => stopPid(pid, file('registry.pid'));
 
   const deadline = Date.now() + (o.readyTimeoutMs ?? 20_000);
   for (;;) {
-    if (exited) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       rmSync(file('registry.pid'), { force: true });
       const said = registryComplaint(readFileSync(file('registry.log'), 'utf8'));
       if (/address already in use/.test(said)) throw portTaken(o.address, o.port);
