@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Wharf needs on a Debian 12/13 machine: nats-server >= 2.10, Docker engine,
-# busybox-static (for the locally built images). Package sources come from the system's own
-# apt configuration. Idempotent: skips what is already there.
+# busybox-static (for the locally built images), docker-registry (the cluster image registry).
+# Package sources come from the system's own apt configuration. Idempotent: skips what is already there.
 set -euo pipefail
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "install-deps: run as root (sudo $0)" >&2; exit 1; fi; }
@@ -16,6 +16,7 @@ nats_ok() {
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v haproxy >/dev/null 2>&1 || [ -z "${WHARF_BENCH_DEPS:-}" ] || missing+=(haproxy wrk)
 
 if [ ${#missing[@]} -gt 0 ] || ! nats_ok; then need_root; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check the way CI does, on a fresh Debian machine or a developer's:
-# installs what is missing (nats-server 2.10, Docker engine, busybox-static), starts dockerd if it
+# installs what is missing (nats-server 2.10, Docker engine, busybox-static, docker-registry), starts dockerd if it
 # is not running, builds the test images, installs node modules, then lints and runs unit,
 # integration and end-to-end tests against a real nats-server and a real Docker engine.
 set -euo pipefail
