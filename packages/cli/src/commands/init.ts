@@ -25,6 +25,8 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
     'data-dir': Flags.string({ description: 'Where NATS\' store, the agent\'s state and (without systemd) logs and pid files go.', default: '/var/lib/wharf' }),
     schedulable: Flags.boolean({ description: 'Do not taint this node: pods may run on the control plane.', default: false }),
     'docker-socket': Flags.string({ description: 'The Docker engine socket of this machine.', default: '/var/run/docker.sock' }),
+    'node-monitor-grace-period': Flags.string({ description: 'Heartbeat silence after which a node is NotReady (wharf-reconcilers\' flag; default 10s).' }),
+    'pod-eviction-timeout': Flags.string({ description: 'How long a node stays NotReady before its pods are replaced elsewhere (default 20s).' }),
     'token-ttl': Flags.string({ description: 'Lifetime of the printed bootstrap token (0: never expires).', default: '24h' }),
   };
 
@@ -46,6 +48,8 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
       schedulable: flags.schedulable,
       dockerSocket: flags['docker-socket'],
       tokenTtlSeconds: parseTtl(flags['token-ttl']),
+      nodeMonitorGracePeriod: flags['node-monitor-grace-period'],
+      podEvictionTimeout: flags['pod-eviction-timeout'],
       io: this.io,
     }).catch((e: Error) => {
       throw new CliError(`${e.message}\nTo start over, run: wharf reset --config-dir ${flags['config-dir']} --data-dir ${flags['data-dir']}`);

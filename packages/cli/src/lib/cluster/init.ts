@@ -33,6 +33,9 @@ export interface InitOptions {
   schedulable: boolean;
   dockerSocket: string;
   tokenTtlSeconds: number;
+  /** Passed to wharf-reconcilers (e.g. 10s, 20s); absent: its defaults. */
+  nodeMonitorGracePeriod?: string | undefined;
+  podEvictionTimeout?: string | undefined;
   io: Io;
 }
 
@@ -101,7 +104,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
   const rec = daemonCommand('wharf-reconcilers');
-  say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers')], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
+  say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers'), ...(o.nodeMonitorGracePeriod ? ['--node-monitor-grace-period', o.nodeMonitorGracePeriod] : []), ...(o.podEvictionTimeout ? ['--pod-eviction-timeout', o.podEvictionTimeout] : [])], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
 
   say('node', `starting this machine's agent and proxy as node ${o.nodeName}${o.schedulable ? '' : ` (tainted ${CONTROL_PLANE_TAINT})`}`);
   startNode({ dirs: o.dirs, natsUrl, nodeName: o.nodeName, address: o.address, cluster: o.cluster, dockerSocket: o.dockerSocket, taints: o.schedulable ? [] : [CONTROL_PLANE_TAINT] }, (t) => say('node', t));
