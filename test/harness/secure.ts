@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCert, type KeyPairPem, makeCA, type NatsAuth, NatsIdentity, newIdentitySeeds, type NatsRole, secureServerConfig } from '@wharf/store';
+import { issueCert, type KeyPair as KeyPairPem, makeCA } from '@wharf/pki';
+import { type NatsAuth, NatsIdentity, newIdentitySeeds, type NatsRole, secureServerConfig } from '@wharf/store';
 import { Subjects } from '@wharf/model';
 import { launch, stopAll, type NatsHandle } from './nats.js';
 import { freePort } from './ports.js';

@@ -1,7 +1,7 @@
 /** wharf-api: owns the flags, listen, logging, TLS, start-up checks and the graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { closeOnSignals, createLogger, issueCert, natsAuthOf, parseFlags, readControlPlaneSecrets, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, natsAuthOf, parseFlags, readControlPlaneSecrets, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { apiPlugin, serverOptions } from './app.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
@@ -9,6 +9,7 @@ import { servingCert } from './auth/pki.js';
 import { ensureAdminToken } from './bootstrap.js';
 import { openApiContext } from './context.js';
 import { NodeCredentials } from './join/credentials.js';
+import { issueCert } from '@wharf/pki';
 
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },

@@ -8,7 +8,6 @@ export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, typ
 export { ensureBucket, openBucket } from './buckets.js';
 export { type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
 export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
-export { caCertHash, type CertRequest, issueCert, type KeyPairPem, makeCA, makeCsr, signCsr } from './pki/openssl.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';
 export { readObject } from './direct.js';

@@ -8,7 +8,8 @@
  */
 import type { KV } from '@nats-io/kv';
 import { ConflictError, encodeToken, type Node, type NodeJoinRequest, type NodeJoinStatus, type Subjects } from '@wharf/model';
-import { connectNats, type ControlPlaneSecrets, type Logger, type NatsAuth, NatsIdentity, type Revocations, signCsr } from '@wharf/store';
+import { connectNats, type ControlPlaneSecrets, type Logger, type NatsAuth, NatsIdentity, type Revocations } from '@wharf/store';
+import { signCsr } from '@wharf/pki';
 
 /** What the auth bucket keeps of a joined node. */
 interface NodeRecord {

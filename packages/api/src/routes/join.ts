@@ -32,7 +32,7 @@ export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     try {
       status = await c.join(spec, ctx.projection.get('Node', undefined, spec.nodeName), actorOf(req));
     } catch (e) {
-      if ((e as Error).name === 'StartupError') throw new InvalidError('NodeJoin', spec.nodeName, [{ reason: 'FieldValueInvalid', field: 'spec.csr', message: `Invalid value: ${(e as Error).message}` }]);
+      if ((e as Error).name === 'OpensslError' || e instanceof RangeError) throw new InvalidError('NodeJoin', spec.nodeName, [{ reason: 'FieldValueInvalid', field: 'spec.csr', message: `Invalid value: ${(e as Error).message}` }]);
       throw e;
     }
     return reply.code(201).send({ apiVersion: JOIN_API_VERSION, kind: 'NodeJoin', spec: { nodeName: spec.nodeName }, status });

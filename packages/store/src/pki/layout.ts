@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../config.js';
-import type { KeyPairPem } from './openssl.js';
+import type { KeyPair } from '@wharf/pki';
 import type { NatsIdentitySeeds } from '../natsauth/identity.js';
 
 /** File names inside the secrets directory. */
@@ -23,7 +23,7 @@ export const DEFAULT_PKI_DIR = '/etc/wharf/pki';
 
 /** What the control plane reads from the secrets directory. */
 export interface ControlPlaneSecrets {
-  ca: KeyPairPem;
+  ca: KeyPair;
   seeds: NatsIdentitySeeds;
   systemCredsFile: string;
 }

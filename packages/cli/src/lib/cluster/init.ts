@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subjects } from '@wharf/model';
-import { caCertHash, issueCert, makeCA, NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
+import { caCertHash, issueCert, makeCA } from '@wharf/pki';
+import { NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
 import { daemonCommand } from './bins.js';

@@ -8,7 +8,8 @@
 import { createUser } from '@nats-io/nkeys';
 import { fmtCreds } from '@nats-io/jwt';
 import { CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, mustKind, type Node, type NodeJoinStatus, type Stored } from '@wharf/model';
-import { caCertHash, EventStore, makeCsr, readObject } from '@wharf/store';
+import { caCertHash, makeCsr } from '@wharf/pki';
+import { EventStore, readObject } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
 import { httpsJson, statusMessage } from './https.js';
