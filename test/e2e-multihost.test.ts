@@ -6,7 +6,7 @@
  * and the join's bad inputs, each a clear one-line error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, EventStore } from '@wharf/store';
