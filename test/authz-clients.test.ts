@@ -82,12 +82,12 @@ describe('authorization through kubectl and the wharf CLI', () => {
     });
   });
 
-  it('wharf token create, list and delete', async () => {
+  it('wharf token create --role, list and delete: API tokens', async () => {
     const created = await wharf('token', 'create', '--role', 'view', '--namespace', 'team-a', '--user', 'cli-user', '--ttl', '1h');
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.trim();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(created.stderr).toMatch(/^token [0-9a-f]{12} for user "cli-user" \(roles: view@team-a\), expires \d{4}-/);
+    expect(token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    expect(created.stderr).toMatch(new RegExp(`^token ${token.slice(0, 6)} for user "cli-user" \\(roles: view@team-a\\), expires \\d{4}-`));
 
     expect((await wharf('get', 'pods', '-n', 'team-a', '--token', token)).code).toBe(0);
     const other = await wharf('get', 'pods', '-n', 'default', '--token', token);
@@ -96,10 +96,11 @@ describe('authorization through kubectl and the wharf CLI', () => {
 
     const list = await wharf('token', 'list');
     const lines = list.stdout.trim().split('\n');
-    expect(lines[0]!.split(/\s{2,}/)).toEqual(['ID', 'USER', 'GROUPS', 'ROLES', 'EXPIRES', 'CREATED']);
-    expect(lines.find((l) => /\badmin\s+system:masters\s+cluster-admin\s+<never>/.test(l))).toBeDefined();
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['TOKEN ID', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS', 'USER', 'ROLES']);
+    expect(lines.find((l) => /^[a-z0-9]{6}\s+<forever>\s+<never>\s+api\s+<none>\s+system:masters\s+admin\s+cluster-admin$/.test(l))).toBeDefined();
     const row = lines.find((l) => l.includes('cli-user'))!.split(/\s{2,}/);
-    expect(row.slice(1, 4)).toEqual(['cli-user', '<none>', 'view@team-a']);
+    expect(row[0]).toBe(token.slice(0, 6));
+    expect(row.slice(3)).toEqual(['api', '<none>', '<none>', 'cli-user', 'view@team-a']);
     expect(list.stdout).not.toContain(token);
 
     const del = await wharf('token', 'delete', row[0]!);
@@ -107,5 +108,40 @@ describe('authorization through kubectl and the wharf CLI', () => {
     expect((await wharf('get', 'pods', '-n', 'team-a', '--token', token)).stderr.trim()).toBe('error: You must be logged in to the server (Unauthorized: the bearer token is not valid)');
     expect((await wharf('token', 'delete', row[0]!)).stderr.trim()).toBe(`Error from server (NotFound): tokens.wharf.io "${row[0]}" not found`);
     expect((await wharf('token', 'create', '--namespace', 'x')).stderr.trim()).toBe('error: --namespace is the scope of a role: give --role too');
+    expect((await wharf('token', 'create', '--user', 'x')).stderr.trim()).toBe('error: --user and --group are for API tokens: give --role too (without --role the token is a bootstrap token, user system:bootstrap:<id>)');
+  });
+
+  it('wharf token create without --role: a bootstrap token, its join command with the CA pin, list and delete', async () => {
+    const created = await wharf('token', 'create');
+    expect(created.code, created.stderr).toBe(0);
+    const token = created.stdout.trim();
+    const id = token.slice(0, 6);
+    expect(token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    expect(created.stderr).toMatch(new RegExp(`^bootstrap token ${id} for user "system:bootstrap:${id}" \\(roles: <none>\\), expires \\d{4}-`));
+    // It may only join: kubectl's and wharf's Forbidden lines name its user.
+    expect((await wharf('get', 'pods', '--token', token)).stderr.trim()).toBe(`Error from server (Forbidden): pods is forbidden: User "system:bootstrap:${id}" cannot list resource "pods" in API group "" in the namespace "default"`);
+    const nodes = await run(KUBECTL, ['--server', api.url, '--token', token, '--certificate-authority', caFile, 'get', 'nodes'], { env: { HOME: mkdtempSync(join(tmpdir(), 'wharf-kubectl-')), KUBECONFIG: '' } });
+    // Not even discovery: kubectl stops at /api.
+    expect([nodes.code, nodes.stderr.trim().split('\n').at(-1)]).toEqual([1, 'Error from server (Forbidden): unknown']);
+
+    const join_ = await wharf('token', 'create', '--print-join-command', '--ttl', '2h', '--description', 'rack 4');
+    expect(join_.code, join_.stderr).toBe(0);
+    // kubeadm's pin, computed apart from Wharf: SHA-256 of the CA's DER SubjectPublicKeyInfo.
+    const pin = (await run('sh', ['-c', 'openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | sha256sum'], { input: api.ca })).stdout.split(' ')[0];
+    const m = /^wharf join --token ([a-z0-9]{6}\.[a-z0-9]{16}) (\S+) --discovery-token-ca-cert-hash sha256:([0-9a-f]{64})\n$/.exec(join_.stdout);
+    expect(m, join_.stdout).not.toBeNull();
+    expect([m![2], m![3]]).toEqual([new URL(api.url).host, pin]);
+    const joinId = m![1]!.slice(0, 6);
+
+    const lines = (await wharf('token', 'list')).stdout.trim().split('\n');
+    const row = lines.find((l) => l.startsWith(`${joinId} `))!.split(/\s{2,}/);
+    expect(row.slice(3)).toEqual(['join', 'rack 4', 'system:bootstrappers', `system:bootstrap:${joinId}`, '<none>']);
+    const json = JSON.parse((await wharf('token', 'list', '-o', 'json')).stdout) as { items: { id: string; type: string; description?: string }[] };
+    expect(json.items.find((t) => t.id === joinId)).toMatchObject({ type: 'bootstrap', description: 'rack 4' });
+
+    const del = await wharf('token', 'delete', m![1]!, id);
+    expect(del.stdout).toBe(`bootstrap token "${joinId}" deleted\nbootstrap token "${id}" deleted\n`);
+    expect((await wharf('get', 'pods', '--token', token)).stderr.trim()).toBe('error: You must be logged in to the server (Unauthorized: the bearer token is not valid)');
+    expect((await wharf('token', 'create', '--print-join-command', '--role', 'view')).stderr).toMatch(/^error: --role=view cannot also be provided when using --print-join-command/);
   });
 });

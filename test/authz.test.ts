@@ -1,11 +1,15 @@
 /**
  * Authorization against a real wharf-api on a real nats-server: the built-in roles, namespaced
- * bindings, token expiry, Pod Security's baseline, and the 403s exactly as kube-apiserver words
- * them. kubectl auth can-i and the `wharf token` commands are in authz-clients.test.ts.
+ * bindings, token expiry, bootstrap tokens (they may only join), tokens of the old form, Pod
+ * Security's baseline, and the 403s exactly as kube-apiserver words them. kubectl auth can-i and the `wharf token` commands are in authz-clients.test.ts.
  */
+import { createHash } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventStore } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { startApi, type ApiHandle } from './harness/api.js';
+import { eventually } from './harness/ports.js';
 
 const pod = (name: string, volumes?: unknown[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }], ...(volumes ? { volumes } : {}) } });
 const rc = (name: string, volumes?: unknown[]) => ({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name }, spec: { replicas: 0, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: pod(name, volumes).spec } } });
@@ -136,6 +140,52 @@ describe('authorization (RBAC) of a real wharf-api', () => {
     const bad = await as('admin', 'POST', '/apis/wharf.io/v1/tokens', { role: 'root', ttlSeconds: -1 });
     expect(bad.status).toBe(422);
     expect(bad.body.message).toMatch(/^Token "" is invalid: role: .*, ttlSeconds: /);
+  });
+
+  it('makes every token in kubeadm\'s form <id>.<secret>; a bootstrap token may only join', async () => {
+    for (const who of ['view', 'edit', 'node', 'teamA']) expect(tokens[who]).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    const r = await as('admin', 'POST', '/apis/wharf.io/v1/tokens', { type: 'bootstrap', description: 'rack 4' });
+    expect(r.status).toBe(201);
+    const t = r.body as { id: string; token: string; type: string; user: string; groups: string[]; description: string; expires?: string };
+    expect(t.token).toMatch(new RegExp(`^${t.id}\\.[a-z0-9]{16}$`));
+    expect(t).toMatchObject({ type: 'bootstrap', user: `system:bootstrap:${t.id}`, groups: ['system:bootstrappers'], description: 'rack 4', expires: expect.any(String) });
+    tokens.bootstrap = t.token;
+    const user = `system:bootstrap:${t.id}`;
+
+    // Authorized to create nodejoins (the endpoint itself is another part's): neither 401 nor 403.
+    expect([401, 403]).not.toContain((await as('bootstrap', 'POST', '/apis/bootstrap.wharf.io/v1/nodejoins', { apiVersion: 'bootstrap.wharf.io/v1', kind: 'NodeJoin' })).status);
+    expect((await as('bootstrap', 'GET', `${D}/pods/web`)).body.message).toBe(forbidden('get', 'pods', user, 'in the namespace "default"', 'web'));
+    expect((await as('bootstrap', 'GET', '/api/v1/nodes')).body.message).toBe(forbidden('list', 'nodes', user, 'at the cluster scope'));
+    expect((await as('bootstrap', 'POST', '/apis/wharf.io/v1/tokens', { type: 'bootstrap' })).body.message).toBe(`tokens.wharf.io is forbidden: User "${user}" cannot create resource "tokens" in API group "wharf.io" at the cluster scope`);
+    for (const [method, path] of [['GET', '/apis/bootstrap.wharf.io/v1/nodejoins'], ['POST', `${D}/pods`], ['GET', '/apis'], ['GET', '/api'], ['POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']]) {
+      expect((await as('bootstrap', method!, path!, method === 'POST' ? {} : undefined)).status, `${method} ${path}`).toBe(403);
+    }
+
+    const mixed = await as('admin', 'POST', '/apis/wharf.io/v1/tokens', { type: 'bootstrap', user: 'x', role: 'view' });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.message).toMatch(/^Token "" is invalid: user: Forbidden: a bootstrap token is user system:bootstrap:<id>.*, role: Forbidden: /);
+    // Deleted by its whole token as well as by its id; then 401 as any unknown token.
+    expect((await as('admin', 'DELETE', `/apis/wharf.io/v1/tokens/${t.token}`)).status).toBe(200);
+    expect((await as('bootstrap', 'POST', '/apis/bootstrap.wharf.io/v1/nodejoins', {})).status).toBe(401);
+  });
+
+  it('keeps tokens of the old form working: their id is 12 hex digits of the hash, and they list and delete by it', async () => {
+    const store = await EventStore.connect({ natsUrl: nats.url, cluster: 'authz', name: 'authz-legacy' });
+    const legacy = 'Zm9yLXRoZS1vbGQtZm9ybS1vZi1hLXdoYXJmLXRva2Vu'; // random base64url, as tokens were
+    const hash = createHash('sha256').update(legacy).digest('hex');
+    try {
+      const kv = await new Kvm(store.nc).open(store.subjects.authBucket);
+      await kv.put(`token.${hash}`, JSON.stringify({ user: 'olga', groups: ['system:masters'], created: '2025-01-01T00:00:00.000Z' }));
+    } finally {
+      await store.close();
+    }
+    tokens.legacy = legacy;
+    // The API servers follow the bucket: the record shows once its watch delivers it.
+    await eventually(async () => (await as('legacy', 'GET', `${D}/pods`)).status === 200, 10_000, 50);
+    const items = ((await as('admin', 'GET', '/apis/wharf.io/v1/tokens')).body as { items: { id: string; user: string; type: string }[] }).items;
+    expect(items.find((t) => t.user === 'olga')).toMatchObject({ id: hash.slice(0, 12), type: 'api' });
+    expect((await as('admin', 'DELETE', `/apis/wharf.io/v1/tokens/${hash.slice(0, 12)}`)).status).toBe(200);
+    expect((await as('legacy', 'GET', `${D}/pods`)).status).toBe(401);
   });
 
   it('a second API server of the cluster enforces the same tokens and bindings', async () => {

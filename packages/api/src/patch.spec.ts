@@ -233,6 +233,18 @@ describe('applyPatch: the merge patches are unchanged', () => {
     expect(applyPatch('application/strategic-merge-patch+json', pod, patch)).toEqual({ ...pod, spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:2' }] } });
   });
 
+  it('strategic merge patch replaces taints and tolerations whole (atomic lists, as kubectl taint expects)', () => {
+    // What `kubectl taint nodes n1 dedicated-` sends when n1 has dedicated and other: the list that stays.
+    const node = { spec: { taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }, { key: 'other', value: 'y', effect: 'NoExecute' }] } };
+    const smp = 'application/strategic-merge-patch+json';
+    expect(applyPatch(smp, node, { spec: { taints: [{ effect: 'NoExecute', key: 'other', value: 'y' }] } })).toEqual({ spec: { taints: [{ effect: 'NoExecute', key: 'other', value: 'y' }] } });
+    // One key, two effects: two taints, not one merged.
+    expect(applyPatch(smp, node, { spec: { taints: [{ key: 'k', effect: 'NoSchedule' }, { key: 'k', effect: 'NoExecute' }] } })).toEqual({ spec: { taints: [{ key: 'k', effect: 'NoSchedule' }, { key: 'k', effect: 'NoExecute' }] } });
+    expect(applyPatch(smp, node, { spec: { taints: null } })).toEqual({ spec: {} });
+    const tolerant = { spec: { tolerations: [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Exists' }] } };
+    expect(applyPatch(smp, tolerant, { spec: { tolerations: [{ key: 'b', operator: 'Exists' }] } })).toEqual({ spec: { tolerations: [{ key: 'b', operator: 'Exists' }] } });
+  });
+
   it('dispatches a JSON patch to jsonPatch', () => {
     expect(applyPatch('application/json-patch+json', pod, [{ op: 'remove', path: '/metadata/labels/tier' }])).toEqual({ ...pod, metadata: { labels: { app: 'web' } } });
   });

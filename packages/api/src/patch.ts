@@ -22,7 +22,11 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
-/** Keys Kubernetes merges lists of objects by, for strategic merge patch. */
+/**
+ * Keys Kubernetes merges lists of objects by, for strategic merge patch. Lists not named here are
+ * atomic and replaced whole, as Node's taints and PodSpec's tolerations are in Kubernetes
+ * (`kubectl taint` sends the whole list that should remain).
+ */
 const MERGE_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
   initContainers: 'name',
@@ -30,8 +34,6 @@ const MERGE_KEYS: Readonly<Record<string, string>> = {
   volumeMounts: 'mountPath',
   env: 'name',
   ports: 'containerPort',
-  tolerations: 'key',
-  taints: 'key',
   conditions: 'type',
   ownerReferences: 'uid',
   imagePullSecrets: 'name',

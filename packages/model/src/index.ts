@@ -1,13 +1,14 @@
 /** @wharf/model: Wharf's pure model, with no I/O: the schemas of every kind and the typed map from kind to schema, errors as Kubernetes Status, selectors, quantities, defaults, validation, events and the fold of the log, history and the table printers, and the authorization decision (RBAC roles, bindings, request attributes, Pod Security baseline). */
 
-export { type Attributes, authorize, AUTHENTICATED_GROUP, bindingsFor, BUILTIN_BINDINGS, type AuthorizationDecision, MASTERS_GROUP, NODES_GROUP, type RoleBinding, ruleAllows, type Subject, type UserInfo } from './authz/authorize.js';
+export { type Attributes, authorize, AUTHENTICATED_GROUP, bindingsFor, BOOTSTRAPPERS_GROUP, BUILTIN_BINDINGS, identityOf, type AuthorizationDecision, MASTERS_GROUP, NODES_GROUP, type RoleBinding, ruleAllows, type Subject, type UserInfo } from './authz/authorize.js';
 export { forbidden, forbiddenError, forbiddenReason } from './authz/forbidden.js';
 export { baselineViolations, podSecurityError, type PodSecurityViolation, privilegedPodAttributes } from './authz/podsecurity.js';
 export { decodeAccessReviewProtobuf } from './authz/protobuf.js';
 export { type QueryValues, requestAttributes } from './authz/request.js';
 export { AUTHORIZATION_GROUP, reviewAttributes, SelfSubjectAccessReview } from './authz/review.js';
-export { CLUSTER_ROLES, type ClusterRole, type PolicyRule, PRIVILEGED_POD_POLICY, READ_VERBS, TOKEN_ROLES, type TokenRole, WRITE_VERBS } from './authz/roles.js';
-export { Binding, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, PrincipalName, RoleRef, TOKEN_API_VERSION, type TokenCreated, TokenInfo, TokenRequest } from './authz/tokens.js';
+export { BOOTSTRAP_API_GROUP, CLUSTER_ROLES, type ClusterRole, type PolicyRule, PRIVILEGED_POD_POLICY, READ_VERBS, TOKEN_ROLES, type TokenRole, WRITE_VERBS } from './authz/roles.js';
+export { Binding, bootstrapUser, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, PrincipalName, RoleRef, TOKEN_API_VERSION, TOKEN_PATTERN, TOKEN_TYPES, type TokenCreated, tokenIdOf, TokenInfo, TokenRequest, type TokenType } from './authz/tokens.js';
+export { caCertHash, CaCertHashError } from './pki/ca-hash.js';
 export { CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, NodeJoinRequest, type NodeJoinStatus } from './authz/join.js';
 export { decode, type Decoded, fieldPath, type FieldValidation, parseBody } from './decode.js';
 export { applyDefaults, defaultPodSpec, defaultPullPolicy, qosClass } from './defaults.js';

@@ -2,9 +2,8 @@
  * Certificates for clients and members of the cluster: a key and certificate made here (`issueCert`),
  * or a requester's own key certified (`signCsr`: the requester keeps its key, and the name and the
  * usages come from the signer, never from the request). Subjects name a user and its group the
- * way Kubernetes' x509 authentication reads them (CN=user, O=group). Also kubeadm's CA pin.
+ * way Kubernetes' x509 authentication reads them (CN=user, O=group).
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyPair } from './certs.js';
@@ -73,10 +72,4 @@ export function signCsr(ca: KeyPair, csr: string, r: CertRequest): string {
     openssl(['req', '-in', 'leaf.csr', '-noout', '-verify', '-pubkey', '-out', 'leaf.pub'], dir);
     return certify(dir, ca, r);
   });
-}
-
-/** kubeadm's CA pin: `sha256:` and the SHA-256 of the CA certificate's DER SubjectPublicKeyInfo. */
-export function caCertHash(caPem: string): string {
-  const spki = new X509Certificate(caPem).publicKey.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
 }

@@ -4,7 +4,7 @@
  * bindings; AlwaysAllow lets every authenticated request through (benchmarks, trusted loopback).
  */
 import type { FastifyRequest } from 'fastify';
-import { AUTHENTICATED_GROUP, type Attributes, authorize, type AuthorizationDecision, type UserInfo } from '@wharf/model';
+import { type Attributes, authorize, type AuthorizationDecision, identityOf, type UserInfo } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 
 /** The authorization modes wharf-api accepts. */
@@ -30,5 +30,5 @@ export function authorizerOf(ctx: ApiContext): Authorizer {
 export function userInfoOf(req: FastifyRequest): UserInfo {
   const u = req.user;
   if (!u) return { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-  return u.identity ?? { name: u.user, groups: [...u.groups, AUTHENTICATED_GROUP] };
+  return u.identity ?? identityOf(u.user, u.groups);
 }

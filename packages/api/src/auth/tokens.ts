@@ -1,13 +1,14 @@
 /**
  * Bearer tokens. Only SHA-256 hashes are stored, in the cluster's auth KV bucket (key
- * `token.<hash>`), so every API server of a cluster accepts the same tokens. A token's id is the
- * first 12 hex digits of its hash. On the very first start an admin token (group system:masters,
- * no expiry) is made and handed to the CLI through its config file. The bindings of the bucket
- * are kept next to the tokens (bindings.ts).
+ * `token.<hash>`), so every API server of a cluster accepts the same tokens. A token is
+ * `<id>.<secret>` (kubeadm's form, `[a-z0-9]{6}.[a-z0-9]{16}`) and its record keeps the public id;
+ * records from before that form have no id and keep the first 12 hex digits of their hash. On the
+ * very first start an admin token (group system:masters, no expiry) is made and handed to the CLI
+ * through its config file. The bindings of the bucket are kept next to the tokens (bindings.ts).
  */
 import * as crypto from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
-import { AUTHENTICATED_GROUP, type UserInfo } from '@wharf/model';
+import { identityOf, type TokenType, type UserInfo } from '@wharf/model';
 import type { EventStore } from '@wharf/store';
 import { Bindings } from './bindings.js';
 import { mirrorKeys } from './kvwatch.js';
@@ -15,6 +16,8 @@ import { mirrorKeys } from './kvwatch.js';
 /** Who a token authenticates, and until when. Records from before expiry existed have none. */
 export interface TokenUser {
   id: string;
+  type: TokenType;
+  description?: string;
   user: string;
   groups: string[];
   created: string;
@@ -28,6 +31,8 @@ export interface TokenUser {
 
 /** What a new token is for. `ttlSeconds` 0 or absent: it never expires. */
 export interface NewToken {
+  type?: TokenType | undefined;
+  description?: string | undefined;
   user: string | ((id: string) => string);
   groups: string[];
   ttlSeconds?: number | undefined;
@@ -38,7 +43,16 @@ export interface NewToken {
 const hash: (token: string) => string =
   typeof crypto.hash === 'function' ? (token) => crypto.hash('sha256', token) : (token) => crypto.createHash('sha256').update(token).digest('hex');
 
-const ID_LENGTH = 12;
+/** The id length of records from before the `<id>.<secret>` form: a prefix of the hash. */
+const LEGACY_ID_LENGTH = 12;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `n` characters of [a-z0-9], each uniformly random (crypto.randomInt rejects the modulo bias). */
+function randomPart(n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += ALPHABET[crypto.randomInt(ALPHABET.length)];
+  return out;
+}
 
 function parseRecord(h: string, value: unknown): TokenUser | undefined {
   const v = value as Partial<TokenUser> | null;
@@ -47,14 +61,17 @@ function parseRecord(h: string, value: unknown): TokenUser | undefined {
   const groups = Array.isArray(v.groups) ? v.groups.filter((g): g is string => typeof g === 'string') : [];
   const expires = typeof v.expires === 'string' ? v.expires : undefined;
   const expiresMs = expires === undefined ? Infinity : Date.parse(expires);
+  const description = typeof v.description === 'string' ? v.description : undefined;
   return {
-    id: h.slice(0, ID_LENGTH),
+    id: typeof v.id === 'string' ? v.id : h.slice(0, LEGACY_ID_LENGTH),
+    type: v.type === 'bootstrap' ? 'bootstrap' : 'api',
+    ...(description !== undefined ? { description } : {}),
     user: v.user,
     groups,
     created: String(v.created ?? ''),
     ...(expires ? { expires } : {}),
     expiresMs: Number.isNaN(expiresMs) ? 0 : expiresMs,
-    identity: { name: v.user, groups: [...groups, AUTHENTICATED_GROUP] },
+    identity: identityOf(v.user, groups),
   };
 }
 
@@ -101,7 +118,13 @@ export class Tokens {
 
   /** The token with this id, or undefined. */
   byId(id: string): TokenUser | undefined {
-    return id.length === ID_LENGTH ? this.list().find((t) => t.id === id) : undefined;
+    return this.#entryOf(id)?.[1];
+  }
+
+  #entryOf(id: string): [string, TokenUser] | undefined {
+    if (id === '') return undefined;
+    for (const e of this.#cache) if (e[1].id === id) return e;
+    return undefined;
   }
 
   /**
@@ -110,12 +133,16 @@ export class Tokens {
    * together make one admin token); returns undefined then.
    */
   async create(t: NewToken, onlyIfFirst = false): Promise<{ token: string; info: TokenUser } | undefined> {
-    const token = crypto.randomBytes(32).toString('base64url');
+    // 36^6 ids: a clash with a live token is rare, and a new id is drawn then.
+    let id = randomPart(6);
+    while (this.byId(id)) id = randomPart(6);
+    const token = `${id}.${randomPart(16)}`;
     const h = hash(token);
     const now = new Date();
     const expires = t.ttlSeconds ? new Date(now.getTime() + t.ttlSeconds * 1000).toISOString() : undefined;
-    const user = typeof t.user === 'function' ? t.user(h.slice(0, ID_LENGTH)) : t.user;
-    const value = JSON.stringify({ user, groups: t.groups, created: now.toISOString(), ...(expires ? { expires } : {}) });
+    const user = typeof t.user === 'function' ? t.user(id) : t.user;
+    const record = { id, type: t.type ?? 'api', ...(t.description ? { description: t.description } : {}), user, groups: t.groups, created: now.toISOString(), ...(expires ? { expires } : {}) };
+    const value = JSON.stringify(record);
     if (onlyIfFirst) {
       try {
         await this.kv.create('bootstrap', now.toISOString());
@@ -131,7 +158,7 @@ export class Tokens {
 
   /** Deletes the token with this id; false when there is none. */
   async delete(id: string): Promise<boolean> {
-    const h = [...this.#cache.keys()].find((k) => k.startsWith(id) && id.length === ID_LENGTH);
+    const h = this.#entryOf(id)?.[0];
     if (!h) return false;
     await this.kv.delete(`token.${h}`);
     this.#cache.delete(h);

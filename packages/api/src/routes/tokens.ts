@@ -1,11 +1,13 @@
 /**
  * Wharf's token API, for cluster admins (resource `tokens` of group wharf.io, so RBAC lets only
  * cluster-admin near it): list, create (the token is in the answer, and never again), get and
- * delete by id. A token created with a role gets a binding of its user to that role, cluster-wide
- * or in one namespace, named `token-<id>`; deleting the token deletes that binding.
+ * delete by id (or by the whole token). A token created with a role gets a binding of its user to
+ * that role, cluster-wide or in one namespace, named `token-<id>`; deleting the token deletes that
+ * binding. A bootstrap token (kubeadm's) is user `system:bootstrap:<id>` in system:bootstrappers:
+ * it may only join a node.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Binding, bindingsFor, DEFAULT_TOKEN_TTL_SECONDS, InvalidError, NotFoundError, parseBody, TOKEN_API_VERSION, TOKEN_ROLES, type TokenCreated, type TokenInfo, TokenRequest } from '@wharf/model';
+import { type Binding, bindingsFor, BOOTSTRAPPERS_GROUP, bootstrapUser, DEFAULT_TOKEN_TTL_SECONDS, InvalidError, NotFoundError, parseBody, type StatusCause, TOKEN_API_VERSION, TOKEN_ROLES, type TokenCreated, tokenIdOf, type TokenInfo, TokenRequest } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import type { TokenUser } from '../auth/tokens.js';
 
@@ -15,10 +17,11 @@ function infoOf(ctx: ApiContext, t: TokenUser): TokenInfo {
   const roles = bindingsFor(t.identity, ctx.tokens.bindings.all())
     .filter((b) => (TOKEN_ROLES as readonly string[]).includes(b.role))
     .map((b) => ({ binding: b.name, role: b.role, ...(b.namespace ? { namespace: b.namespace } : {}) }));
-  return { id: t.id, user: t.user, groups: t.groups, roles, created: t.created, ...(t.expires ? { expires: t.expires } : {}) };
+  return { id: t.id, type: t.type, ...(t.description !== undefined ? { description: t.description } : {}), user: t.user, groups: t.groups, roles, created: t.created, ...(t.expires ? { expires: t.expires } : {}) };
 }
 
-function byId(ctx: ApiContext, id: string): TokenUser {
+function byId(ctx: ApiContext, idOrToken: string): TokenUser {
+  const id = tokenIdOf(idOrToken);
   const t = ctx.tokens.byId(id);
   if (!t) throw new NotFoundError('tokens', id, 'wharf.io');
   return t;
@@ -33,7 +36,16 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   app.post(PATH, async (req, reply) => {
     const r = parseBody(TokenRequest, 'Token', req.body);
     if (r.namespace && !r.role) throw new InvalidError('Token', '', [{ reason: 'FieldValueRequired', field: 'role', message: 'Required value: a namespace is only the scope of a role' }]);
-    const made = await ctx.tokens.create({ user: r.user ?? ((id) => `token-${id}`), groups: r.groups ?? [], ttlSeconds: r.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS });
+    const bootstrap = r.type === 'bootstrap';
+    if (bootstrap) {
+      const given = (['user', 'groups', 'role', 'namespace'] as const).filter((f) => r[f] !== undefined);
+      const causes: StatusCause[] = given.map((field) => ({ reason: 'FieldValueForbidden', field, message: 'Forbidden: a bootstrap token is user system:bootstrap:<id> in system:bootstrappers, and may only join a node' }));
+      if (causes.length) throw new InvalidError('Token', '', causes);
+    }
+    const ttlSeconds = r.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    const made = bootstrap
+      ? await ctx.tokens.create({ type: 'bootstrap', description: r.description, user: bootstrapUser, groups: [BOOTSTRAPPERS_GROUP], ttlSeconds })
+      : await ctx.tokens.create({ type: 'api', description: r.description, user: r.user ?? ((id) => `token-${id}`), groups: r.groups ?? [], ttlSeconds });
     const { token, info } = made!;
     if (r.role) {
       const b: Binding = { name: `token-${info.id}`, role: r.role, subjects: [{ kind: 'User', name: info.user }], token: info.id, created: info.created, ...(r.namespace ? { namespace: r.namespace } : {}) };

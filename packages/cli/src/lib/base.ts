@@ -25,6 +25,10 @@ export interface Connection {
   namespace: string;
   /** The namespace given with -n, if any (objects naming another namespace are then refused). */
   explicitNamespace: string | undefined;
+  /** The API server's URL, as resolved. */
+  server: string;
+  /** PEM of the CA the server is verified with (--certificate-authority or the config file's), if any. */
+  certificateAuthority: string | undefined;
 }
 
 /** oclif's parse-error text reduced to one line (no "See more help", no preamble). */
@@ -62,7 +66,7 @@ export abstract class WharfCommand extends Command {
       ...(cfg.certificateAuthority ? { certificateAuthority: cfg.certificateAuthority } : {}),
       insecureSkipTlsVerify: Boolean(flags['insecure-skip-tls-verify']),
     });
-    return { client, namespace: cfg.namespace, explicitNamespace: flags.namespace };
+    return { client, namespace: cfg.namespace, explicitNamespace: flags.namespace, server: cfg.server, certificateAuthority: cfg.certificateAuthority };
   }
 
   /** Prints a failure the way kubectl does (one line, no stack; usage errors add kubectl's "See ... --help" hint) and sets exit code 1. */

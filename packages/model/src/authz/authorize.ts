@@ -54,6 +54,8 @@ export const AUTHENTICATED_GROUP = 'system:authenticated';
 export const MASTERS_GROUP = 'system:masters';
 /** The group bound to the node role. */
 export const NODES_GROUP = 'system:nodes';
+/** The group of every bootstrap token (kubeadm's): bound only to system:node-bootstrapper. */
+export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
 
 const group = (name: string): Subject => ({ kind: 'Group', name });
 
@@ -63,7 +65,17 @@ export const BUILTIN_BINDINGS: readonly RoleBinding[] = [
   { name: 'system:basic-user', role: 'system:basic-user', subjects: [group(AUTHENTICATED_GROUP)] },
   { name: 'system:discovery', role: 'system:discovery', subjects: [group(AUTHENTICATED_GROUP)] },
   { name: 'system:node', role: 'node', subjects: [group(NODES_GROUP)] },
+  { name: 'system:node-bootstrapper', role: 'system:node-bootstrapper', subjects: [group(BOOTSTRAPPERS_GROUP)] },
 ];
+
+/**
+ * The user as the authorizer sees it: its groups plus system:authenticated, except for a
+ * bootstrap token's user (group system:bootstrappers), which may do nothing but join, not even
+ * discovery or `auth can-i`.
+ */
+export function identityOf(name: string, groups: readonly string[]): UserInfo {
+  return { name, groups: groups.includes(BOOTSTRAPPERS_GROUP) ? [...groups] : [...groups, AUTHENTICATED_GROUP] };
+}
 
 const has = (list: readonly string[] | undefined, v: string) => list !== undefined && (list.includes('*') || list.includes(v));
 

@@ -23,6 +23,9 @@ export interface ClusterRole {
   rules: PolicyRule[];
 }
 
+/** The API group of node bootstrap (kubeadm join's counterpart): resource `nodejoins`. */
+export const BOOTSTRAP_API_GROUP = 'bootstrap.wharf.io';
+
 /** Read verbs; `view` grants only these. */
 export const READ_VERBS = ['get', 'list', 'watch'] as const;
 /** Write verbs of the resource API. */
@@ -56,6 +59,8 @@ export const CLUSTER_ROLES: ReadonlyMap<string, ClusterRole> = new Map(
         { verbs: ['create'], apiGroups: [''], resources: ['events'] },
       ],
     },
+    // A bootstrap token's only right: to join a node (POST /apis/bootstrap.wharf.io/v1/nodejoins).
+    { name: 'system:node-bootstrapper', rules: [{ verbs: ['create'], apiGroups: [BOOTSTRAP_API_GROUP], resources: ['nodejoins'] }] },
     // Every authenticated user may ask what it may do (kubectl auth can-i).
     { name: 'system:basic-user', rules: [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'] }] },
     // Every authenticated user may read discovery, the version and health.

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Subjects } from '@wharf/model';
-import { caCertHash, issueCert, makeCA } from '@wharf/pki';
+import { caCertHash, Subjects } from '@wharf/model';
+import { issueCert, makeCA } from '@wharf/pki';
 import { NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
@@ -112,7 +112,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   await waitFor(`node ${o.nodeName} to be Ready`, 90_000, async () => isReady((await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { token: admin.token }).catch(() => undefined))?.body), p.run);
 
   say('bootstrap-token', 'making a bootstrap token for joining nodes');
-  const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { groups: ['system:bootstrappers'], ttlSeconds: o.tokenTtlSeconds } });
+  const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', description: 'made by wharf init', ttlSeconds: o.tokenTtlSeconds } });
   if (created.status !== 201) throw new CliError(`could not make a bootstrap token: ${statusMessage(created)}`);
   return { apiServer: apiUrl, joinCommand: `wharf join --token ${created.body.token} ${o.address}:${o.apiPort} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
 }

@@ -7,8 +7,8 @@
  */
 import { createUser } from '@nats-io/nkeys';
 import { fmtCreds } from '@nats-io/jwt';
-import { CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, mustKind, type Node, type NodeJoinStatus, type Stored } from '@wharf/model';
-import { caCertHash, makeCsr } from '@wharf/pki';
+import { caCertHash, CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, mustKind, type Node, type NodeJoinStatus, type Stored, TOKEN_PATTERN } from '@wharf/model';
+import { makeCsr } from '@wharf/pki';
 import { EventStore, readObject } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
@@ -17,9 +17,6 @@ import { type MachineDirs, paths, writePublic, writeSecret } from './layout.js';
 import { checkDocker } from './preflight.js';
 import { isReady, startNode } from './init.js';
 import { waitFor } from './wait.js';
-
-/** kubeadm's bootstrap token form. */
-export const BOOTSTRAP_TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
 
 /** What `wharf join` was asked. */
 export interface JoinOptions {
@@ -38,7 +35,7 @@ export interface JoinOptions {
 /** Checks the arguments' form before anything is sent. */
 export function checkJoinArgs(o: Pick<JoinOptions, 'endpoint' | 'token' | 'caCertHash'>): void {
   if (!/^[^\s/:]+:\d{1,5}$/.test(o.endpoint)) throw new CliError(`"${o.endpoint}" is not ADDRESS:PORT of the control plane (e.g. 10.0.0.1:6443)`);
-  if (!BOOTSTRAP_TOKEN.test(o.token)) throw new CliError('--token must be a bootstrap token of the form abcdef.0123456789abcdef (wharf token create on the control plane)');
+  if (!TOKEN_PATTERN.test(o.token)) throw new CliError('--token must be a bootstrap token of the form abcdef.0123456789abcdef (wharf token create on the control plane)');
   if (o.caCertHash !== undefined && !/^sha256:[0-9a-f]{64}$/.test(o.caCertHash)) throw new CliError('--discovery-token-ca-cert-hash must be sha256: and 64 hex digits, as wharf init printed it');
 }
 
