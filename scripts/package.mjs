@@ -4,7 +4,8 @@
 // completely and offline. It bundles the compiled workspace packages (@wharf/model ... @wharf/cli)
 // and every production dependency at the version package-lock.json pins, copied from this
 // checkout's node_modules; links the five commands; and carries deploy/ (systemd units,
-// nats-server configs) and scripts/install-deps.sh (as `wharf-install-deps`).
+// nats-server configs), scripts/install-deps.sh (as `wharf-install-deps`) and
+// scripts/build-images.sh (as `wharf-build-images`, for the example images on each node).
 //
 // Everything is bundled, not only @wharf/*: in a global install npm nests a package's
 // dependencies under its own node_modules and takes that whole subtree for the bundle, so
@@ -19,6 +20,8 @@ const STAGE = join(OUT, 'stage', 'wharf');
 /** Files left out of the artifact: source maps, TypeScript sources and declarations, build info, specs, docs other than licences. */
 const SKIP = /(\.map|\.tsbuildinfo|\.[cm]?ts|\.spec(-helper)?\.js|\.md|\.markdown)$/;
 const LICENCE = /^(licen[cs]e|copying|notice)/i;
+/** The checkout's scripts the artifact carries, by the command that runs each. */
+const SCRIPTS = { 'wharf-install-deps': 'install-deps.sh', 'wharf-build-images': 'build-images.sh' };
 
 const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 
@@ -48,7 +51,7 @@ export function artifactManifest(root, workspaces, lock) {
     }
     for (const [cmd, file] of Object.entries(manifest.bin ?? {})) bin[cmd] = `node_modules/${manifest.name}/${file.replace(/^\.\//, '')}`;
   }
-  bin['wharf-install-deps'] = 'scripts/install-deps.sh';
+  for (const [cmd, script] of Object.entries(SCRIPTS)) bin[cmd] = `scripts/${script}`;
   for (const name of own) deps[name] = root.version;
   return {
     name: 'wharf',
@@ -98,8 +101,10 @@ function stage() {
   copyFileSync(join(ROOT, 'README.md'), join(STAGE, 'README.md'));
   for (const sub of ['systemd', 'nats']) cpSync(join(ROOT, 'deploy', sub), join(STAGE, 'deploy', sub), { recursive: true });
   mkdirSync(join(STAGE, 'scripts'));
-  copyFileSync(join(ROOT, 'scripts', 'install-deps.sh'), join(STAGE, 'scripts', 'install-deps.sh'));
-  chmodSync(join(STAGE, 'scripts', 'install-deps.sh'), 0o755);
+  for (const script of Object.values(SCRIPTS)) {
+    copyFileSync(join(ROOT, 'scripts', script), join(STAGE, 'scripts', script));
+    chmodSync(join(STAGE, 'scripts', script), 0o755);
+  }
   for (const { dir, manifest: m } of workspaces) {
     const to = join(STAGE, 'node_modules', m.name);
     mkdirSync(to, { recursive: true });
@@ -109,6 +114,8 @@ function stage() {
     if (existsSync(join(ROOT, dir, 'README.md'))) copyFileSync(join(ROOT, dir, 'README.md'), join(to, 'README.md'));
   }
   for (const path of productionPaths(lock)) {
+    const have = existsSync(join(ROOT, path, 'package.json')) ? readJson(join(ROOT, path, 'package.json')).version : 'nothing';
+    if (have !== lock.packages[path].version) throw new Error(`package: ${path} is ${have}, package-lock.json says ${lock.packages[path].version}: run npm ci`);
     copyFiltered(join(ROOT, path), join(STAGE, path), { native: lock.packages[path].hasInstallScript === true });
   }
   return manifest;
