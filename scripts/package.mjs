@@ -121,8 +121,22 @@ function stage() {
   return manifest;
 }
 
-function main() {
+/**
+ * Writes @wharf/cli's oclif.manifest.json in the stage, so the installed `wharf` reads its commands'
+ * flags and help from one file instead of importing every command module on each run.
+ */
+async function writeOclifManifest() {
+  const cli = join(STAGE, 'node_modules', '@wharf', 'cli');
+  const { Plugin } = await import('@oclif/core');
+  const plugin = new Plugin({ root: cli, type: 'core', ignoreManifest: true, errorOnManifestCreate: true });
+  await plugin.load();
+  writeFileSync(join(cli, 'oclif.manifest.json'), JSON.stringify(plugin.manifest));
+  return Object.keys(plugin.manifest.commands).length;
+}
+
+async function main() {
   const manifest = stage();
+  if ((await writeOclifManifest()) === 0) throw new Error('package: oclif found no wharf commands in the stage');
   const json = execFileSync('npm', ['pack', '--json', '--pack-destination', OUT], { cwd: STAGE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const [info] = JSON.parse(json);
   const file = join(OUT, info.filename);
@@ -132,4 +146,4 @@ function main() {
   console.log(`package: install it with: npm install -g ./${relative(process.cwd(), file)}   (Node >= ${manifest.engines.node.replace(/^>=/, '')})`);
 }
 
-if (process.argv[1] === import.meta.filename) main();
+if (process.argv[1] === import.meta.filename) await main();

@@ -4,10 +4,11 @@
 // Set WHARF_ARTIFACT=path/to/wharf-<version>.tgz to test a tarball already built by this run.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './harness/api.js';
 import { run, type RunResult } from './harness/exec.js';
+import { freePort } from './harness/ports.js';
 
 /** The `wharf` commands the installed CLI must offer; a new command joins this list. */
 const CLI_COMMANDS = ['cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'logs', 'replace', 'replay', 'scale', 'token', 'uncordon', 'why'];
@@ -33,7 +34,7 @@ describe('the installable artifact, installed into a fresh prefix', () => {
   const installed = (cmd: string, args: string[], timeoutMs = 30_000): Promise<RunResult> => run(join(prefix, 'bin', cmd), args, { env, cwd: work, timeoutMs });
 
   beforeAll(async () => {
-    let artifact = process.env.WHARF_ARTIFACT;
+    let artifact = process.env.WHARF_ARTIFACT ? resolve(process.env.WHARF_ARTIFACT) : undefined;
     if (!artifact) {
       const built = await run('bash', [join(ROOT, 'scripts/package.sh')], { timeoutMs: INSTALL_MS });
       expect(built.code, built.stderr).toBe(0);
@@ -56,7 +57,7 @@ describe('the installable artifact, installed into a fresh prefix', () => {
     expect(r.stdout).toContain(`/${version} `);
   });
 
-  it('lists every wharf command, and each one loads and prints its help', async () => {
+  it('lists every wharf command, and prints each one’s help', async () => {
     const help = await installed('wharf', ['--help']);
     expect(help.code, help.stderr).toBe(0);
     const listed = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]).sort();
@@ -66,6 +67,23 @@ describe('the installable artifact, installed into a fresh prefix', () => {
       expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`\\$ wharf ${cmd}( |$)`, 'm'));
     }
+  });
+
+  it('loads every command module of the installed CLI (its help comes from oclif.manifest.json without them)', async () => {
+    const commands = join(pkgDir, 'node_modules/@wharf/cli/dist/commands');
+    const files = readdirSync(commands, { recursive: true }).map(String).filter((f) => f.endsWith('.js'));
+    expect(files.length).toBeGreaterThanOrEqual(CLI_COMMANDS.length);
+    const script = `for (const f of ${JSON.stringify(files.map((f) => join(commands, f)))}) await import(f); console.log('loaded');`;
+    const r = await run(process.execPath, ['--input-type=module', '-e', script], { env, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('loaded');
+  });
+
+  it('runs a command up to the HTTP request, which says in one line that no API server is there', async () => {
+    const port = await freePort();
+    const r = await installed('wharf', ['get', 'pods', '--server', `https://127.0.0.1:${port}`, '--token', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: unable to connect to the server at https://127\\.0\\.0\\.1:${port} `))]);
   });
 
   it('runs each daemon’s --help', async () => {
