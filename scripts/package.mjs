@@ -31,6 +31,8 @@ const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
  * build on install: the code that loads them falls back without them).
  */
 export function productionPaths(lock) {
+  const nested = Object.entries(lock.packages).find(([path, e]) => /^packages\/[^/]+\/node_modules\//.test(path) && !e.dev);
+  if (nested) throw new Error(`package: ${nested[0]} is installed inside its workspace; the artifact carries only the top node_modules: align the versions`);
   return Object.entries(lock.packages)
     .filter(([path, e]) => path.startsWith('node_modules/') && !e.dev && !e.link && !e.optional && !e.devOptional)
     .map(([path]) => path)
