@@ -41,7 +41,7 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
     await registerNode(store, machineFacts(cfg, runtimeVersion));
     const logs = await LogStore.open(store, { maxBytes: cfg.logMaxBytes });
     const feed = await NodeFeed.open(store);
-    shipper = new LogShipper(logs, runtime, log);
+    shipper = new LogShipper(logs, runtime, log, cfg.node);
     routing = new RoutingObserver(store, await ProxyAcks.open(store), log, () => kubelet?.routingChanged());
     routing.start();
     kubelet = new Kubelet({
