@@ -95,8 +95,8 @@ describe('NodeRestriction: nodes', () => {
   it('given its own Node, when an update changes taints, unschedulable or podCIDR, then it is forbidden', () => {
     const current = node('n1', { spec: { podCIDR: '10.1.0.0/24', taints: [{ key: 'a', effect: 'NoSchedule' }] } });
     expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { podCIDR: '10.1.0.0/24' } }), type: 'NodeStatusUpdated' })?.message).toMatch(/modify taints/);
-    expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...current.spec, unschedulable: false } }), type: 'NodeStatusUpdated' })?.message).toMatch(/modify spec/);
-    expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...current.spec, podCIDR: '10.2.0.0/24' } }), type: 'NodeStatusUpdated' })?.code).toBe(403);
+    expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...(current.spec as object), unschedulable: false } }), type: 'NodeStatusUpdated' })?.message).toMatch(/modify spec/);
+    expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...(current.spec as object), podCIDR: '10.2.0.0/24' } }), type: 'NodeStatusUpdated' })?.code).toBe(403);
   });
 
   it('given its own Node, when an update sets a restricted label, then it is forbidden naming the label', () => {
