@@ -14,7 +14,6 @@ import { startRelay } from './harness/agent.js';
 
 const cluster = `relay-t${process.pid}`;
 const PodKind = mustKind('Pod');
-const NodeKind = mustKind('Node');
 type Reply = { object?: KObject; kind?: string; code?: number; reason?: string; message?: string };
 
 describe('the node relay', () => {
