@@ -2,11 +2,21 @@
 # Installs what Wharf needs on a Debian 12/13 machine: nats-server >= 2.10, Docker engine,
 # busybox-static (for the locally built images), docker-registry (the cluster image registry).
 # Package sources come from the system's own apt configuration. Idempotent: skips what is already there.
+# --no-nats: leave nats-server out, on a machine that runs only wharf-agent and wharf-proxy.
+# (Installed from the wharf package, this script is the `wharf-install-deps` command.)
 set -euo pipefail
+
+want_nats=1
+case "${1:-}" in
+  --no-nats) want_nats= ;;
+  '') ;;
+  *) echo "install-deps: unknown argument $1 (usage: $0 [--no-nats])" >&2; exit 2 ;;
+esac
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "install-deps: run as root (sudo $0)" >&2; exit 1; fi; }
 
 nats_ok() {
+  [ -n "$want_nats" ] || return 0
   command -v nats-server >/dev/null 2>&1 || return 1
   local v; v=$(nats-server --version | sed -E 's/.*v([0-9]+)\.([0-9]+).*/\1 \2/')
   set -- $v
@@ -48,4 +58,4 @@ if ! nats_ok; then
   fi
 fi
 nats_ok || { echo "install-deps: nats-server >= 2.10 is still missing" >&2; exit 1; }
-echo "install-deps: ok ($(nats-server --version), $(dockerd --version 2>/dev/null | cut -d, -f1))"
+echo "install-deps: ok (${want_nats:+$(nats-server --version), }$(dockerd --version 2>/dev/null | cut -d, -f1))"

@@ -1,14 +1,15 @@
 /**
  * The node agent end to end: a real nats-server, the real dockerd, and wharf-agent as a child
- * process. Pods are written to the log and the node feed as the API and the scheduler will.
+ * process. Pods are written to the log and the node feed as the API and the scheduler will; the
+ * node relay (which wharf-api serves) runs in this process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Docker from 'dockerode';
 import { type KObject, mustKind, type Node, type Pod } from '@wharf/model';
-import { EventStore, type LogLine, LogStore, NodeFeed, Objects, objectHistory, type ProxyAck, ProxyAcks, readObject, whyObject } from '@wharf/store';
+import { EventStore, type LogLine, LogStore, NodeFeed, Objects, objectHistory, type ProxyAck, ProxyAcks, readObject, type ServedRelay, whyObject } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
-import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, type AgentProcess } from './harness/agent.js';
+import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, startRelay, type AgentProcess } from './harness/agent.js';
 
 const cluster = `agent-t${process.pid}`;
 const NODE = 'node-a';
@@ -20,6 +21,7 @@ describe('wharf-agent on real Docker', () => {
   let store: EventStore;
   let feed: NodeFeed;
   let logs: LogStore;
+  let relay: ServedRelay;
   let agent: AgentProcess;
   const agents: AgentProcess[] = [];
   const start = () => {
@@ -40,6 +42,7 @@ describe('wharf-agent on real Docker', () => {
     store = await EventStore.connect({ natsUrl: nats.url, cluster, name: 'agent-test' });
     feed = await NodeFeed.open(store);
     logs = await LogStore.open(store);
+    relay = startRelay(store);
     start();
     await eventually(() => readObject<Node & { metadata: { name: string } }>(store, mustKind('Node'), undefined, NODE), 15_000).catch((e) => {
       throw new Error(`${(e as Error).message}\n${agent.output()}`);
@@ -49,6 +52,7 @@ describe('wharf-agent on real Docker', () => {
   afterAll(async () => {
     for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
     await removeClusterContainers(docker, cluster);
+    await relay?.stop();
     await store?.close();
     await nats?.stop();
   });

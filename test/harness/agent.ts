@@ -1,6 +1,7 @@
 /**
  * Runs wharf-agent as a real child process for tests, and writes pods the way the API and the
- * scheduler's reconciler will: PodCreated, PodBound, then the node feed.
+ * scheduler's reconciler will: PodCreated, PodBound, then the node feed. An agent writes through
+ * the node relay that wharf-api serves: tests without an API serve it in-process (startRelay).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { type KObject, mustKind, type Pod, type PodSpec } from '@wharf/model';
-import { type EventStore, type NodeFeed, Objects } from '@wharf/store';
+import { startNodeRelay } from '@wharf/api';
+import { createLogger, type EventStore, type NodeFeed, Objects, type ServedRelay } from '@wharf/store';
 
 const PodKind = mustKind('Pod');
 const BIN = join(import.meta.dirname, '../../packages/agent/bin/wharf-agent.js');
@@ -31,6 +33,11 @@ export function spawnAgent(natsUrl: string, cluster: string, node: string, extra
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((r) => child.once('exit', (code, sig) => r(code ?? sig ?? -1)));
   return { child, output: () => out, exited, stateDir };
+}
+
+/** Serves the node relay of `store`'s cluster in this process (as every wharf-api does), for agents spawned without an API. */
+export function startRelay(store: EventStore): ServedRelay {
+  return startNodeRelay(store, createLogger('test-relay', process.env.WHARF_LOG_LEVEL ?? 'warn'));
 }
 
 /** Creates a pod in the log, binds it to `node` and puts it on the node's feed; returns it as bound. */

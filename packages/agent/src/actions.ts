@@ -5,7 +5,6 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { defaultPullPolicy, existing, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
-import { Objects } from '@wharf/store';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
 import type { KubeletDeps } from './kubelet.js';
@@ -152,15 +151,15 @@ export class PodActions {
   }
 
   /**
-   * Appends PodDeleted for a pod whose containers are gone. Its cause is the version of the pod the
+   * Records PodDeleted (through the node relay) for a pod whose containers are gone. Its cause is the version of the pod the
    * agent acted on: the deletion request (the agent reports no status for a terminating pod).
    */
   async #finalize(pod: Pod): Promise<void> {
     const name = pod.metadata.name ?? '';
     const decide = existing<Pod & KObject>(PodKind, name, (cur) => (cur.metadata.uid === pod.metadata.uid ? { object: cur, type: 'PodDeleted' } : undefined));
-    const ctx = { actor: `system:node:${this.deps.ctx.node}`, cause: rvOf(pod), reason: 'containers stopped and removed' };
+    const ctx = { cause: rvOf(pod), reason: 'containers stopped and removed' };
     try {
-      await new Objects(this.deps.store).change(PodKind, pod.metadata.namespace ?? 'default', name, decide, ctx);
+      await this.deps.objects.change(PodKind, pod.metadata.namespace ?? 'default', name, decide, ctx);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
     }

@@ -10,6 +10,7 @@ export { goArch, KUBELET_VERSION, type NodeFacts, nodeObject, registerNode } fro
 export { Heartbeat, heartbeatBucket, type HeartbeatValue, isFresh } from './heartbeat.js';
 export { LogShipper, resumePoint } from './logship.js';
 export { Kubelet, type KubeletDeps } from './kubelet.js';
+export { type NodeObjects, type NodeWriteContext, RELAY_RETRY, relayError, RelayObjects } from './relay.js';
 export { main, type RunningAgent, startAgent } from './main.js';
 export { type ContainerInfo, type CreateSpec, DockerUnavailableError, type ExecResult, type ListOptions, type MountSpec, type PortSpec, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime/runtime.js';
 export { DockerRuntime, infoOf, type PsRow, rowInfo } from './runtime/docker.js';

@@ -7,7 +7,7 @@
  * plans again on the list it has, which spares the engine a list per status write.
  */
 import type { Pod, Stored } from '@wharf/model';
-import type { EventStore, FeedEntry, Logger, NodeFeed } from '@wharf/store';
+import { type FeedEntry, type Logger, type NodeFeed, RelayUnavailableError } from '@wharf/store';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { INFRA, LABELS, nodeSelector, observe, type Observed } from './labels.js';
 import { graceOf, plan, type DesiredPod, type PodPlan } from './plan.js';
@@ -16,13 +16,15 @@ import { PodActions } from './actions.js';
 import type { LogShipper } from './logship.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { SpecContext } from './spec.js';
+import type { NodeObjects } from './relay.js';
 import { StatusReporter } from './reporter.js';
 import { failureKey, sandboxOf } from './views.js';
 import { Prober, type ProbeSubject } from './probe/prober.js';
 
 /** What the kubelet loop needs. */
 export interface KubeletDeps {
-  store: EventStore;
+  /** Where the kubelet writes pod status and PodDeleted: the node relay. */
+  objects: NodeObjects;
   feed: NodeFeed;
   runtime: Runtime;
   shipper: LogShipper;
@@ -69,7 +71,7 @@ export class Kubelet {
       this.#terminations.delete(uid);
     });
     this.#prober = new Prober({ runtime: deps.runtime, log: deps.log, onChange: () => this.kick(false) });
-    this.#reporter = new StatusReporter(deps.store, deps.ctx.node, deps.ctx.address, (id) => this.#prober.ready(id));
+    this.#reporter = new StatusReporter(deps.objects, deps.ctx.node, deps.ctx.address, (id) => this.#prober.ready(id));
   }
 
   /** True once the feed's initial list has been seen. */
@@ -219,7 +221,8 @@ export class Kubelet {
     this.#busy.add(pp.uid);
     const job = pp.actions.length ? this.#actions.apply(pp) : this.#report(pp, mine, now);
     job
-      .catch((err: Error) => this.deps.log.warn({ pod: `${pp.namespace}/${pp.name}`, err: err.message }, 'pod sync failed; retrying'))
+      // The relay logs its outage once; a later pass reports what this one could not.
+      .catch((err: Error) => err instanceof RelayUnavailableError || this.deps.log.warn({ pod: `${pp.namespace}/${pp.name}`, err: err.message }, 'pod sync failed; retrying'))
       .finally(() => {
         this.#busy.delete(pp.uid);
         if (pp.actions.length) {

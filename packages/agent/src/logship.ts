@@ -1,6 +1,6 @@
 /**
  * Log shipping: follows each app container's output through the runtime and appends it to the
- * cluster's log stream, one message per line. Instances of one container ship one after another
+ * cluster's log stream on the node's own subjects, one message per line. Instances of one container ship one after another
  * (oldest first), so a subject's last line always tells where to resume: after an agent restart
  * a container's shipping resumes after the last shipped timestamp, without duplicates.
  */
@@ -31,7 +31,7 @@ export class LogShipper {
   // One signal ends every container's log stream: any number of listeners is expected.
   #abort = unlimited(new AbortController());
 
-  constructor(readonly logs: LogStore, readonly runtime: Runtime, readonly log: Logger) {}
+  constructor(readonly logs: LogStore, readonly runtime: Runtime, readonly log: Logger, readonly node: string) {}
 
   /**
    * Starts shipping every app container in `containers` that is not shipping or shipped yet and
@@ -56,7 +56,7 @@ export class LogShipper {
   }
 
   async #ship(o: Observed): Promise<void> {
-    const last = await this.logs.last(o.namespace, o.pod, o.container);
+    const last = await this.logs.last(this.node, o.namespace, o.pod, o.container);
     const from = resumePoint(o, last);
     if (from.skip) {
       this.#done.add(o.id);
@@ -67,7 +67,7 @@ export class LogShipper {
     const flush = () => {
       const lines = batch;
       batch = [];
-      flushing = flushing.then(() => this.logs.append(o.namespace, o.pod, o.container, lines));
+      flushing = flushing.then(() => this.logs.append(this.node, o.namespace, o.pod, o.container, lines));
       return flushing;
     };
     for await (const l of this.runtime.logs(o.id, from.sinceSeconds, this.#abort.signal)) {

@@ -1,15 +1,17 @@
 /**
- * wharf-agent's main: checks Docker and NATS, claims the node name, registers the Node, then
+ * wharf-agent's main: checks Docker and NATS, claims the node name, registers the Node (through
+ * the node relay of wharf-api, waiting for one to answer), then
  * runs the heartbeat, the routing view, the kubelet loop and the log shipper until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { closeOnSignals, createLogger, EventStore, LogStore, NodeFeed, ProxyAcks, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, LogStore, NodeFeed, NodeRelayClient, ProxyAcks, StartupError } from '@wharf/store';
 import { machineFacts } from './facts.js';
 import { agentConfig, type AgentConfig } from './flags.js';
 import { Heartbeat } from './heartbeat.js';
 import { Kubelet } from './kubelet.js';
 import { LogShipper } from './logship.js';
 import { registerNode } from './node.js';
+import { RelayObjects } from './relay.js';
 import { RoutingObserver } from './routing.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { FakeRuntime } from './runtime/fake.js';
@@ -38,14 +40,15 @@ export async function startAgent(cfg: AgentConfig, runtime: Runtime = new Docker
       log.fatal({ by }, 'another agent took this node name over; exiting');
       process.exit(1);
     });
-    await registerNode(store, machineFacts(cfg, runtimeVersion));
+    const objects = new RelayObjects(new NodeRelayClient(store.nc, store.subjects, cfg.node), log);
+    await registerNode(objects, machineFacts(cfg, runtimeVersion));
     const logs = await LogStore.open(store, { maxBytes: cfg.logMaxBytes });
     const feed = await NodeFeed.open(store);
-    shipper = new LogShipper(logs, runtime, log);
+    shipper = new LogShipper(logs, runtime, log, cfg.node);
     routing = new RoutingObserver(store, await ProxyAcks.open(store), log, () => kubelet?.routingChanged());
     routing.start();
     kubelet = new Kubelet({
-      store,
+      objects,
       feed,
       runtime,
       shipper,

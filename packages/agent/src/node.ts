@@ -1,11 +1,13 @@
 /**
  * Node registration: the Node object the agent writes at start-up (capacity, addresses, node
- * info, labels, taints, Ready condition). `nodeObject` is pure; `registerNode` writes it with a
- * compare-and-set append as `system:node:<name>`.
+ * info, labels, taints, Ready condition). `nodeObject` is pure; `registerNode` writes it through
+ * the node relay (which appends it as `system:node:<name>`). As a kubelet, the agent sets its
+ * taints only when it registers the Node: later they are the cluster's (NodeRestriction refuses a
+ * node's change of its own spec).
  */
 import { randomUUID } from 'node:crypto';
 import { type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Stored, type Taint, timestamp } from '@wharf/model';
-import { type EventStore, Objects } from '@wharf/store';
+import type { NodeObjects } from './relay.js';
 
 /** The kubelet version Wharf's agent reports. */
 export const KUBELET_VERSION = 'v1.32.0-wharf';
@@ -36,14 +38,13 @@ export function goArch(arch: string): string {
   return ({ x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[arch] ?? arch;
 }
 
-const sameTaint = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
-
-/** The Node to store given the current one (or none) and the facts; pure but for `uid`. */
+/**
+ * The Node to store given the current one (or none) and the facts; pure but for `uid`. A new Node
+ * gets the facts' taints; an existing one keeps its spec as it is.
+ */
 export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Stored<Node>; type: EventType } {
   const resources = { cpu: String(f.cpus), memory: `${Math.floor(f.memoryBytes / 1024)}Ki`, pods: String(f.maxPods) };
   const prevReady = current?.status?.conditions?.find((c) => c.type === 'Ready');
-  const taints = [...(current?.spec?.taints ?? [])];
-  for (const t of f.taints) if (!taints.some((x) => sameTaint(x, t))) taints.push(t);
   const object: Stored<Node> = {
     apiVersion: 'v1',
     kind: 'Node',
@@ -58,7 +59,7 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
         ...f.labels,
       },
     },
-    spec: { ...current?.spec, ...(taints.length ? { taints } : {}) },
+    spec: current ? { ...current.spec } : f.taints.length ? { taints: [...f.taints] } : {},
     status: {
       ...current?.status,
       capacity: resources,
@@ -94,9 +95,9 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
   return { object, type: current ? 'NodeStatusUpdated' : 'NodeRegistered' };
 }
 
-/** Registers (or refreshes) the Node in the log; returns it as stored. */
-export async function registerNode(store: EventStore, facts: NodeFacts): Promise<Node> {
+/** Registers (or refreshes) the Node through the node relay, waiting while no relay answers; returns it as stored. */
+export async function registerNode(objects: NodeObjects, facts: NodeFacts): Promise<Node> {
   const decide: Decide<Node & KObject> = (cur, now) => nodeObject(cur, facts, timestamp(now)) as Decision;
-  const stored = await new Objects(store).change(mustKind('Node'), undefined, facts.name, decide, { actor: `system:node:${facts.name}`, reason: 'agent started' });
+  const stored = await objects.change(mustKind('Node'), undefined, facts.name, decide, { reason: 'agent started' }, { wait: true });
   return stored!;
 }

@@ -1,11 +1,11 @@
 /**
- * Writes pod status to the log (`PodStatusUpdated`, actor `system:node:<node>`) with a
- * compare-and-set append, and only when the status changed. It remembers what it wrote, so an
+ * Writes pod status (`PodStatusUpdated`) through the node relay, which appends it as
+ * `system:node:<node>` expecting the version read, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
 import { existing, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson, type Stored } from '@wharf/model';
-import { type EventStore, Objects } from '@wharf/store';
 import type { Observed } from './labels.js';
+import type { NodeObjects } from './relay.js';
 import { podStatus, type Readiness } from './status.js';
 import type { ContainerView } from './views.js';
 
@@ -13,11 +13,8 @@ import type { ContainerView } from './views.js';
 export class StatusReporter {
   readonly #cache = new Map<string, PodStatus>();
   readonly #podKind = mustKind('Pod');
-  readonly #objects: Objects;
 
-  constructor(readonly store: EventStore, readonly node: string, readonly address: string, readonly readiness?: Readiness) {
-    this.#objects = new Objects(store);
-  }
+  constructor(readonly objects: NodeObjects, readonly node: string, readonly address: string, readonly readiness?: Readiness) {}
 
   /** The status last written (or seen) for the pod, if any. */
   known(pod: Pod): PodStatus | undefined {
@@ -46,7 +43,7 @@ export class StatusReporter {
       return { object: { ...cur, status: result }, type: 'PodStatusUpdated' };
     });
     try {
-      await this.#objects.change(this.#podKind, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', decide, { actor: `system:node:${this.node}` });
+      await this.objects.change(this.#podKind, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', decide, {});
     } catch (e) {
       if (e instanceof NotFoundError) return false;
       throw e;

@@ -5,6 +5,7 @@ import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
 import { Resources } from './resources.js';
+import { startNodeRelay } from './relay/server.js';
 import type { AuthorizationMode } from './auth/authorizer.js';
 
 /** Shared dependencies of every route. */
@@ -41,7 +42,7 @@ export interface OpenContext {
   close(): Promise<void>;
 }
 
-/** Connects to the log, builds the projection (from the newest snapshot), opens the buckets and makes the system namespaces. */
+/** Connects to the log, builds the projection (from the newest snapshot), opens the buckets, makes the system namespaces and serves the node relay. */
 export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const { log } = o;
   const replicas = o.replicas ?? 1;
@@ -62,9 +63,11 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const nodePorts = await NodePortAllocator.open(store, projection, replicas);
   const resources = new Resources(objects, projection, { nodePorts, timeTravel });
   await ensureNamespaces(objects);
+  const relay = startNodeRelay(store, log);
   return {
     ctx: { store, projection, objects, resources, tokens, snapshots, timeTravel },
     async close() {
+      await relay.stop();
       await snapshotter?.stop();
       projection.stop();
       tokens.close();

@@ -2,6 +2,7 @@
 export { applyManifests, objectNamespace, prepare } from './lib/apply.js';
 export { normalizeArgv, parseDuration } from './lib/argv.js';
 export { type ConfigFile, type ConfigFlags, DEFAULT_SERVER, defaultConfigPath, readConfigFile, resolveConfig, type WharfConfig } from './lib/config.js';
+export { cliPackageDir, DEPLOY_MARKER, deployDirCandidates, DeployFilesNotFoundError, findDeployDir } from './lib/deploy.js';
 export { deletedMessage, type DeleteOptions, type DeleteTarget, gracePeriod, runDelete, waitForDeletion } from './lib/delete.js';
 export { describeLines, describeText, type Related, runDescribe } from './lib/describe/index.js';
 export { describeService, endpointsOfPort } from './lib/describe/service.js';

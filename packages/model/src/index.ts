@@ -2,6 +2,7 @@
 
 export { type Attributes, authorize, AUTHENTICATED_GROUP, bindingsFor, BOOTSTRAPPERS_GROUP, BUILTIN_BINDINGS, identityOf, type AuthorizationDecision, MASTERS_GROUP, NODES_GROUP, type RoleBinding, ruleAllows, type Subject, type UserInfo } from './authz/authorize.js';
 export { forbidden, forbiddenError, forbiddenReason } from './authz/forbidden.js';
+export { nodeMayRead, nodeMaySetLabel, nodeRestriction, type NodeWrite } from './authz/noderestriction.js';
 export { baselineViolations, podSecurityError, type PodSecurityViolation, privilegedPodAttributes } from './authz/podsecurity.js';
 export { decodeAccessReviewProtobuf } from './authz/protobuf.js';
 export { type QueryValues, requestAttributes } from './authz/request.js';

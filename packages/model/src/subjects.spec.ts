@@ -120,8 +120,19 @@ describe('Subjects', () => {
     expect(s.kind(mustKind('Node'), 'kube-system')).toBe('wharf.prod-eu.obj.node.*.*');
   });
 
-  it('given a container, names its log subject with each part encoded', () => {
-    expect(s.logs('default', 'web.1', 'app')).toBe('wharf.prod-eu.logs.default.web_2e1.app');
+  it('given a container, names its log subject after its node with each part encoded', () => {
+    expect(s.logs('n.1', 'default', 'web.1', 'app')).toBe('wharf.prod-eu.logs.n_2e1.default.web_2e1.app');
+    expect(s.logs('*', 'default', 'web', '*')).toBe('wharf.prod-eu.logs.*.default.web.*');
+    expect(s.legacyLogs('default', 'web.1', 'app')).toBe('wharf.prod-eu.logs.default.web_2e1.app');
+  });
+
+  it('given a node and an operation, names its relay subject, and parses it back', () => {
+    expect(s.nodeRelay('n.1', 'put')).toBe('wharf.prod-eu.node.n_2e1.put');
+    expect(s.parseNodeRelay(s.nodeRelay('n.1', 'put'))).toEqual({ node: 'n.1', op: 'put' });
+    expect(s.parseNodeRelay('wharf.prod-eu.node.n1')).toBeUndefined();
+    expect(s.parseNodeRelay('wharf.prod-eu.node.n1.put.x')).toBeUndefined();
+    expect(s.parseNodeRelay('wharf.other.node.n1.put')).toBeUndefined();
+    expect(s.nodeRelayAll).toBe('wharf.prod-eu.node.*.*');
   });
 
   it('given an object subject, parses it back into token, namespace and name', () => {
@@ -130,7 +141,7 @@ describe('Subjects', () => {
   });
 
   it('given a subject that is not one object, parses nothing', () => {
-    expect(s.parse(s.logs('default', 'web', 'app'))).toBeUndefined();
+    expect(s.parse(s.logs('n1', 'default', 'web', 'app'))).toBeUndefined();
     expect(s.parse('wharf.prod-eu.obj.pod.default')).toBeUndefined();
     expect(s.parse('wharf.prod-eu.obj.pod.default.a.b')).toBeUndefined();
   });

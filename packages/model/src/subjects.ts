@@ -1,7 +1,10 @@
 /**
  * The subject layout. One subject per object:
  *   wharf.<cluster>.obj.<kindToken>.<namespace | _>.<encoded name>
- * Names are encoded so that '.', which NATS uses between tokens, never splits a name.
+ * Names are encoded so that '.', which NATS uses between tokens, never splits a name. Subjects
+ * that name a node (the node relay, container logs) put it right after the kind of subject, so
+ * that NATS permissions can confine a node to `wharf.<cluster>.node.<node>.>` and
+ * `wharf.<cluster>.logs.<node>.>`.
  */
 import type { KindInfo } from './kinds.js';
 
@@ -85,9 +88,36 @@ export class Subjects {
     return `${this.prefix}.obj.${kind.token}.${namespace && kind.namespaced ? encodeToken(namespace) : '*'}.*`;
   }
 
-  /** The subject of one container's log lines. */
-  logs(namespace: string, pod: string, container: string): string {
-    return `${this.prefix}.logs.${encodeToken(namespace)}.${encodeToken(pod)}.${encodeToken(container)}`;
+  /**
+   * The subject of one container's log lines, shipped by `node`. A node of `'*'` makes a filter
+   * over every node (readers that do not know the pod's node), as does a container of `'*'`.
+   */
+  logs(node: string, namespace: string, pod: string, container: string): string {
+    const tok = (s: string) => (s === '*' ? '*' : encodeToken(s));
+    return `${this.prefix}.logs.${tok(node)}.${encodeToken(namespace)}.${encodeToken(pod)}.${tok(container)}`;
+  }
+
+  /** The log subject of a container before logs named their node (still read, never written). */
+  legacyLogs(namespace: string, pod: string, container: string): string {
+    return `${this.prefix}.logs.${encodeToken(namespace)}.${encodeToken(pod)}.${container === '*' ? '*' : encodeToken(container)}`;
+  }
+
+  /** The node relay's subject of one operation (`get`, `put`) asked by `node`. */
+  nodeRelay(node: string, op: string): string {
+    return `${this.prefix}.node.${encodeToken(node)}.${op}`;
+  }
+
+  /** The filter that the node relay serves: every operation of every node. */
+  get nodeRelayAll(): string {
+    return `${this.prefix}.node.*.*`;
+  }
+
+  /** Splits a node relay subject into the node that sent it and the operation, else undefined. */
+  parseNodeRelay(subject: string): { node: string; op: string } | undefined {
+    if (!subject.startsWith(`${this.prefix}.node.`)) return undefined;
+    const parts = subject.slice(this.prefix.length + 6).split('.');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
+    return { node: decodeToken(parts[0]), op: parts[1] };
   }
 
   /** Splits an object subject into kind token, namespace and name. */

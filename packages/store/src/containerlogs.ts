@@ -1,6 +1,9 @@
 /**
  * Container logs: one JetStream stream per cluster (`subjects.logStream`), one subject per
- * container (`subjects.logs(ns, pod, container)`), one message per line. Headers carry the pod
+ * container and the node that ships it (`subjects.logs(node, ns, pod, container)`, so that NATS
+ * permissions can confine a node to its own subjects), one message per line. Readers that do not
+ * know the node read every node's subject of the container, and the subject logs had before they
+ * named their node. Headers carry the pod
  * uid, the stream (stdout/stderr), the runtime's timestamp, the container id and its restart
  * count, so that readers can filter by pod incarnation and agents can resume without duplicates.
  * The stream is independent of pods and nodes: logs stay readable after both are gone.
@@ -53,6 +56,8 @@ export interface LogReadOptions {
   sinceTime?: string | Date;
   /** Only lines of this pod incarnation (a same-named pod created later has another uid). */
   podUid?: string;
+  /** Only lines shipped by this node (the pod's spec.nodeName); default: any node. */
+  node?: string;
 }
 
 /** Compares two RFC 3339 timestamps with up to nanosecond precision; negative when a < b. */
@@ -130,9 +135,9 @@ export class LogStore {
     }
   }
 
-  /** Appends lines of one container in order; resolves once the stream stored them all. */
-  async append(namespace: string, pod: string, container: string, lines: readonly LogLineInput[]): Promise<void> {
-    const subject = this.store.subjects.logs(namespace, pod, container);
+  /** Appends lines of one container, shipped by `node`, in order; resolves once the stream stored them all. */
+  async append(node: string, namespace: string, pod: string, container: string, lines: readonly LogLineInput[]): Promise<void> {
+    const subject = this.store.subjects.logs(node, namespace, pod, container);
     await Promise.all(
       lines.map((l) => {
         const h = natsHeaders();
@@ -146,10 +151,20 @@ export class LogStore {
     );
   }
 
-  /** The last stored line of a container, or undefined. */
-  async last(namespace: string, pod: string, container: string): Promise<LogLine | undefined> {
-    const m = await this.store.jsm.direct.getMessage(this.#stream, { last_by_subj: this.store.subjects.logs(namespace, pod, container) });
-    return m ? lineOf(m.data, m.header, m.seq) : undefined;
+  /** The last stored line of a container shipped by `node` (`'*'`: by any node, or before logs named their node), or undefined. */
+  async last(node: string, namespace: string, pod: string, container: string): Promise<LogLine | undefined> {
+    const subjects = node === '*' ? this.#filters(namespace, pod, container) : [this.store.subjects.logs(node, namespace, pod, container)];
+    let last: LogLine | undefined;
+    for (const s of subjects) {
+      const m = await this.store.jsm.direct.getMessage(this.#stream, { last_by_subj: s });
+      if (m && (!last || m.seq > last.seq)) last = lineOf(m.data, m.header, m.seq);
+    }
+    return last;
+  }
+
+  /** The subjects a reader of a container looks at when it does not know the node. */
+  #filters(namespace: string, pod: string, container: string): string[] {
+    return [this.store.subjects.logs('*', namespace, pod, container), this.store.subjects.legacyLogs(namespace, pod, container)];
   }
 
   /**
@@ -157,7 +172,8 @@ export class LogStore {
    * last `tailLines` of them), then, with `follow`, new ones until `signal` aborts.
    */
   async *read(namespace: string, pod: string, container: string, opts: LogReadOptions = {}, signal?: AbortSignal): AsyncGenerator<LogLine> {
-    const last = await this.last(namespace, pod, container);
+    const node = opts.node ?? '*';
+    const last = await this.last(node, namespace, pod, container);
     if (!last && !opts.follow) return;
     const since = opts.sinceTime === undefined ? undefined : new Date(opts.sinceTime).toISOString();
     const keep = (l: LogLine) => (!opts.podUid || l.podUid === opts.podUid) && (!since || compareLogTimes(l.time, since) >= 0);
@@ -165,7 +181,7 @@ export class LogStore {
     const backlog: LogLine[] = [];
     let caughtUp = !last;
     const c = await this.store.js.consumers.get(this.#stream, {
-      filter_subjects: this.store.subjects.logs(namespace, pod, container),
+      filter_subjects: node === '*' ? this.#filters(namespace, pod, container) : [this.store.subjects.logs(node, namespace, pod, container)],
       ...(since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since } : { deliver_policy: DeliverPolicy.All }),
     });
     const msgs = await c.consume({ max_messages: 1024 });

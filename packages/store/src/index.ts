@@ -16,6 +16,7 @@ export { causeChain, type DerivedEventQuery, derivedEvents, objectHistory, whyOb
 export { eventAt, type RangeOptions, readRange, readRangeDecoded, seqAtTime, subjectHistory } from './history/read.js';
 export { createLogger, type Logger } from './logger.js';
 export { type FeedEntry, NodeFeed } from './nodefeed.js';
+export { NODE_RELAY_QUEUE, NODE_RELAY_TIMEOUT_MS, NodeRelayClient, type RelayHandler, type RelayRequest, RelayUnavailableError, type ServedRelay, serveNodeRelay } from './noderelay.js';
 export { type ChangeOptions, type ObjectLog, Objects, type ObjectView, type WriteContext } from './objects.js';
 export { type ChangeListener, Projection } from './projection.js';
 export { type HostPort, isProxyAck, type ProxyAck, type ProxyAckChange, ProxyAcks } from './proxyacks.js';

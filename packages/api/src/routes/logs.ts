@@ -1,7 +1,8 @@
 /**
  * GET /api/v1/namespaces/{ns}/pods/{name}/log: a container's log from the log stream, as
  * kubectl logs reads it (container, follow, tailLines, sinceSeconds, sinceTime, timestamps,
- * previous). It works after the pod, or its node, is gone. Without `previous`, the lines of
+ * previous). It works after the pod, or its node, is gone. A pod bound to a node reads that
+ * node's log subjects only; a pod that is gone reads every node's. Without `previous`, the lines of
  * every restart of the container are shown in order (the log stream keeps them all).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -13,11 +14,14 @@ import { openStream } from '../http/stream.js';
 
 let logStore: Promise<LogStore> | undefined;
 
-/** Containers that have lines in the log stream for a pod that no longer exists. */
+/** Containers that have lines in the log stream (shipped by any node, or before logs named their node) for a pod that no longer exists. */
 async function loggedContainers(ctx: ApiContext, ns: string, pod: string): Promise<string[]> {
-  const prefix = ctx.store.subjects.logs(ns, pod, '');
-  const info = await ctx.store.jsm.streams.info(ctx.store.subjects.logStream, { subjects_filter: `${prefix}*` });
-  return Object.keys(info.state.subjects ?? {}).map((s) => decodeToken(s.slice(prefix.length)));
+  const names = new Set<string>();
+  for (const filter of [ctx.store.subjects.logs('*', ns, pod, '*'), ctx.store.subjects.legacyLogs(ns, pod, '*')]) {
+    const info = await ctx.store.jsm.streams.info(ctx.store.subjects.logStream, { subjects_filter: filter });
+    for (const s of Object.keys(info.state.subjects ?? {})) names.add(decodeToken(s.slice(s.lastIndexOf('.') + 1)));
+  }
+  return [...names];
 }
 
 /** Serves one log request (streams when follow=true). */
@@ -51,7 +55,7 @@ export async function serveLogs(ctx: ApiContext, req: FastifyRequest, reply: Fas
   const { res } = stream;
   try {
     const format = (l: { time: string; text: string }) => `${timestamps ? `${l.time} ` : ''}${l.text}\n`;
-    const base = { ...(sinceTime ? { sinceTime } : {}), ...(pod?.metadata.uid ? { podUid: pod.metadata.uid } : {}) };
+    const base = { ...(sinceTime ? { sinceTime } : {}), ...(pod?.metadata.uid ? { podUid: pod.metadata.uid } : {}), ...(pod?.spec.nodeName ? { node: pod.spec.nodeName } : {}) };
     if (previous) {
       // The previous instance's lines only; the tail is taken after that filter.
       const lines: string[] = [];
