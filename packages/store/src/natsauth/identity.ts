@@ -98,7 +98,7 @@ export class NatsIdentity {
     if (!key.getPublicKey().startsWith('U')) throw new Error('not a user public key');
     const name = userName(u.role, u.node);
     const perms = permissionsFor(this.subjects, u.role, u.node);
-    const claims: Partial<User> = { pub: perms.pub, sub: perms.sub, subs: -1, data: -1, payload: -1 };
+    const claims: Partial<User> = { pub: perms.pub, sub: perms.sub, ...(perms.resp ? { resp: perms.resp } : {}), subs: -1, data: -1, payload: -1 };
     const jwt = await encodeUser(name, key, this.#account, claims);
     return { jwt, publicKey: key.getPublicKey(), ...(made ? { creds: text(fmtCreds(jwt, made)) } : {}) };
   }

@@ -22,6 +22,8 @@ export const NATS_ROLES: readonly NatsRole[] = ['api', 'reconcilers', 'agent', '
 export interface SubjectPermissions {
   pub: { allow: string[]; deny: string[] };
   sub: { allow: string[]; deny: string[] };
+  /** May answer requests it received (one reply each, within `ttl` nanoseconds): the node relay's server. */
+  resp?: { max: number; ttl: number };
 }
 
 /** Roles that run on a node and are confined to it. */
@@ -75,6 +77,8 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
       return {
         pub: { allow: ['$JS.API.>', `${s.prefix}.>`, '$KV.>', '$O.>', '$JS.ACK.>', '$JS.FC.>'], deny },
         sub: { allow: [inbox, `${s.prefix}.node.*.>`], deny: [] },
+        // Replies to the relay's requests go to each node's own inbox.
+        resp: { max: 1, ttl: 60e9 },
       };
     case 'reconcilers':
       // Everything the controllers need on the log and their buckets; never the auth bucket.

@@ -16,7 +16,7 @@ export class UnreachableError extends Error {
 }
 
 /** Sends one request; rejects with UnreachableError for connection and TLS failures. */
-export function httpsJson<T = unknown>(url: string, trust: Trust, opts: { method?: string; token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<JsonAnswer<T>> {
+export function httpsJson<T = unknown>(url: string, trust: Trust, opts: { method?: string; token?: string; body?: unknown; timeoutMs?: number; contentType?: string } = {}): Promise<JsonAnswer<T>> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -24,7 +24,7 @@ export function httpsJson<T = unknown>(url: string, trust: Trust, opts: { method
       {
         method: opts.method ?? 'GET',
         ...('ca' in trust ? { ca: trust.ca } : { rejectUnauthorized: false }),
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+        headers: { accept: 'application/json', ...(body ? { 'content-type': opts.contentType ?? 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
         timeout: opts.timeoutMs ?? 5000,
       },
       (res) => {

@@ -21,6 +21,9 @@ import { waitFor } from './wait.js';
 /** The control-plane taint kubeadm puts on its nodes. */
 export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane:NoSchedule';
 
+/** The role label kubeadm puts on control-plane nodes (ROLES in `get nodes`). */
+export const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
+
 /** What `wharf init` was asked. */
 export interface InitOptions {
   dirs: MachineDirs;
@@ -110,6 +113,10 @@ export async function init(o: InitOptions): Promise<InitResult> {
   say('node', `starting this machine's agent and proxy as node ${o.nodeName}${o.schedulable ? '' : ` (tainted ${CONTROL_PLANE_TAINT})`}`);
   startNode({ dirs: o.dirs, natsUrl, nodeName: o.nodeName, address: o.address, cluster: o.cluster, dockerSocket: o.dockerSocket, taints: o.schedulable ? [] : [CONTROL_PLANE_TAINT] }, (t) => say('node', t));
   await waitFor(`node ${o.nodeName} to be Ready`, 90_000, async () => isReady((await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { token: admin.token }).catch(() => undefined))?.body), p.run);
+
+  // kubeadm's mark-control-plane: the role label (a node may not give itself a role).
+  const labelled = await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { method: 'PATCH', token: admin.token, contentType: 'application/merge-patch+json', body: { metadata: { labels: { [CONTROL_PLANE_ROLE]: '' } } } });
+  if (labelled.status !== 200) throw new CliError(`could not label node ${o.nodeName} as the control plane: ${statusMessage(labelled)}`);
 
   say('bootstrap-token', 'making a bootstrap token for joining nodes');
   const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', description: 'made by wharf init', ttlSeconds: o.tokenTtlSeconds } });
