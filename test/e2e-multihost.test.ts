@@ -167,18 +167,29 @@ describe('who may do what', () => {
     await expect(connectNats(natsUrl(), 'intruder', { caFile: creds(h1, 'agent').caFile })).rejects.toThrow();
   });
 
-  it('refuses a node\'s forgeries: another node\'s pod status, another node\'s heartbeat, the auth bucket, the log', async () => {
+  it('refuses a node\'s forgeries: another node\'s pod and Node, its heartbeat, the auth bucket, the log', async () => {
     const store = await EventStore.connect({ natsUrl: natsUrl(), cluster: 'default', name: 'forger h1', auth: creds(h1, 'agent') });
+    const enc = new TextEncoder();
+    const ask = async (subject: string, body: unknown) => new TextDecoder().decode((await store.nc.request(subject, enc.encode(JSON.stringify(body)), { timeout: 5000 })).data);
     try {
-      const pod = (await runningRcPods()).find((p) => p.spec.nodeName === 'h2')!;
-      const enc = new TextEncoder();
-      // Through its own relay subject, about a pod bound to h2: Forbidden.
-      const put = await store.nc.request(`wharf.default.node.h1.get`, enc.encode(JSON.stringify({ kind: 'Pod', namespace: 'default', name: pod.metadata.name })), { timeout: 5000 });
-      expect(new TextDecoder().decode(put.data)).toMatch(/"code":\s*403/);
-      // As h2 (another node's subject): not even delivered.
-      await expect(store.nc.request(`wharf.default.node.h2.get`, enc.encode('{}'), { timeout: 2000 })).rejects.toThrow();
+      const pod = (await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.find((p) => p.spec.nodeName !== 'h1')!;
+      const full = await json<Record<string, unknown> & { metadata: { resourceVersion: string } }>('get', 'pod', pod.metadata.name);
+      // Through its own relay subject, about a pod bound to another node: Forbidden.
+      expect(await ask('wharf.default.node.h1.get', { kind: 'Pod', namespace: 'default', name: pod.metadata.name })).toMatch(/"code":\s*403/);
+      const forged = { ...full, status: { phase: 'Failed' } };
+      expect(await ask('wharf.default.node.h1.put', { kind: 'Pod', namespace: 'default', name: pod.metadata.name, expectedResourceVersion: Number(full.metadata.resourceVersion), object: forged, type: 'PodStatusUpdated' })).toMatch(/"code":\s*403/);
+      // Another node's Node: Forbidden.
+      const h0node = await json<Record<string, unknown> & { metadata: { resourceVersion: string } }>('get', 'node', 'h0');
+      expect(await ask('wharf.default.node.h1.put', { kind: 'Node', name: 'h0', expectedResourceVersion: Number(h0node.metadata.resourceVersion), object: { ...h0node, status: {} }, type: 'NodeStatusUpdated' })).toMatch(/"code":\s*403/);
+      // As h0 (another node's subject): the server does not even deliver it.
+      await expect(store.nc.request('wharf.default.node.h0.get', enc.encode('{}'), { timeout: 2000 })).rejects.toThrow();
+      // Another node's heartbeat key, and the auth bucket: refused.
+      await expect(store.nc.request(`$JS.API.DIRECT.GET.KV_${store.subjects.authBucket}.$KV.${store.subjects.authBucket}.bootstrap`, enc.encode(''), { timeout: 2000 })).rejects.toThrow();
+      await expect(store.js.publish(`$KV.${store.subjects.heartbeatBucket}.h0`, '{}', { timeout: 2000 })).rejects.toThrow();
       // The log itself: not writable.
-      await expect(store.js.publish(store.subjects.object({ kind: 'Pod', resource: 'pods', token: 'pod', namespaced: true } as never, 'default', 'forged'), '{}', { timeout: 2000 })).rejects.toThrow();
+      await expect(store.js.publish(`${store.subjects.prefix}.obj.pod.default.forged`, '{}', { timeout: 2000 })).rejects.toThrow();
+      const after = await json<{ metadata: { resourceVersion: string }; status: { phase: string } }>('get', 'pod', pod.metadata.name);
+      expect(after.status.phase).not.toBe('Failed');
     } finally {
       await store.close();
     }
