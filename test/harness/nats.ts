@@ -51,7 +51,8 @@ function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-async function launch(config: string, port: number, monitorPort: number, logName: string): Promise<NatsServer> {
+/** Starts nats-server with `config` and waits until it listens on `port`. */
+export async function launch(config: string, port: number, monitorPort: number, logName: string): Promise<NatsServer> {
   const start = () => {
     const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr?.resume();
@@ -131,7 +132,8 @@ export async function startNatsCluster(size = 3): Promise<NatsHandle> {
   };
 }
 
-async function stopAll(servers: NatsServer[]): Promise<void> {
+/** Stops servers by PID (SIGTERM, then SIGKILL). */
+export async function stopAll(servers: NatsServer[]): Promise<void> {
   await Promise.all(
     servers.map(
       (s) =>

@@ -1,6 +1,6 @@
 /** wharf-agent's command line: flags, durations and lists, parsed into an AgentConfig. */
 import type { Taint } from '@wharf/model';
-import { type FlagSpec, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
+import { type FlagSpec, type NatsAuth, natsAuthOf, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import type { BackoffSettings } from './backoff.js';
 
 /** The agent's flags (plus core's --nats and --cluster). */
@@ -25,6 +25,8 @@ export const AGENT_FLAGS: Record<string, FlagSpec> = {
 /** The agent's settings. */
 export interface AgentConfig {
   natsUrl: string;
+  /** NATS credentials and TLS (--nats-creds, --nats-ca, --nats-cert, --nats-key). */
+  natsAuth: NatsAuth;
   cluster: string;
   node: string;
   address: string;
@@ -93,6 +95,7 @@ export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
   const node = f.node!;
   return {
     natsUrl: f.nats!,
+    natsAuth: natsAuthOf(f),
     cluster: f.cluster!,
     node,
     address: f.address!,

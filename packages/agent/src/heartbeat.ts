@@ -5,9 +5,9 @@
  * (within 3 intervals) and still moving. Every write is a compare-and-set on the key's revision,
  * so two agents can never both believe they hold the name.
  */
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { encodeToken } from '@wharf/model';
-import { type EventStore, StartupError } from '@wharf/store';
+import { ensureBucket, type EventStore, StartupError } from '@wharf/store';
 
 /** One heartbeat. */
 export interface HeartbeatValue {
@@ -25,12 +25,7 @@ export function isFresh(hb: HeartbeatValue, now: number, intervalMs: number): bo
 
 /** Opens (creating if needed) the cluster's heartbeat bucket. */
 export async function heartbeatBucket(store: EventStore): Promise<KV> {
-  const kvm = new Kvm(store.nc);
-  try {
-    return await kvm.create(store.subjects.heartbeatBucket, { history: 1 });
-  } catch {
-    return await kvm.open(store.subjects.heartbeatBucket);
-  }
+  return ensureBucket(store, store.subjects.heartbeatBucket);
 }
 
 /** The agent's heartbeat on its node's key. */

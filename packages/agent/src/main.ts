@@ -29,7 +29,7 @@ export interface RunningAgent {
 export async function startAgent(cfg: AgentConfig, runtime: Runtime = new DockerRuntime(cfg.dockerSocket)): Promise<RunningAgent> {
   const log = createLogger('agent').child({ node: cfg.node });
   const runtimeVersion = await runtime.version();
-  const store = await EventStore.connect({ natsUrl: cfg.natsUrl, cluster: cfg.cluster, name: `wharf-agent ${cfg.node}` });
+  const store = await EventStore.connect({ natsUrl: cfg.natsUrl, auth: cfg.natsAuth, cluster: cfg.cluster, name: `wharf-agent ${cfg.node}` });
   const instance = randomUUID();
   let kubelet: Kubelet | undefined;
   let shipper: LogShipper | undefined;

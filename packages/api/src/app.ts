@@ -14,6 +14,7 @@ import { discoveryRoutes } from './routes/discovery.js';
 import { historyRoutes } from './routes/history.js';
 import { objectRoutes } from './routes/objects.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { joinRoutes } from './routes/join.js';
 
 /**
  * Server options the routes rely on: kube-apiserver's body limit, paths matched as the old
@@ -37,4 +38,5 @@ export const apiPlugin: FastifyPluginAsync<ApiContext> = async (app, ctx) => {
   await historyRoutes(app, ctx);
   await accessReviewRoutes(app, ctx);
   await tokenRoutes(app, ctx);
+  await joinRoutes(app, ctx);
 };

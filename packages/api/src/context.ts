@@ -1,5 +1,6 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
-import { EventStore, initialState, type Logger, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
+import type { NodeCredentials } from './join/credentials.js';
+import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
@@ -20,11 +21,15 @@ export interface ApiContext {
   timeTravel: TimeTravel;
   /** How requests are authorized (wharf-api --authorization-mode); RBAC when unset. */
   authorizationMode?: AuthorizationMode | undefined;
+  /** Joins and revocations of nodes: only on a control plane made by `wharf init` (--pki-dir). */
+  nodeCredentials?: NodeCredentials | undefined;
 }
 
 /** Settings of openApiContext. */
 export interface ContextOptions extends StreamSettings {
   natsUrl: string;
+  /** NATS credentials and TLS. */
+  natsAuth?: NatsAuth;
   cluster: string;
   /** When to save projection snapshots; false neither loads nor saves them (a full replay at start). */
   snapshots: SnapshotPolicy | false;
@@ -41,7 +46,7 @@ export interface OpenContext {
 export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const { log } = o;
   const replicas = o.replicas ?? 1;
-  const store = await EventStore.connect({ natsUrl: o.natsUrl, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
+  const store = await EventStore.connect({ natsUrl: o.natsUrl, auth: o.natsAuth, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
   const t0 = Date.now();
   const snapshots = o.snapshots ? await SnapshotStore.open(store, replicas) : undefined;
   const projection = new Projection(store, await initialState(store, snapshots, log));
@@ -52,6 +57,9 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const timeTravel = new TimeTravel(store, snapshots, log);
   const objects = new Objects(store, projection);
   const tokens = await Tokens.open(store, replicas);
+  // The control plane makes every bucket and stream the nodes use: a node's credentials may
+  // only open them.
+  await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas })]);
   const nodePorts = await NodePortAllocator.open(store, projection, replicas);
   const resources = new Resources(objects, projection, { nodePorts, timeTravel });
   await ensureNamespaces(objects);

@@ -1,13 +1,15 @@
 /** wharf-api: owns the flags, listen, logging, TLS, start-up checks and the graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { closeOnSignals, createLogger, parseFlags, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, natsAuthOf, parseFlags, readControlPlaneSecrets, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { apiPlugin, serverOptions } from './app.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
 import { servingCert } from './auth/pki.js';
 import { ensureAdminToken } from './bootstrap.js';
 import { openApiContext } from './context.js';
+import { NodeCredentials } from './join/credentials.js';
+import { issueCert } from '@wharf/pki';
 
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
@@ -24,6 +26,9 @@ const FLAGS = {
   'tls-key': { description: 'private key for --tls-cert (PEM)' },
   'tls-ca': { description: 'CA of --tls-cert, written into the client configs (PEM)' },
   'tls-san': { description: 'extra names/addresses for the generated certificate, comma-separated' },
+  'pki-dir': { description: "the control plane's secrets that 'wharf init' made (cluster CA, NATS operator and account): sign the API certificate with that CA and let nodes join", env: 'WHARF_PKI_DIR' },
+  'advertise-url': { description: 'the API URL(s) joining nodes are told, comma-separated (default: the --listen address)', env: 'WHARF_ADVERTISE_URL' },
+  'nats-advertise': { description: 'the NATS URL(s) joining nodes are told, comma-separated (default: --nats)', env: 'WHARF_NATS_ADVERTISE' },
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
   'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
 };
@@ -38,8 +43,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (!AUTHORIZATION_MODES.includes(authorizationMode)) throw new StartupError(`--authorization-mode must be one of ${AUTHORIZATION_MODES.join(', ')}, got "${authorizationMode}"`);
   if (!host || !Number.isInteger(port)) throw new StartupError(`--listen must be HOST:PORT, got "${String(f.listen)}"`);
   const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
+  const secrets = f['pki-dir'] ? readControlPlaneSecrets(String(f['pki-dir'])) : undefined;
   const { ctx, close } = await openApiContext({
     natsUrl: String(f.nats),
+    natsAuth: natsAuthOf(f),
     cluster: String(f.cluster),
     replicas: Number(f.replicas),
     ...(f['retention-max-age'] !== undefined ? { maxAgeSeconds: Number(f['retention-max-age']) } : {}),
@@ -54,7 +61,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     tls = { cert: readFileSync(String(f['tls-cert']), 'utf8'), key: readFileSync(String(f['tls-key']), 'utf8'), ...(f['tls-ca'] ? { ca: readFileSync(String(f['tls-ca']), 'utf8') } : {}) };
   } else if (!f['insecure-http']) {
     const sans = [host, ...String(f['tls-san'] ?? '').split(',')].map((s) => s.trim());
-    tls = await servingCert(ctx.tokens.kv, ctx.store.subjects.cluster, sans);
+    tls = secrets ? { ...issueCert(secrets.ca, { commonName: 'wharf-api', hosts: ['127.0.0.1', 'localhost', ...sans], usage: 'server' }), ca: secrets.ca.cert } : await servingCert(ctx.tokens.kv, ctx.store.subjects.cluster, sans);
+  }
+  if (secrets) {
+    const list = (v: unknown, fallback: string) => String(v ?? fallback).split(',').map((x) => x.trim()).filter(Boolean);
+    const advertised = { apiServers: list(f['advertise-url'], `https://${host}:${port}`), natsServers: list(f['nats-advertise'], String(f.nats)) };
+    ctx.nodeCredentials = new NodeCredentials(ctx.tokens.kv, secrets, ctx.store.subjects, advertised, String(f.nats), natsAuthOf(f), log.child({ part: 'join' }));
   }
   const app = Fastify({ ...serverOptions, loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
   await app.register(apiPlugin, { ...ctx, authorizationMode });

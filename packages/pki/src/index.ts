@@ -2,3 +2,4 @@
 
 export { type KeyPair, makeCA, signServingCert, subjectAltNames } from './certs.js';
 export { OpensslError } from './openssl.js';
+export { type CertRequest, issueCert, makeCsr, signCsr } from './leaf.js';

@@ -3,7 +3,7 @@
  * every NodePort on the node's address and acknowledges what it applied, until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { closeOnSignals, createLogger, EventStore, type Logger, parseFlags, ProxyAcks, ServiceFeed, shutdownTimeoutMs, UsageError } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, type Logger, type NatsAuth, natsAuthOf, parseFlags, ProxyAcks, ServiceFeed, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import { AckWriter } from './ack.js';
 import { NodePortProxy } from './proxy.js';
 
@@ -28,6 +28,8 @@ export interface RunningProxy {
 /** Settings of startProxy. */
 export interface ProxyConfig {
   natsUrl: string;
+  /** NATS credentials and TLS. */
+  natsAuth?: NatsAuth;
   cluster: string;
   node: string;
   address: string;
@@ -41,7 +43,7 @@ export interface ProxyConfig {
 /** Connects to the log and starts serving NodePorts. */
 export async function startProxy(cfg: ProxyConfig): Promise<RunningProxy> {
   const log = cfg.log ?? createLogger(BIN).child({ node: cfg.node });
-  const store = await EventStore.connect({ natsUrl: cfg.natsUrl, cluster: cfg.cluster, name: `${BIN} ${cfg.node}` });
+  const store = await EventStore.connect({ natsUrl: cfg.natsUrl, auth: cfg.natsAuth, cluster: cfg.cluster, name: `${BIN} ${cfg.node}` });
   let acks: AckWriter | undefined;
   const proxy = new NodePortProxy({ address: cfg.address, log, connectTimeoutMs: cfg.connectTimeoutMs, replayLimit: cfg.replayLimit, onDrainChange: () => acks?.request() });
   try {
@@ -87,6 +89,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const log = createLogger(BIN).child({ node: f.node });
   const running = await startProxy({
     natsUrl: f.nats!,
+    natsAuth: natsAuthOf(f),
     cluster: f.cluster!,
     node: f.node!,
     address: f.address!,

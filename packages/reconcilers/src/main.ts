@@ -1,5 +1,5 @@
 /** The wharf-reconcilers daemon: flags, logging, and a graceful stop on SIGTERM/SIGINT. */
-import { closeOnSignals, createLogger, parseFlags, runMain, shutdownTimeoutMs, UsageError } from '@wharf/store';
+import { closeOnSignals, createLogger, natsAuthOf, parseFlags, runMain, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import { CONTROLLER_NAMES, parseControllers, startManager } from './manager.js';
 
 const BIN = 'wharf-reconcilers';
@@ -29,7 +29,7 @@ export function main(argv = process.argv.slice(2)): void {
     const nodeMonitorGraceMs = parseDuration('node-monitor-grace-period', flags['node-monitor-grace-period'] as string);
     const podEvictionTimeoutMs = parseDuration('pod-eviction-timeout', flags['pod-eviction-timeout'] as string);
     const timeoutMs = shutdownTimeoutMs(flags['shutdown-timeout']);
-    const starting = startManager({ natsUrl: flags.nats as string, cluster: flags.cluster as string, controllers, log, nodeMonitorGraceMs, podEvictionTimeoutMs });
+    const starting = startManager({ natsUrl: flags.nats as string, natsAuth: natsAuthOf(flags), cluster: flags.cluster as string, controllers, log, nodeMonitorGraceMs, podEvictionTimeoutMs });
     // Installed before start-up finishes, so a signal during start-up still stops cleanly.
     closeOnSignals(async () => (await starting).stop(), { log, timeoutMs });
     await starting;

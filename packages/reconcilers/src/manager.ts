@@ -4,7 +4,7 @@
  * hashing over the live members (see runtime/membership.ts), and every write they make is a
  * compare-and-set, so two of them never act twice even while the members change.
  */
-import { EventStore, initialState, type Logger, NodeFeed, Objects, Projection, SnapshotStore } from '@wharf/store';
+import { EventStore, initialState, type Logger, type NatsAuth, NodeFeed, Objects, Projection, SnapshotStore } from '@wharf/store';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/collector.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
@@ -23,6 +23,8 @@ export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 /** How to start a manager. */
 export interface ManagerOptions {
   natsUrl: string;
+  /** NATS credentials and TLS. */
+  natsAuth?: NatsAuth;
   cluster: string;
   controllers: readonly ControllerName[];
   log: Logger;
@@ -68,7 +70,7 @@ export function parseControllers(list: string | undefined): ControllerName[] {
 /** Connects, starts the shared projection and then each controller asked for. */
 export async function startManager(opts: ManagerOptions): Promise<Manager> {
   // No retention settings: the stream's retention is wharf-api's to configure, never reset here.
-  const store = await EventStore.connect({ natsUrl: opts.natsUrl, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers' });
+  const store = await EventStore.connect({ natsUrl: opts.natsUrl, auth: opts.natsAuth, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers' });
   // Start from the newest snapshot the API servers saved (read only: one kind of writer is enough).
   const snapshots = opts.snapshots === false ? undefined : await SnapshotStore.open(store).catch((err: unknown) => (opts.log.warn({ err }, 'snapshots unavailable; replaying the whole log'), undefined));
   const projection = new Projection(store, await initialState(store, snapshots, opts.log));

@@ -3,6 +3,7 @@
  * each flag may also come from an environment variable, and `--help` prints them all.
  */
 import { parseArgs } from 'node:util';
+import type { NatsAuth } from './connect.js';
 
 /** One flag: its help text, default and environment variable. */
 export interface FlagSpec {
@@ -20,12 +21,22 @@ export const DEFAULT_SHUTDOWN_SECONDS = 10;
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   nats: { description: 'NATS server URL(s), comma-separated', default: 'nats://127.0.0.1:4222', env: 'WHARF_NATS_URL' },
   cluster: { description: 'cluster name: prefixes every stream and subject', default: 'default', env: 'WHARF_CLUSTER' },
+  'nats-creds': { description: 'NATS credentials file of this component (a user JWT and its seed; `wharf init`/`join` write it)', env: 'WHARF_NATS_CREDS' },
+  'nats-ca': { description: 'CA certificate that signs the NATS server\'s certificate (TLS)', env: 'WHARF_NATS_CA' },
+  'nats-cert': { description: 'this component\'s TLS client certificate for NATS', env: 'WHARF_NATS_CERT' },
+  'nats-key': { description: 'the private key of --nats-cert', env: 'WHARF_NATS_KEY' },
   'shutdown-timeout': {
     description: 'seconds a graceful stop may take before the process exits 1 (a second signal exits at once)',
     default: String(DEFAULT_SHUTDOWN_SECONDS),
     env: 'WHARF_SHUTDOWN_TIMEOUT',
   },
 };
+
+/** The NATS credentials and TLS files given by the common flags. */
+export function natsAuthOf(values: Record<string, string | boolean | undefined>): NatsAuth {
+  const str = (k: string) => (typeof values[k] === 'string' && values[k] !== '' ? (values[k] as string) : undefined);
+  return { credsFile: str('nats-creds'), caFile: str('nats-ca'), certFile: str('nats-cert'), keyFile: str('nats-key') };
+}
 
 /** Raised for bad command lines; the message is for the user. */
 export class UsageError extends Error {

@@ -119,7 +119,10 @@ export class LogStore {
     try {
       const info = await this.store.jsm.streams.info(this.#stream);
       if (info.config.max_bytes !== cfg.max_bytes || info.config.max_msgs_per_subject !== cfg.max_msgs_per_subject) {
-        await this.store.jsm.streams.update(this.#stream, { ...info.config, max_bytes: cfg.max_bytes!, max_msgs_per_subject: cfg.max_msgs_per_subject! });
+        // A node's credentials may not change streams: the control plane's settings stay.
+        await this.store.jsm.streams.update(this.#stream, { ...info.config, max_bytes: cfg.max_bytes!, max_msgs_per_subject: cfg.max_msgs_per_subject! }).catch((e: Error) => {
+          if (!/permission/i.test(e.message)) throw e;
+        });
       }
     } catch (e) {
       if (!(e instanceof JetStreamApiError) || e.code !== 10059) throw e;

@@ -19,7 +19,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectNats } from './connect.js';
+import { connectNats, type NatsAuth } from './connect.js';
 import { CorruptLog } from './corrupt.js';
 import { createLogger } from './logger.js';
 import { AckedPublisher } from './publisher.js';
@@ -44,6 +44,8 @@ export interface EventStoreOptions extends StreamSettings {
   cluster: string;
   /** The connection name shown by nats-server (the component). */
   name: string;
+  /** Credentials and TLS; absent: an open development server. */
+  auth?: NatsAuth | undefined;
 }
 
 /** An append was rejected because the subject moved past the expected sequence. */
@@ -95,7 +97,7 @@ export class EventStore {
 
   /** Connects, checks the server version and creates (or updates) the cluster's stream. */
   static async connect(opts: EventStoreOptions): Promise<EventStore> {
-    const nc = await connectNats(opts.natsUrl, opts.name);
+    const nc = await connectNats(opts.natsUrl, opts.name, opts.auth);
     try {
       return await EventStore.open(nc, opts.cluster, opts, true, opts.name);
     } catch (e) {

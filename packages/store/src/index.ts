@@ -1,8 +1,13 @@
 /** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed, proxy acknowledgements), the Service/Endpoints feed, container logs, snapshots and time travel, and the daemons' flags and logger. */
 
 export { LatestBySubject, type LatestMessage } from './compaction.js';
-export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, parseFlags, runMain, StartupError, UsageError } from './config.js';
-export { compareVersions, connectNats, MIN_NATS_VERSION, NatsUnavailableError } from './connect.js';
+export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, natsAuthOf, parseFlags, runMain, StartupError, UsageError } from './config.js';
+export { compareVersions, connectNats, MIN_NATS_VERSION, type NatsAuth, NatsUnavailableError } from './connect.js';
+export { credsInboxPrefix, NatsIdentity, type NatsIdentitySeeds, newIdentitySeeds, type NewUser, type Revocations, userName } from './natsauth/identity.js';
+export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
+export { ensureBucket, openBucket } from './buckets.js';
+export { type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
+export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';
 export { readObject } from './direct.js';

@@ -4,8 +4,9 @@
  * once the pod is gone from the node. Writers compare-and-set on the pod's resourceVersion, so a
  * stale writer can never put back an older version. The agent watches `<node>.>`.
  */
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { EventStore } from './eventstore.js';
+import { ensureBucket, openBucket } from './buckets.js';
 import { encodeToken, type Pod, rvOf, type Stored } from '@wharf/model';
 
 /** One entry of a node's feed: the pod, or a tombstone with the resourceVersion that removed it. */
@@ -17,9 +18,15 @@ export class NodeFeed {
 
   /** Opens (creating if needed) the cluster's node feed bucket. */
   static async open(store: EventStore, replicas = 1): Promise<NodeFeed> {
-    const kvm = new Kvm(store.nc);
-    const kv = await kvm.create(store.subjects.nodeFeedBucket, { history: 1, replicas });
-    return new NodeFeed(kv);
+    return new NodeFeed(await ensureBucket(store, store.subjects.nodeFeedBucket, { replicas }));
+  }
+
+  /**
+   * Opens the bucket without creating it: what a node does, whose credentials may not create
+   * streams. Waits (up to `waitMs`) for the control plane to have made it.
+   */
+  static async attach(store: EventStore, waitMs = 60_000): Promise<NodeFeed> {
+    return new NodeFeed(await openBucket(store, store.subjects.nodeFeedBucket, waitMs));
   }
 
   /** The key of one pod on one node. */

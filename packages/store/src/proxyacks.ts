@@ -5,9 +5,10 @@
  * interval; it deletes its key when it stops. Agents watch the bucket to send SIGTERM to a
  * terminating pod's containers only once no live proxy routes to it (see the agent's README).
  */
-import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import { decodeToken, encodeToken } from '@wharf/model';
 import type { EventStore } from './eventstore.js';
+import { ensureBucket } from './buckets.js';
 
 /** A backend as a proxy connects to it: a pod's published port on its node's address. */
 export interface HostPort {
@@ -58,12 +59,7 @@ export class ProxyAcks {
 
   /** Opens (creating if needed) the cluster's proxy bucket. */
   static async open(store: EventStore): Promise<ProxyAcks> {
-    const kvm = new Kvm(store.nc);
-    try {
-      return new ProxyAcks(await kvm.create(store.subjects.proxyBucket, { history: 1 }));
-    } catch {
-      return new ProxyAcks(await kvm.open(store.subjects.proxyBucket));
-    }
+    return new ProxyAcks(await ensureBucket(store, store.subjects.proxyBucket));
   }
 
   /** Writes the acknowledgement of `ack.node`'s proxy. */

@@ -17,13 +17,16 @@ interface Pending {
 
 /** Publishes to JetStream and resolves with the server's acknowledgement. */
 export class AckedPublisher {
-  readonly #inbox = createInbox();
+  readonly #inbox: string;
   readonly #pending = new Map<string, Pending>();
   #next = 0;
   #sub: Subscription | undefined;
   #sweep: NodeJS.Timeout | undefined;
 
-  constructor(readonly nc: NatsConnection, readonly timeoutMs: number) {}
+  constructor(readonly nc: NatsConnection, readonly timeoutMs: number) {
+    // Under the connection's inbox prefix: the one its credentials may subscribe to.
+    this.#inbox = createInbox((nc as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
+  }
 
   /**
    * Publishes `data` to `subject` with the given headers (`Nats-Expected-Last-Subject-Sequence`,

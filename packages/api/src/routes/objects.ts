@@ -52,7 +52,10 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       const { items } = await r.list(info, req.params.namespace, selectors(req.query));
       const opts = deleteOptions(req.query, req.body);
       const deleted: KObject[] = [];
-      for (const o of items) deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOptions(req)));
+      for (const o of items) {
+        if (info.kind === 'Node') await ctx.nodeCredentials?.revokeNode(o.metadata.name);
+        deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOptions(req)));
+      }
       return sendList(req, reply, info, deleted, ctx.projection.seq);
     },
     async get(req, reply) {
@@ -71,6 +74,9 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
     },
     async delete(req, reply) {
       const { namespace, name } = req.params;
+      // A node deleted loses its credentials first: if that fails, the node stays and the
+      // delete can be retried; never a deleted node that can still connect.
+      if (info.kind === 'Node' && ctx.projection.get('Node', undefined, name!)) await ctx.nodeCredentials?.revokeNode(name!);
       const o = await r.delete(info, namespace, name!, deleteOptions(req.query, req.body), writeOptions(req));
       const gone = !ctx.projection.get(info.kind, namespace, name!);
       return sendObject(req, reply.code(gone ? 200 : 202), info, o);

@@ -1,0 +1,40 @@
+/**
+ * Joining nodes: `GET /cluster-info` (public, like kubeadm's cluster-info ConfigMap: the CA a
+ * joining node checks against its pin, and where to connect), and `POST` on the join path with a
+ * bootstrap token (RBAC: create `nodejoins` in `bootstrap.wharf.io`, which the
+ * system:bootstrappers group may do and nothing else). Only a control plane made by `wharf init`
+ * (wharf-api --pki-dir) can sign node credentials; any other answers 404 saying so.
+ */
+import type { FastifyInstance } from 'fastify';
+import { CLUSTER_INFO_PATH, type ClusterInfo, InvalidError, JOIN_API_VERSION, JOIN_PATH, NodeJoinRequest, NotFoundError, parseBody } from '@wharf/model';
+import type { ApiContext } from '../context.js';
+import { actorOf } from './auth.js';
+
+function credentials(ctx: ApiContext) {
+  if (!ctx.nodeCredentials) throw new NotFoundError('nodejoins', 'this cluster signs no node credentials: it was not made with `wharf init` (wharf-api --pki-dir)', 'bootstrap.wharf.io');
+  return ctx.nodeCredentials;
+}
+
+/** Registers /cluster-info and the join path. */
+export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get(CLUSTER_INFO_PATH, { config: { public: true } }, async (): Promise<ClusterInfo> => {
+    const c = credentials(ctx);
+    return { apiVersion: JOIN_API_VERSION, kind: 'ClusterInfo', cluster: c.subjects.cluster, caCertificate: c.secrets.ca.cert, apiServers: c.advertised.apiServers, natsServers: c.advertised.natsServers };
+  });
+
+  app.post(JOIN_PATH, async (req, reply) => {
+    const c = credentials(ctx);
+    const { spec } = parseBody(NodeJoinRequest, 'NodeJoin', req.body);
+    if (!/^-----BEGIN CERTIFICATE REQUEST-----[\s\S]+-----END CERTIFICATE REQUEST-----\s*$/.test(spec.csr)) {
+      throw new InvalidError('NodeJoin', spec.nodeName, [{ reason: 'FieldValueInvalid', field: 'spec.csr', message: 'Invalid value: must be a PEM certificate request' }]);
+    }
+    let status;
+    try {
+      status = await c.join(spec, ctx.projection.get('Node', undefined, spec.nodeName), actorOf(req));
+    } catch (e) {
+      if ((e as Error).name === 'OpensslError' || e instanceof RangeError) throw new InvalidError('NodeJoin', spec.nodeName, [{ reason: 'FieldValueInvalid', field: 'spec.csr', message: `Invalid value: ${(e as Error).message}` }]);
+      throw e;
+    }
+    return reply.code(201).send({ apiVersion: JOIN_API_VERSION, kind: 'NodeJoin', spec: { nodeName: spec.nodeName }, status });
+  });
+}

@@ -1,0 +1,59 @@
+import { hostname } from 'node:os';
+import { Flags } from '@oclif/core';
+import { WharfCommand } from '../lib/base.js';
+import { defaultConfigPath } from '../lib/config.js';
+import { CliError } from '../lib/errors.js';
+import { parseTtl } from '../lib/tokens.js';
+import { advertiseAddress } from '../lib/cluster/preflight.js';
+
+/** `wharf init`: the first machine of a cluster (kubeadm init). */
+export default class Init extends WharfCommand {
+  static override summary = 'Make this machine the control plane of a new cluster, and print the command that joins others.';
+  static override description = `Like kubeadm init: checks the machine; makes the cluster CA, every certificate and the NATS operator, accounts and one user per component (secrets in <config-dir>/pki, root-only); starts nats-server (TLS, client certificates required, per-component permissions), wharf-api, wharf-reconcilers, and this machine's agent and proxy (systemd units where systemd runs, else detached with logs and pid files under <data-dir>/run); waits until the node is Ready; makes a bootstrap token and prints 'wharf join --token ... ADDRESS:PORT --discovery-token-ca-cert-hash sha256:...'.
+
+The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --schedulable; remove it later with 'wharf taint nodes NAME node-role.kubernetes.io/control-plane-'. Undo everything with 'wharf reset'.`;
+
+  static override examples = ['<%= config.bin %> init --advertise-address 10.0.0.1', '<%= config.bin %> init --schedulable   # a one-machine cluster that runs pods on its control plane'];
+
+  static override flags = {
+    'advertise-address': Flags.string({ description: 'The address other machines reach this one on (default: its first non-loopback IPv4 address).' }),
+    'node-name': Flags.string({ description: 'This machine\'s node name (default: the host name).' }),
+    cluster: Flags.string({ description: 'Cluster name (prefixes every stream and subject).', default: 'default' }),
+    'api-port': Flags.integer({ description: 'Port of the API server.', default: 6443, min: 1, max: 65535 }),
+    'nats-port': Flags.integer({ description: 'Port of nats-server.', default: 4222, min: 1, max: 65535 }),
+    'config-dir': Flags.string({ description: 'Where credentials and configs go.', default: '/etc/wharf' }),
+    'data-dir': Flags.string({ description: 'Where NATS\' store, the agent\'s state and (without systemd) logs and pid files go.', default: '/var/lib/wharf' }),
+    schedulable: Flags.boolean({ description: 'Do not taint this node: pods may run on the control plane.', default: false }),
+    'docker-socket': Flags.string({ description: 'The Docker engine socket of this machine.', default: '/var/run/docker.sock' }),
+    'node-monitor-grace-period': Flags.string({ description: 'Heartbeat silence after which a node is NotReady (wharf-reconcilers\' flag; default 10s).' }),
+    'pod-eviction-timeout': Flags.string({ description: 'How long a node stays NotReady before its pods are replaced elsewhere (default 20s).' }),
+    'token-ttl': Flags.string({ description: 'Lifetime of the printed bootstrap token (0: never expires).', default: '24h' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Init);
+    const address = advertiseAddress(flags['advertise-address']);
+    const nodeName = (flags['node-name'] ?? hostname()).toLowerCase();
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nodeName) || nodeName.length > 63) throw new CliError(`node name "${nodeName}" is not a valid DNS name: give --node-name`);
+    const cliConfig = flags.config ?? defaultConfigPath();
+    const { init } = await import('../lib/cluster/init.js');
+    const r = await init({
+      dirs: { config: flags['config-dir'], data: flags['data-dir'] },
+      address,
+      nodeName,
+      cluster: flags.cluster,
+      apiPort: flags['api-port'],
+      natsPort: flags['nats-port'],
+      cliConfig,
+      schedulable: flags.schedulable,
+      dockerSocket: flags['docker-socket'],
+      tokenTtlSeconds: parseTtl(flags['token-ttl']),
+      nodeMonitorGracePeriod: flags['node-monitor-grace-period'],
+      podEvictionTimeout: flags['pod-eviction-timeout'],
+      io: this.io,
+    }).catch((e: Error) => {
+      throw new CliError(`${e.message}\nTo start over, run: wharf reset --config-dir ${flags['config-dir']} --data-dir ${flags['data-dir']}`);
+    });
+    this.io.out(`\nYour Wharf control plane has initialized successfully!\n\nThe admin's config is ${cliConfig} (kubectl: KUBECONFIG=${cliConfig.replace(/config$/, 'kubeconfig')} kubectl get nodes).\n\nThen you can join any number of worker machines by running the following on each as root:\n\n  ${r.joinCommand}\n\n`);
+  }
+}

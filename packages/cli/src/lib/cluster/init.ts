@@ -1,0 +1,153 @@
+/**
+ * `wharf init`: kubeadm init's phases on the first machine. Preflight checks; the cluster CA and
+ * every certificate; the NATS operator, accounts and one user per component; nats-server with
+ * TLS and those users; wharf-api and wharf-reconcilers; this machine's agent (tainted as a control
+ * plane unless asked not to) and proxy; then a bootstrap token and the join command to print.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caCertHash, Subjects } from '@wharf/model';
+import { issueCert, makeCA } from '@wharf/pki';
+import { NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
+import type { Io } from '../base.js';
+import { CliError } from '../errors.js';
+import { daemonCommand } from './bins.js';
+import { httpsJson, statusMessage } from './https.js';
+import { type MachineDirs, natsFlags, paths, writePublic, writeSecret } from './layout.js';
+import { checkDocker, checkNatsServer, checkPortFree } from './preflight.js';
+import { startService } from './supervise.js';
+import { waitFor } from './wait.js';
+
+/** The control-plane taint kubeadm puts on its nodes. */
+export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane:NoSchedule';
+
+/** The role label kubeadm puts on control-plane nodes (ROLES in `get nodes`). */
+export const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
+
+/** What `wharf init` was asked. */
+export interface InitOptions {
+  dirs: MachineDirs;
+  address: string;
+  nodeName: string;
+  cluster: string;
+  apiPort: number;
+  natsPort: number;
+  /** The admin's CLI config (a kubeconfig is written next to it). */
+  cliConfig: string;
+  schedulable: boolean;
+  dockerSocket: string;
+  tokenTtlSeconds: number;
+  /** Passed to wharf-reconcilers (e.g. 10s, 20s); absent: its defaults. */
+  nodeMonitorGracePeriod?: string | undefined;
+  podEvictionTimeout?: string | undefined;
+  io: Io;
+}
+
+/** What init made, for the caller to print. */
+export interface InitResult {
+  joinCommand: string;
+  apiServer: string;
+}
+
+/** Runs every phase; throws CliError with what went wrong and where to look. */
+export async function init(o: InitOptions): Promise<InitResult> {
+  const p = paths(o.dirs);
+  const say = (phase: string, text: string) => o.io.err(`[${phase}] ${text}\n`);
+  const natsUrl = `tls://${o.address}:${o.natsPort}`;
+  const apiUrl = `https://${o.address}:${o.apiPort}`;
+
+  say('preflight', 'checking the machine');
+  if (existsSync(join(p.pki, PKI_FILES.caKey))) throw new CliError(`this machine already runs a Wharf control plane (${p.pki} exists): run 'wharf reset' first`);
+  checkNatsServer();
+  checkDocker(o.dockerSocket);
+  await checkPortFree(o.address, o.natsPort, 'NATS');
+  await checkPortFree(o.address, o.apiPort, 'the API');
+
+  say('certs', `making the cluster CA and certificates in ${o.dirs.config}`);
+  const ca = makeCA(`wharf-ca-${o.cluster}`);
+  writeSecret(join(p.pki, PKI_FILES.caKey), ca.key);
+  writePublic(join(p.pki, PKI_FILES.caCert), ca.cert);
+  writePublic(p.caCert, ca.cert);
+  const server = issueCert(ca, { commonName: 'wharf-nats', hosts: [o.address, '127.0.0.1', 'localhost'], usage: 'server' });
+  writePublic(p.natsCert, server.cert);
+  writeSecret(p.natsKey, server.key);
+  for (const [who, cn, org] of [['api', 'system:wharf-api', 'system:masters'], ['reconcilers', 'system:wharf-reconcilers', 'system:wharf'], ['node', `system:node:${o.nodeName}`, 'system:nodes']] as const) {
+    const c = issueCert(ca, { commonName: cn, organization: org, usage: 'client' });
+    writePublic(p.cert(who), c.cert);
+    writeSecret(p.key(who), c.key);
+  }
+
+  say('nats', 'making the NATS operator, accounts and a user per component');
+  const seeds = newIdentitySeeds();
+  writeSecret(join(p.pki, PKI_FILES.natsIdentity), JSON.stringify(seeds, null, 2));
+  const identity = new NatsIdentity(seeds, new Subjects(o.cluster));
+  writeSecret(join(p.pki, PKI_FILES.systemCreds), await identity.systemUserCreds());
+  for (const [who, role, node] of [['api', 'api'], ['reconcilers', 'reconcilers'], ['agent', 'agent', o.nodeName], ['proxy', 'proxy', o.nodeName]] as const) {
+    writeSecret(p.creds(who), (await identity.mintUser({ role, ...(node ? { node } : {}) })).creds!);
+  }
+  writeSecret(
+    p.natsConf,
+    secureServerConfig({
+      serverName: `wharf-${o.nodeName}`,
+      listen: `${o.address}:${o.natsPort}`,
+      storeDir: p.natsStore,
+      resolverDir: p.natsResolver,
+      operatorJwt: await identity.operatorJwt(),
+      systemAccount: identity.systemAccountKey,
+      preload: { [identity.systemAccountKey]: await identity.systemAccountJwt(), [identity.accountKey]: await identity.accountJwt() },
+      tls: { certFile: p.natsCert, keyFile: p.natsKey, caFile: p.caCert },
+    }),
+  );
+  say('nats', `starting nats-server on ${natsUrl}: ${startService({ name: 'wharf-nats', command: 'nats-server', args: ['-c', p.natsConf], description: 'Wharf NATS server (the event log)' }, p.run)}`);
+
+  say('control-plane', 'starting wharf-api and wharf-reconcilers');
+  const common = ['--cluster', o.cluster];
+  const api = daemonCommand('wharf-api');
+  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl];
+  say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
+  await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
+  const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
+  const rec = daemonCommand('wharf-reconcilers');
+  say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers'), ...(o.nodeMonitorGracePeriod ? ['--node-monitor-grace-period', o.nodeMonitorGracePeriod] : []), ...(o.podEvictionTimeout ? ['--pod-eviction-timeout', o.podEvictionTimeout] : [])], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
+
+  say('node', `starting this machine's agent and proxy as node ${o.nodeName}${o.schedulable ? '' : ` (tainted ${CONTROL_PLANE_TAINT})`}`);
+  startNode({ dirs: o.dirs, natsUrl, nodeName: o.nodeName, address: o.address, cluster: o.cluster, dockerSocket: o.dockerSocket, taints: o.schedulable ? [] : [CONTROL_PLANE_TAINT] }, (t) => say('node', t));
+  await waitFor(`node ${o.nodeName} to be Ready`, 90_000, async () => isReady((await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { token: admin.token }).catch(() => undefined))?.body), p.run);
+
+  // kubeadm's mark-control-plane: the role label (a node may not give itself a role).
+  const labelled = await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { method: 'PATCH', token: admin.token, contentType: 'application/merge-patch+json', body: { metadata: { labels: { [CONTROL_PLANE_ROLE]: '' } } } });
+  if (labelled.status !== 200) throw new CliError(`could not label node ${o.nodeName} as the control plane: ${statusMessage(labelled)}`);
+
+  say('bootstrap-token', 'making a bootstrap token for joining nodes');
+  const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', description: 'made by wharf init', ttlSeconds: o.tokenTtlSeconds } });
+  if (created.status !== 201) throw new CliError(`could not make a bootstrap token: ${statusMessage(created)}`);
+  return { apiServer: apiUrl, joinCommand: `wharf join --token ${created.body.token} ${o.address}:${o.apiPort} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
+}
+
+/** True when a Node object says Ready. */
+export function isReady(node: unknown): boolean {
+  const conditions = (node as { status?: { conditions?: { type: string; status: string }[] } } | undefined)?.status?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** What a node's agent and proxy need. */
+export interface NodeStart {
+  dirs: MachineDirs;
+  natsUrl: string;
+  nodeName: string;
+  address: string;
+  cluster: string;
+  dockerSocket: string;
+  taints: string[];
+}
+
+/** Starts a machine's wharf-agent and wharf-proxy with the node's credentials. */
+export function startNode(n: NodeStart, say: (text: string) => void): void {
+  const p = paths(n.dirs);
+  const agent = daemonCommand('wharf-agent');
+  const agentArgs = [...agent.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'agent', 'node'), '--node', n.nodeName, '--address', n.address, '--state-dir', p.agentState, '--docker-socket', n.dockerSocket, ...(n.taints.length ? ['--taints', n.taints.join(',')] : [])];
+  say(`wharf-agent: ${startService({ name: 'wharf-agent', command: agent.command, args: agentArgs, description: 'Wharf node agent' }, p.run)}`);
+  const proxy = daemonCommand('wharf-proxy');
+  const proxyArgs = [...proxy.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'proxy', 'node'), '--node', n.nodeName, '--address', n.address];
+  say(`wharf-proxy: ${startService({ name: 'wharf-proxy', command: proxy.command, args: proxyArgs, description: 'Wharf NodePort proxy' }, p.run)}`);
+}

@@ -1,0 +1,86 @@
+/**
+ * `wharf join`: kubeadm join's discovery and TLS bootstrap. Fetch the cluster's CA from
+ * /cluster-info and check it against the pin (refuse a mismatch, warn when unpinned); from then
+ * on trust only that CA. Make this node's keys here (a certificate request, and an nkey each for
+ * the agent's and the proxy's NATS users), trade the bootstrap token for their signatures, write
+ * them, start the agent and the proxy, and wait until the node is Ready.
+ */
+import { createUser } from '@nats-io/nkeys';
+import { fmtCreds } from '@nats-io/jwt';
+import { caCertHash, CLUSTER_INFO_PATH, type ClusterInfo, JOIN_API_VERSION, JOIN_PATH, mustKind, type Node, type NodeJoinStatus, type Stored, TOKEN_PATTERN } from '@wharf/model';
+import { makeCsr } from '@wharf/pki';
+import { EventStore, readObject } from '@wharf/store';
+import type { Io } from '../base.js';
+import { CliError } from '../errors.js';
+import { httpsJson, statusMessage } from './https.js';
+import { type MachineDirs, paths, writePublic, writeSecret } from './layout.js';
+import { checkDocker } from './preflight.js';
+import { isReady, startNode } from './init.js';
+import { waitFor } from './wait.js';
+
+/** What `wharf join` was asked. */
+export interface JoinOptions {
+  dirs: MachineDirs;
+  /** host:port of an API server. */
+  endpoint: string;
+  token: string;
+  /** `sha256:<hex>`; absent: unpinned (warned). */
+  caCertHash?: string | undefined;
+  nodeName: string;
+  address: string;
+  dockerSocket: string;
+  io: Io;
+}
+
+/** Checks the arguments' form before anything is sent. */
+export function checkJoinArgs(o: Pick<JoinOptions, 'endpoint' | 'token' | 'caCertHash'>): void {
+  if (!/^[^\s/:]+:\d{1,5}$/.test(o.endpoint)) throw new CliError(`"${o.endpoint}" is not ADDRESS:PORT of the control plane (e.g. 10.0.0.1:6443)`);
+  if (!TOKEN_PATTERN.test(o.token)) throw new CliError('--token must be a bootstrap token of the form abcdef.0123456789abcdef (wharf token create on the control plane)');
+  if (o.caCertHash !== undefined && !/^sha256:[0-9a-f]{64}$/.test(o.caCertHash)) throw new CliError('--discovery-token-ca-cert-hash must be sha256: and 64 hex digits, as wharf init printed it');
+}
+
+/** Joins this machine; returns the node name once it is Ready. */
+export async function join(o: JoinOptions): Promise<string> {
+  checkJoinArgs(o);
+  const say = (phase: string, text: string) => o.io.err(`[${phase}] ${text}\n`);
+  const base = `https://${o.endpoint}`;
+  checkDocker(o.dockerSocket);
+
+  say('discovery', `fetching the cluster CA from ${base}${CLUSTER_INFO_PATH}`);
+  const info = await httpsJson<ClusterInfo>(`${base}${CLUSTER_INFO_PATH}`, { insecure: true });
+  if (info.status !== 200 || (info.body as ClusterInfo).kind !== 'ClusterInfo') throw new CliError(`${o.endpoint} is not a Wharf control plane that lets nodes join: ${statusMessage(info)}`);
+  const ca = info.body.caCertificate;
+  const hash = caCertHash(ca);
+  if (o.caCertHash === undefined) say('discovery', `WARNING: no --discovery-token-ca-cert-hash: the control plane's CA (${hash}) is trusted without being checked`);
+  else if (o.caCertHash !== hash) throw new CliError(`the control plane's CA is ${hash}, not the pinned ${o.caCertHash}: refusing to join (is ${o.endpoint} the right address?)`);
+  else say('discovery', `the cluster CA matches the pin ${hash}`);
+
+  say('kubelet-start', `making this node's keys and asking to join as ${o.nodeName}`);
+  const { csr, key } = makeCsr({ commonName: `system:node:${o.nodeName}`, organization: 'system:nodes' });
+  const agentKey = createUser();
+  const proxyKey = createUser();
+  const answer = await httpsJson<{ status: NodeJoinStatus }>(`${base}${JOIN_PATH}`, { ca }, { method: 'POST', token: o.token, body: { apiVersion: JOIN_API_VERSION, kind: 'NodeJoin', spec: { nodeName: o.nodeName, csr, agentKey: agentKey.getPublicKey(), proxyKey: proxyKey.getPublicKey() } } });
+  if (answer.status === 401) throw new CliError(`the control plane refused the token: ${statusMessage(answer)} (make a new one with 'wharf token create' there)`);
+  if (answer.status === 403) throw new CliError(`the token may not join nodes: ${statusMessage(answer)}`);
+  if (answer.status !== 201) throw new CliError(`joining failed: ${statusMessage(answer)}`);
+  const s = answer.body.status;
+
+  const p = paths(o.dirs);
+  writePublic(p.caCert, s.caCertificate);
+  writePublic(p.cert('node'), s.certificate);
+  writeSecret(p.key('node'), key);
+  writeSecret(p.creds('agent'), new TextDecoder().decode(fmtCreds(s.agentJwt, agentKey)));
+  writeSecret(p.creds('proxy'), new TextDecoder().decode(fmtCreds(s.proxyJwt, proxyKey)));
+  say('kubelet-start', `wrote the node's certificate and NATS credentials to ${o.dirs.config}`);
+
+  const natsUrl = s.natsServers.join(',');
+  startNode({ dirs: o.dirs, natsUrl, nodeName: s.nodeName, address: o.address, cluster: s.cluster, dockerSocket: o.dockerSocket, taints: [] }, (t) => say('kubelet-start', t));
+  // The node reads its own Node from the log with its agent's credentials.
+  const store = await EventStore.connect({ natsUrl, cluster: s.cluster, name: `wharf join ${s.nodeName}`, auth: { credsFile: p.creds('agent'), caFile: p.caCert, certFile: p.cert('node'), keyFile: p.key('node') } });
+  try {
+    await waitFor(`node ${s.nodeName} to be Ready`, 90_000, async () => isReady(await readObject<Stored<Node>>(store, mustKind('Node'), undefined, s.nodeName)), p.run);
+  } finally {
+    await store.close();
+  }
+  return s.nodeName;
+}

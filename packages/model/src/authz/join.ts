@@ -1,0 +1,60 @@
+/**
+ * The shapes of joining a node (kubeadm join's TLS bootstrap, in one request): the node sends its
+ * name and the public halves of its credentials (a certificate request, and the nkeys of its
+ * agent's and proxy's NATS users), authenticated by a bootstrap token; the control plane answers
+ * with the signed certificate, the NATS user JWTs and where to connect. Private keys never leave
+ * the node.
+ */
+import { z } from 'zod';
+import { DnsSubdomain } from '../schemas/meta.js';
+
+/** The API group and version of the join endpoint. */
+export const JOIN_API_VERSION = 'bootstrap.wharf.io/v1';
+
+/** The path a node joins through (RBAC: verb create on `nodejoins` of `bootstrap.wharf.io`). */
+export const JOIN_PATH = '/apis/bootstrap.wharf.io/v1/nodejoins';
+
+/** The unauthenticated path that tells a joining node the cluster's CA (checked against its pin) and addresses. */
+export const CLUSTER_INFO_PATH = '/cluster-info';
+
+const UserKey = z.string().regex(/^U[A-Z2-7]{55}$/, 'must be a NATS user public nkey (U followed by 55 base32 characters)');
+
+/** The body of a join. */
+export const NodeJoinRequest = z.strictObject({
+  apiVersion: z.literal(JOIN_API_VERSION).optional(),
+  kind: z.literal('NodeJoin').optional(),
+  spec: z.strictObject({
+    nodeName: DnsSubdomain.refine((n) => n.length <= 63, 'must be no more than 63 characters'),
+    /** PEM certificate request; only its key is used (the name comes from nodeName). */
+    csr: z.string().min(1).max(8192),
+    agentKey: UserKey,
+    proxyKey: UserKey,
+  }),
+});
+/** The body of a join. */
+export type NodeJoinRequest = z.infer<typeof NodeJoinRequest>;
+
+/** What a joined node gets back. */
+export interface NodeJoinStatus {
+  cluster: string;
+  nodeName: string;
+  /** PEM: the node's certificate (CN=system:node:<name>, O=system:nodes), and the cluster CA. */
+  certificate: string;
+  caCertificate: string;
+  /** The NATS user JWTs of the node's agent and proxy (the node holds their seeds). */
+  agentJwt: string;
+  proxyJwt: string;
+  /** Where the node's components connect. */
+  natsServers: string[];
+  apiServers: string[];
+}
+
+/** The public cluster information a joining node checks before it trusts anything. */
+export interface ClusterInfo {
+  apiVersion: typeof JOIN_API_VERSION;
+  kind: 'ClusterInfo';
+  cluster: string;
+  caCertificate: string;
+  apiServers: string[];
+  natsServers: string[];
+}

@@ -1,0 +1,241 @@
+/**
+ * The seed's cluster of machines, simulated: three hosts (network namespaces, a dockerd each).
+ * `wharf init` on h0, `wharf join` with the printed command on h1 and h2; the seed's RC and
+ * NodePort Service spread over the workers and answer on every host's address; the control-plane
+ * taint removed; a host cut off and healed; forgeries with a node's credentials and with none;
+ * and the join's bad inputs, each a clear one-line error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectNats, EventStore } from '@wharf/store';
+import { assertOwnRoute, type Host, type HostNet, startHosts } from './harness/hosts.js';
+import { run } from './harness/exec.js';
+import { eventually } from './harness/ports.js';
+
+const WHARF = join(import.meta.dirname, '../packages/cli/bin/wharf.js');
+const EXAMPLES = join(import.meta.dirname, '../examples');
+let net: HostNet;
+let h0: Host, h1: Host, h2: Host;
+const dirs = new Map<string, { config: string; data: string }>();
+let admin: string;
+let joinCommand: string[];
+
+function machineFlags(h: Host): string[] {
+  const d = dirs.get(h.name)!;
+  return ['--config-dir', d.config, '--data-dir', d.data, '--docker-socket', h.dockerSocket, '--node-name', h.name, '--advertise-address', h.address];
+}
+
+/** `wharf` as the admin, from the root namespace. */
+function wharf(...args: string[]) {
+  return run(process.execPath, [WHARF, ...args], { env: { WHARF_CONFIG: admin }, timeoutMs: 30_000 });
+}
+
+async function json<T>(...args: string[]): Promise<T> {
+  const r = await wharf(...args, '-o', 'json');
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as T;
+}
+
+type PodList = { items: { metadata: { name: string; labels?: Record<string, string> }; spec: { nodeName?: string }; status: { phase?: string; conditions?: { type: string; status: string }[] } }[] };
+type NodeList = { items: { metadata: { name: string }; spec: { taints?: { key: string }[] }; status: { conditions?: { type: string; status: string }[] } }[] };
+const ready = (c?: { type: string; status: string }[]) => (c ?? []).some((x) => x.type === 'Ready' && x.status === 'True');
+
+async function runningRcPods(): Promise<PodList['items']> {
+  const pods = await json<PodList>('get', 'pods', '-l', 'name=microservice1');
+  return pods.items.filter((p) => p.status.phase === 'Running' && ready(p.status.conditions));
+}
+
+async function answers(address: string, port: number, n: number): Promise<Set<string>> {
+  assertOwnRoute(address, net.bridge);
+  const names = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`http://${address}:${port}/`, { signal: AbortSignal.timeout(3000) });
+    names.add((await r.text()).trim());
+  }
+  return names;
+}
+
+beforeAll(async () => {
+  net = await startHosts(3);
+  [h0, h1, h2] = net.hosts as [Host, Host, Host];
+  for (const h of net.hosts) {
+    const d = mkdtempSync(join(tmpdir(), `wharf-${h.name}-`));
+    dirs.set(h.name, { config: join(d, 'etc'), data: join(d, 'var') });
+  }
+  admin = join(mkdtempSync(join(tmpdir(), 'wharf-admin-')), 'config');
+}, 120_000);
+
+afterAll(async () => {
+  for (const h of net?.hosts ?? []) {
+    const d = dirs.get(h.name)!;
+    await h.exec(process.execPath, [WHARF, 'reset', '--config-dir', d.config, '--data-dir', d.data], { timeoutMs: 60_000 });
+  }
+  await net?.stop();
+}, 180_000);
+
+describe('init and join on three machines', () => {
+  it('init on h0 brings up a control plane and prints the join command', async () => {
+    const r = await h0.exec(process.execPath, [WHARF, 'init', ...machineFlags(h0), '--config', admin, '--node-monitor-grace-period', '6s', '--pod-eviction-timeout', '6s'], { timeoutMs: 150_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('[certs]');
+    const line = r.stdout.split('\n').find((l) => l.trim().startsWith('wharf join'))!;
+    expect(line).toMatch(/wharf join --token [a-z0-9]{6}\.[a-z0-9]{16} \S+:6443 --discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
+    joinCommand = line.trim().split(/\s+/).slice(2);
+    // Secrets are root-only files, and the CA key is not in NATS.
+    const pki = join(dirs.get('h0')!.config, 'pki');
+    expect((await run('stat', ['-c', '%a', join(pki, 'ca.key')])).stdout.trim()).toBe('600');
+  }, 180_000);
+
+  it('join on h1 and h2 with the printed command; every node Ready, h0 tainted', async () => {
+    for (const h of [h1, h2]) {
+      const r = await h.exec(process.execPath, [WHARF, 'join', ...joinCommand, ...machineFlags(h)], { timeoutMs: 150_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('matches the pin');
+      expect(r.stdout).toContain(`joined the cluster as ${h.name}`);
+    }
+    const nodes = await json<NodeList>('get', 'nodes');
+    expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(['h0', 'h1', 'h2']);
+    expect(nodes.items.every((n) => ready(n.status.conditions))).toBe(true);
+    expect(nodes.items.find((n) => n.metadata.name === 'h0')!.spec.taints?.map((t) => t.key)).toContain('node-role.kubernetes.io/control-plane');
+  }, 320_000);
+
+  it('runs the seed\'s RC on the workers only, and its NodePort answers round robin on every host', async () => {
+    for (const f of ['microservice1-rc.yaml', 'microservice1-svc.yaml']) expect((await wharf('create', '-f', join(EXAMPLES, f))).code).toBe(0);
+    const pods = await eventually(async () => {
+      const p = await runningRcPods();
+      return p.length === 5 ? p : undefined;
+    }, 90_000, 500);
+    const where = new Set(pods.map((p) => p.spec.nodeName));
+    expect(where.has('h0')).toBe(false);
+    expect([...where].sort()).toEqual(['h1', 'h2']);
+    const svc = await json<{ spec: { ports: { nodePort: number }[] } }>('get', 'svc', 'microservice1');
+    const port = svc.spec.ports[0]!.nodePort;
+    for (const h of net.hosts) {
+      const names = await eventually(async () => {
+        const n = await answers(h.address, port, 15).catch(() => new Set<string>());
+        return n.size === 5 ? n : undefined;
+      }, 30_000, 500);
+      expect(names.size).toBe(5);
+    }
+  }, 180_000);
+
+  it('with the taint removed, pods may land on h0 too', async () => {
+    const r = await wharf('taint', 'nodes', 'h0', 'node-role.kubernetes.io/control-plane:NoSchedule-');
+    expect(r.code, r.stderr).toBe(0);
+    expect((await wharf('scale', 'rc', 'microservice1', '--replicas', '9')).code).toBe(0);
+    const pods = await eventually(async () => {
+      const p = await runningRcPods();
+      return p.length === 9 ? p : undefined;
+    }, 90_000, 500);
+    expect(pods.some((p) => p.spec.nodeName === 'h0')).toBe(true);
+    expect((await wharf('scale', 'rc', 'microservice1', '--replicas', '5')).code).toBe(0);
+    await eventually(async () => (await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.length === 5, 60_000, 500);
+  }, 200_000);
+
+  it('a host cut off goes NotReady, its pods are replaced; healed, the old ones are cleaned up', async () => {
+    const before = (await runningRcPods()).filter((p) => p.spec.nodeName === 'h2').length;
+    expect(before).toBeGreaterThan(0);
+    await h2.cut();
+    await eventually(async () => !ready((await json<NodeList['items'][0]>('get', 'node', 'h2')).status.conditions), 60_000, 500);
+    await eventually(async () => {
+      const p = await runningRcPods();
+      return p.length === 5 && p.every((x) => x.spec.nodeName !== 'h2');
+    }, 120_000, 1000);
+    await h2.heal();
+    await eventually(async () => ready((await json<NodeList['items'][0]>('get', 'node', 'h2')).status.conditions), 60_000, 500);
+    // Never two sets: h2's engine ends with no container of a pod that was replaced.
+    await eventually(async () => {
+      const cs = await h2.docker.listContainers({ filters: { label: ['wharf.pod'] } });
+      const live = new Set((await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.map((p) => p.metadata.name));
+      return cs.every((c) => live.has(c.Labels['wharf.pod']!));
+    }, 60_000, 1000);
+    expect((await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items).toHaveLength(5);
+  }, 300_000);
+});
+
+describe('who may do what', () => {
+  const creds = (h: Host, who: string) => {
+    const d = dirs.get(h.name)!.config;
+    return { credsFile: join(d, `${who}.creds`), caFile: join(d, 'ca.crt'), certFile: join(d, 'node.crt'), keyFile: join(d, 'node.key') };
+  };
+  const natsUrl = () => `tls://${h0.address}:4222`;
+
+  it('refuses a connection without credentials', async () => {
+    assertOwnRoute(h0.address, net.bridge);
+    await expect(connectNats(natsUrl(), 'intruder', { caFile: creds(h1, 'agent').caFile })).rejects.toThrow();
+  });
+
+  it('refuses a node\'s forgeries: another node\'s pod and Node, its heartbeat, the auth bucket, the log', async () => {
+    const store = await EventStore.connect({ natsUrl: natsUrl(), cluster: 'default', name: 'forger h1', auth: creds(h1, 'agent') });
+    const enc = new TextEncoder();
+    const ask = async (subject: string, body: unknown) => new TextDecoder().decode((await store.nc.request(subject, enc.encode(JSON.stringify(body)), { timeout: 5000 })).data);
+    try {
+      const pod = (await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.find((p) => p.spec.nodeName !== 'h1')!;
+      const full = await json<Record<string, unknown> & { metadata: { resourceVersion: string } }>('get', 'pod', pod.metadata.name);
+      // Through its own relay subject, about a pod bound to another node: Forbidden.
+      expect(await ask('wharf.default.node.h1.get', { kind: 'Pod', namespace: 'default', name: pod.metadata.name })).toMatch(/"code":\s*403/);
+      const forged = { ...full, status: { phase: 'Failed' } };
+      expect(await ask('wharf.default.node.h1.put', { kind: 'Pod', namespace: 'default', name: pod.metadata.name, expectedResourceVersion: Number(full.metadata.resourceVersion), object: forged, type: 'PodStatusUpdated' })).toMatch(/"code":\s*403/);
+      // Another node's Node: Forbidden.
+      const h0node = await json<Record<string, unknown> & { metadata: { resourceVersion: string } }>('get', 'node', 'h0');
+      expect(await ask('wharf.default.node.h1.put', { kind: 'Node', name: 'h0', expectedResourceVersion: Number(h0node.metadata.resourceVersion), object: { ...h0node, status: {} }, type: 'NodeStatusUpdated' })).toMatch(/"code":\s*403/);
+      // As h0 (another node's subject): the server does not even deliver it.
+      await expect(store.nc.request('wharf.default.node.h0.get', enc.encode('{}'), { timeout: 2000 })).rejects.toThrow();
+      // Another node's heartbeat key, and the auth bucket: refused.
+      await expect(store.nc.request(`$JS.API.DIRECT.GET.KV_${store.subjects.authBucket}.$KV.${store.subjects.authBucket}.bootstrap`, enc.encode(''), { timeout: 2000 })).rejects.toThrow();
+      await expect(store.js.publish(`$KV.${store.subjects.heartbeatBucket}.h0`, '{}', { timeout: 2000 })).rejects.toThrow();
+      // The log itself: not writable.
+      await expect(store.js.publish(`${store.subjects.prefix}.obj.pod.default.forged`, '{}', { timeout: 2000 })).rejects.toThrow();
+      const after = await json<{ metadata: { resourceVersion: string }; status: { phase: string } }>('get', 'pod', pod.metadata.name);
+      expect(after.status.phase).not.toBe('Failed');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('revokes a deleted node: its credentials stop working', async () => {
+    const r = await wharf('delete', 'node', 'h2');
+    expect(r.code, r.stderr).toBe(0);
+    await expect(connectNats(natsUrl(), 'revoked h2', creds(h2, 'agent'))).rejects.toThrow(/refused|authoriz/i);
+  });
+});
+
+describe('bad joins: a clear one-line error each, and nothing joins', () => {
+  const tryJoin = (h: Host, args: string[]) => h.exec(process.execPath, [WHARF, 'join', ...args, '--config-dir', join(dirs.get(h.name)!.config, 'x'), '--data-dir', join(dirs.get(h.name)!.data, 'x'), '--docker-socket', h.dockerSocket, '--advertise-address', h.address], { timeoutMs: 60_000 });
+  const oneLine = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('error') || l.startsWith('Error')).length === 1;
+
+  it('a wrong token', async () => {
+    const args = [...joinCommand];
+    args[1] = 'aaaaaa.bbbbbbbbbbbbbbbb';
+    const r = await tryJoin(h1, [...args, '--node-name', 'newcomer']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/refused the token/);
+    expect(oneLine(r.stderr)).toBe(true);
+  }, 90_000);
+
+  it('a wrong CA pin', async () => {
+    const args = [...joinCommand];
+    args[args.length - 1] = `sha256:${'0'.repeat(64)}`;
+    const r = await tryJoin(h1, [...args, '--node-name', 'newcomer']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/not the pinned/);
+  }, 90_000);
+
+  it('a name taken by a live node', async () => {
+    const r = await tryJoin(h2, [...joinCommand, '--node-name', 'h1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/already a member of the cluster and Ready/);
+  }, 90_000);
+
+  it('an unreachable address', async () => {
+    const args = [...joinCommand];
+    args[2] = `${h0.address}:1`;
+    const r = await tryJoin(h1, [...args, '--node-name', 'newcomer']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cannot reach/);
+    const nodes = await json<NodeList>('get', 'nodes');
+    expect(nodes.items.map((n) => n.metadata.name)).not.toContain('newcomer');
+  }, 90_000);
+});
