@@ -215,6 +215,24 @@ describe('bad joins: a clear one-line error each, and nothing joins', () => {
     expect(oneLine(r.stderr)).toBe(true);
   }, 90_000);
 
+  it('an expired token, and a deleted one', async () => {
+    const made = await wharf('token', 'create', '--ttl', '1s', '--description', 'expires at once');
+    expect(made.code, made.stderr).toBe(0);
+    const expired = made.stdout.trim();
+    await new Promise((r) => setTimeout(r, 2000));
+    const args = [...joinCommand];
+    args[1] = expired;
+    const r = await tryJoin(h1, [...args, '--node-name', 'newcomer']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/refused the token: .*expired/);
+    const other = (await wharf('token', 'create')).stdout.trim();
+    expect((await wharf('token', 'delete', other.split('.')[0]!)).code).toBe(0);
+    args[1] = other;
+    const d = await tryJoin(h1, [...args, '--node-name', 'newcomer']);
+    expect(d.code).not.toBe(0);
+    expect(d.stderr).toMatch(/refused the token: .*not valid/);
+  }, 90_000);
+
   it('a wrong CA pin', async () => {
     const args = [...joinCommand];
     args[args.length - 1] = `sha256:${'0'.repeat(64)}`;

@@ -11,7 +11,7 @@ import { run, type RunResult } from './harness/exec.js';
 import { freePort } from './harness/ports.js';
 
 /** The `wharf` commands the installed CLI must offer; a new command joins this list. */
-const CLI_COMMANDS = ['cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'logs', 'replace', 'replay', 'scale', 'token', 'uncordon', 'why'];
+const CLI_COMMANDS = ['cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'init', 'join', 'logs', 'node', 'replace', 'replay', 'reset', 'scale', 'start', 'taint', 'token', 'uncordon', 'why'];
 
 /** Each daemon, with the first line its --help prints. */
 const DAEMONS: Record<string, RegExp> = {
@@ -132,4 +132,29 @@ describe('the installable artifact, installed into a fresh prefix', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
   });
+  it('joins a machine from the installed prefix: `wharf join` against a control plane that `wharf init` made', async () => {
+    const cp = join(work, 'cp');
+    const node = join(work, 'node');
+    const [apiPort, natsPort] = [await freePort(), await freePort()];
+    const admin = join(cp, 'admin', 'config');
+    const cpDirs = ['--config-dir', join(cp, 'etc'), '--data-dir', join(cp, 'var')];
+    const nodeDirs = ['--config-dir', join(node, 'etc'), '--data-dir', join(node, 'var')];
+    try {
+      // The control plane from the checkout; the joining node entirely from the installed prefix.
+      const init = await run(process.execPath, [join(ROOT, 'packages/cli/bin/wharf.js'), 'init', '--advertise-address', '127.0.0.1', '--node-name', 'pkg-cp', '--api-port', String(apiPort), '--nats-port', String(natsPort), '--config', admin, ...cpDirs], { timeoutMs: 150_000 });
+      expect(init.code, init.stderr).toBe(0);
+      const command = init.stdout.split('\n').find((l) => l.trim().startsWith('wharf join'))!.trim().split(/\s+/).slice(2);
+      const joined = await installed('wharf', ['join', ...command, '--node-name', 'pkg-node', '--advertise-address', '127.0.0.1', ...nodeDirs], 150_000);
+      expect(joined.code, joined.stderr).toBe(0);
+      expect(joined.stdout).toContain('joined the cluster as pkg-node');
+      // The installed daemons run the node: their command lines name the prefix.
+      const pid = readFileSync(join(node, 'var', 'run', 'wharf-agent.pid'), 'utf8').trim();
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain(prefix);
+      const nodes = await run(process.execPath, [join(ROOT, 'packages/cli/bin/wharf.js'), 'get', 'nodes', '-o', 'name'], { env: { WHARF_CONFIG: admin } });
+      expect(nodes.stdout.split('\n').filter(Boolean).sort()).toEqual(['node/pkg-cp', 'node/pkg-node']);
+    } finally {
+      await installed('wharf', ['reset', ...nodeDirs], 60_000);
+      await run(process.execPath, [join(ROOT, 'packages/cli/bin/wharf.js'), 'reset', ...cpDirs], { timeoutMs: 60_000 });
+    }
+  }, 400_000);
 });

@@ -6,6 +6,7 @@ export { compareVersions, connectNats, MIN_NATS_VERSION, type NatsAuth, NatsUnav
 export { credsInboxPrefix, NatsIdentity, type NatsIdentitySeeds, newIdentitySeeds, type NewUser, type Revocations, userName } from './natsauth/identity.js';
 export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
 export { ensureBucket, openBucket } from './buckets.js';
+export { pushAccount, type PushTarget, revokeUsers } from './natsauth/revoke.js';
 export { type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
 export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';

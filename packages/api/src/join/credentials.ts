@@ -8,7 +8,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import { ConflictError, encodeToken, type Node, type NodeJoinRequest, type NodeJoinStatus, type Subjects } from '@wharf/model';
-import { connectNats, type ControlPlaneSecrets, type Logger, type NatsAuth, NatsIdentity, type Revocations } from '@wharf/store';
+import { type ControlPlaneSecrets, type Logger, type NatsAuth, NatsIdentity, revokeUsers } from '@wharf/store';
 import { signCsr } from '@wharf/pki';
 
 /** What the auth bucket keeps of a joined node. */
@@ -18,8 +18,6 @@ interface NodeRecord {
   joinedBy: string;
   joined: string;
 }
-
-const REVOCATIONS = 'nats.revocations';
 
 /** Where joined nodes connect, as the control plane advertises it. */
 export interface Advertised {
@@ -93,37 +91,8 @@ export class NodeCredentials {
     return e && e.operation === 'PUT' ? e.json<NodeRecord>() : undefined;
   }
 
-  /** Adds keys to the revocation list (compare-and-set) and pushes the account JWT. */
+  /** Adds keys to the revocation list and pushes the account JWT. */
   async #revokeKeys(keys: string[]): Promise<void> {
-    if (!keys.length) return;
-    let revocations: Revocations = {};
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const cur = await this.kv.get(REVOCATIONS);
-      revocations = cur && cur.operation === 'PUT' ? cur.json<Revocations>() : {};
-      // JWTs issued up to this second are refused; a key re-minted later (a re-join) gets new keys anyway.
-      const now = Math.floor(Date.now() / 1000) + 1;
-      for (const k of keys) revocations[k] = now;
-      try {
-        if (cur) await this.kv.update(REVOCATIONS, JSON.stringify(revocations), cur.revision);
-        else await this.kv.create(REVOCATIONS, JSON.stringify(revocations));
-        break;
-      } catch {
-        // Another API server revoked at the same time: read again.
-      }
-    }
-    await this.push(revocations);
-  }
-
-  /** Pushes the account JWT with `revocations` to the NATS servers (through the system account). */
-  async push(revocations: Revocations): Promise<void> {
-    const jwt = await this.identity.accountJwt(revocations);
-    const sys = await connectNats(this.natsUrl, 'wharf-api system', { ...this.natsAuth, credsFile: this.secrets.systemCredsFile });
-    try {
-      const r = await sys.request('$SYS.REQ.CLAIMS.UPDATE', new TextEncoder().encode(jwt), { timeout: 5000 });
-      const body = JSON.parse(new TextDecoder().decode(r.data)) as { error?: { description?: string } };
-      if (body.error) throw new Error(`NATS refused the account update: ${body.error.description ?? 'no reason given'}`);
-    } finally {
-      await sys.close();
-    }
+    if (keys.length) await revokeUsers(this.kv, this.identity, { natsUrl: this.natsUrl, tls: this.natsAuth, systemCredsFile: this.secrets.systemCredsFile }, keys);
   }
 }

@@ -39,6 +39,8 @@ export function startService(s: Service, runDir: string): string {
     return `systemd unit ${s.name}.service`;
   }
   mkdirSync(join(runDir, 'logs'), { recursive: true });
+  // What was started, so that `wharf start` can start it again (after a reboot, without systemd).
+  writeFileSync(join(runDir, `${s.name}.json`), JSON.stringify(s, null, 2) + '\n', { mode: 0o600 });
   const log = join(runDir, 'logs', `${s.name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn(s.command, s.args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...s.env } });
@@ -82,4 +84,9 @@ export async function stopService(name: string, runDir: string, graceMs = 15_000
   }
   process.kill(pid, 'SIGKILL');
   return true;
+}
+
+/** The services started detached under `runDir`, as saved, in the order given. */
+export function savedServices(runDir: string, order: readonly string[]): Service[] {
+  return order.filter((n) => existsSync(join(runDir, `${n}.json`))).map((n) => JSON.parse(readFileSync(join(runDir, `${n}.json`), 'utf8')) as Service);
 }

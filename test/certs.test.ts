@@ -1,0 +1,56 @@
+/**
+ * A control plane made by `wharf init` on loopback: a component's credentials renewed with
+ * `wharf certs renew`, after which the old creds file is refused and the component works on the
+ * new one; and `wharf start` after `wharf reset --keep-files` brings the same cluster back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectNats } from '@wharf/store';
+import { run } from './harness/exec.js';
+import { eventually, freePort } from './harness/ports.js';
+
+const WHARF = join(import.meta.dirname, '../packages/cli/bin/wharf.js');
+const work = mkdtempSync(join(tmpdir(), 'wharf-certs-'));
+const dirs = ['--config-dir', join(work, 'etc'), '--data-dir', join(work, 'var')];
+const admin = join(work, 'admin', 'config');
+let natsPort = 0;
+const wharf = (...args: string[]) => run(process.execPath, [WHARF, ...args], { env: { WHARF_CONFIG: admin }, timeoutMs: 150_000 });
+const creds = (who: string, cert: string) => ({ credsFile: join(work, 'etc', `${who}.creds`), caFile: join(work, 'etc', 'ca.crt'), certFile: join(work, 'etc', `${cert}.crt`), keyFile: join(work, 'etc', `${cert}.key`) });
+
+beforeAll(async () => {
+  natsPort = await freePort();
+  const r = await wharf('init', '--advertise-address', '127.0.0.1', '--node-name', 'certs-cp', '--schedulable', '--api-port', String(await freePort()), '--nats-port', String(natsPort), '--config', admin, ...dirs);
+  expect(r.code, r.stderr).toBe(0);
+}, 180_000);
+
+afterAll(async () => {
+  await wharf('reset', ...dirs);
+  const ids = (await run('docker', ['ps', '-aq', '--filter', 'label=wharf.node=certs-cp'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+}, 120_000);
+
+describe('wharf certs renew', () => {
+  it('gives the reconcilers new credentials, revokes the old ones, and the cluster keeps scheduling', async () => {
+    const oldCopy = join(work, 'old-reconcilers.creds');
+    copyFileSync(join(work, 'etc', 'reconcilers.creds'), oldCopy);
+    const r = await wharf('certs', 'renew', 'reconcilers', ...dirs);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/old NATS user U[A-Z0-9]+ is revoked/);
+    await expect(connectNats(`tls://127.0.0.1:${natsPort}`, 'old reconcilers', { ...creds('reconcilers', 'reconcilers'), credsFile: oldCopy })).rejects.toThrow(/refused|authoriz/i);
+    const fresh = await connectNats(`tls://127.0.0.1:${natsPort}`, 'new reconcilers', creds('reconcilers', 'reconcilers'));
+    await fresh.close();
+    // The restarted reconcilers schedule a new pod.
+    expect((await wharf('create', '-f', join(import.meta.dirname, '../examples/microservice1-pod.yaml'))).code).toBe(0);
+    await eventually(async () => (JSON.parse((await wharf('get', 'pod', 'microservice1', '-o', 'json')).stdout) as { spec: { nodeName?: string } }).spec.nodeName === 'certs-cp', 60_000, 500);
+  }, 180_000);
+
+  it('stops with reset --keep-files and comes back with start, the same cluster', async () => {
+    expect((await wharf('reset', '--keep-files', ...dirs)).code).toBe(0);
+    expect((await wharf('get', 'pods')).code).not.toBe(0);
+    const s = await wharf('start', '--data-dir', join(work, 'var'));
+    expect(s.code, s.stderr).toBe(0);
+    await eventually(async () => (await wharf('get', 'pod', 'microservice1', '-o', 'json')).code === 0, 60_000, 500);
+  }, 180_000);
+});
