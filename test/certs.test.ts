@@ -31,6 +31,33 @@ afterAll(async () => {
   if (ids.length) await run('docker', ['rm', '-f', ...ids]);
 }, 120_000);
 
+describe('secrets', () => {
+  it('keeps the CA key out of NATS (a root-only file of the control plane), and token hashes readable by the API server alone', async () => {
+    const { Kvm } = await import('@nats-io/kv');
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(work, 'etc', 'pki', 'ca.key')).mode & 0o077).toBe(0);
+    const url = `tls://127.0.0.1:${natsPort}`;
+    const api = await connectNats(url, 'test as api', creds('api', 'api'));
+    try {
+      const auth = await new Kvm(api).open('wharf_DEFAULT_auth', { allow_direct: true });
+      expect(await auth.get('pki.ca')).toBeNull();
+      const keys: string[] = [];
+      for await (const k of await auth.keys()) keys.push(k);
+      expect(keys.some((k) => k.startsWith('token.'))).toBe(true);
+      expect(keys.every((k) => !/key|seed|secret/i.test(k))).toBe(true);
+    } finally {
+      await api.close();
+    }
+    const rec = await connectNats(url, 'test as reconcilers', creds('reconcilers', 'reconcilers'));
+    try {
+      const auth = await new Kvm(rec).open('wharf_DEFAULT_auth', { allow_direct: true });
+      await expect(auth.get('token.x')).rejects.toThrow(/permission|timeout/i);
+    } finally {
+      await rec.close();
+    }
+  });
+});
+
 describe('wharf certs renew', () => {
   it('gives the reconcilers new credentials, revokes the old ones, and the cluster keeps scheduling', async () => {
     const oldCopy = join(work, 'old-reconcilers.creds');
