@@ -70,7 +70,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   await checkPortFree(o.address, o.natsPort, 'NATS');
   await checkPortFree(o.address, o.apiPort, 'the API');
   if (o.registry) checkRegistry(o.registry);
-  if (o.registry && 'port' in o.registry) await checkPortFree(o.address, o.registry.port, 'the registry');
+  if (o.registry && 'port' in o.registry) await checkPortFree(o.address, o.registry.port, `the registry; Debian's own docker-registry service may hold it: systemctl disable --now docker-registry, or give --registry-port`);
 
   say('certs', `making the cluster CA and certificates in ${o.dirs.config}`);
   const ca = makeCA(`wharf-ca-${o.cluster}`);
