@@ -161,8 +161,22 @@ describe('init and join on three machines', () => {
       return p.length === 2 ? p : undefined;
     }, 90_000, 500);
     expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['h1', 'h2']);
-    for (const h of [h1, h2]) expect((await h.docker.getImage(image).inspect()).RepoTags).toContain(image);
-    expect((await eventually(async () => (await wharf('logs', pods[0]!.metadata.name)).stdout.trim() || undefined, 20_000)).split('\n')).toEqual([proof]);
+    // Each worker's engine now holds exactly the image h0 pushed (the digest the registry gave it).
+    const digest = (await h0.docker.getImage(image).inspect()).RepoDigests.find((d) => d.startsWith(`${registry}/e2e/app@sha256:`));
+    expect(digest).toBeDefined();
+    for (const h of [h1, h2]) {
+      const got = await h.docker.getImage(image).inspect();
+      expect(got.RepoTags).toContain(image);
+      expect(got.RepoDigests).toContain(digest);
+      // And the pod's container there runs it: it printed the file only that image has.
+      const pod = pods.find((p) => p.spec.nodeName === h.name)!;
+      const [c] = await h.docker.listContainers({ filters: { label: [`wharf.pod=${pod.metadata.name}`] } });
+      const out = await eventually(async () => {
+        const text = (await h.docker.getContainer(c!.Id).logs({ stdout: true, follow: false })).toString();
+        return text.includes(proof) ? text : undefined;
+      }, 10_000, 200);
+      expect(out).toContain(proof);
+    }
     expect((await wharf('delete', 'rc', 'from-registry')).code).toBe(0);
     await eventually(async () => (await json<PodList>('get', 'pods', '-l', 'app=from-registry')).items.length === 0, 60_000, 500);
   }, 240_000);
