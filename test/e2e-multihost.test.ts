@@ -3,16 +3,23 @@
  * `wharf init` on h0, `wharf join` with the printed command on h1 and h2; the seed's RC and
  * NodePort Service spread over the workers and answer on every host's address; the control-plane
  * taint removed; a host cut off and healed; forgeries with a node's credentials and with none;
- * and the join's bad inputs, each a clear one-line error.
+ * the join's bad inputs, each a clear one-line error; and the cluster registry (`init --registry`):
+ * an image built on h0 and pushed once runs on h1 and h2, which did not have it.
+ *
+ * All hosts' dockerds read the one /etc/docker/certs.d of this machine, so the join on h1 and h2
+ * finds the entry init wrote on h0 already there ("already trusts"), and "a node that does not
+ * trust the registry" is simulated by removing that shared entry for a moment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, EventStore } from '@wharf/store';
 import { assertOwnRoute, type Host, type HostNet, startHosts } from './harness/hosts.js';
 import { run } from './harness/exec.js';
 import { eventually } from './harness/ports.js';
+import { distrustRegistry, DOCKER_CERTS_DIR, trustRegistry } from '../packages/cli/src/lib/registry/index.js';
 
 const WHARF = join(import.meta.dirname, '../packages/cli/bin/wharf.js');
 const EXAMPLES = join(import.meta.dirname, '../examples');
@@ -21,6 +28,7 @@ let h0: Host, h1: Host, h2: Host;
 const dirs = new Map<string, { config: string; data: string }>();
 let admin: string;
 let joinCommand: string[];
+let registry: string;
 
 function machineFlags(h: Host): string[] {
   const d = dirs.get(h.name)!;
@@ -77,9 +85,12 @@ afterAll(async () => {
 
 describe('init and join on three machines', () => {
   it('init on h0 brings up a control plane and prints the join command', async () => {
-    const r = await h0.exec(process.execPath, [WHARF, 'init', ...machineFlags(h0), '--config', admin, '--node-monitor-grace-period', '6s', '--pod-eviction-timeout', '6s'], { timeoutMs: 150_000 });
+    const r = await h0.exec(process.execPath, [WHARF, 'init', ...machineFlags(h0), '--config', admin, '--node-monitor-grace-period', '6s', '--pod-eviction-timeout', '6s', '--registry'], { timeoutMs: 150_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('[certs]');
+    registry = `${h0.address}:5000`;
+    expect(r.stdout).toContain(`docker push ${registry}/team/myapp:1`);
+    expect(r.stderr).toContain(`[registry] this machine's Docker engine trusts ${registry}`);
     const line = r.stdout.split('\n').find((l) => l.trim().startsWith('wharf join'))!;
     expect(line).toMatch(/wharf join --token [a-z0-9]{6}\.[a-z0-9]{16} \S+:6443 --discovery-token-ca-cert-hash sha256:[0-9a-f]{64}/);
     joinCommand = line.trim().split(/\s+/).slice(2);
@@ -94,12 +105,81 @@ describe('init and join on three machines', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain('matches the pin');
       expect(r.stdout).toContain(`joined the cluster as ${h.name}`);
+      expect(r.stderr).toContain(`trusts the cluster registry ${registry}`);
     }
     const nodes = await json<NodeList>('get', 'nodes');
     expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(['h0', 'h1', 'h2']);
     expect(nodes.items.every((n) => ready(n.status.conditions))).toBe(true);
     expect(nodes.items.find((n) => n.metadata.name === 'h0')!.spec.taints?.map((t) => t.key)).toContain('node-role.kubernetes.io/control-plane');
   }, 320_000);
+
+  it('an image built on h0 and pushed once to the cluster registry runs on h1 and h2, which did not have it', async () => {
+    // Built on h0's engine alone: busybox plus a file of this run's own, committed under the registry's name.
+    const proof = `proof-${randomBytes(6).toString('hex')}`;
+    const image = `${registry}/e2e/app:1`;
+    const build = await h0.docker.createContainer({ Image: 'wharf.local/busybox:1', Cmd: ['sh', '-c', `echo ${proof} > /proof`] });
+    await build.start();
+    expect((await build.wait()).StatusCode).toBe(0);
+    await build.commit({ repo: `${registry}/e2e/app`, tag: '1', changes: ['CMD ["/bin/sh"]'] });
+    await build.remove();
+    const pushed = await new Promise<{ error?: string }[]>((resolve, reject) => {
+      // The engine wants an X-Registry-Auth header on push even when the registry asks for no credentials.
+      h0.docker.getImage(image).push({ authconfig: {} }, (err, stream) => (err ? reject(err) : h0.docker.modem.followProgress(stream!, (e, out) => (e ? reject(e) : resolve(out)))));
+    });
+    expect(pushed.filter((e) => e.error)).toEqual([]);
+    for (const h of [h1, h2]) await expect(h.docker.getImage(image).inspect()).rejects.toMatchObject({ statusCode: 404 });
+
+    // A node whose engine does not trust the registry: ErrImagePull with Docker's x509 error.
+    const entry = readFileSync(join(DOCKER_CERTS_DIR, registry, 'ca.crt'), 'utf8');
+    distrustRegistry(registry);
+    try {
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'untrusted' }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'h1' }, containers: [{ name: 'c', image, command: ['sh', '-c', 'sleep 1'] }] } };
+      const created = await run(process.execPath, [WHARF, 'create', '-f', '-'], { env: { WHARF_CONFIG: admin }, input: JSON.stringify(pod) });
+      expect(created.code, created.stderr).toBe(0);
+      type Waiting = { status: { containerStatuses?: { state?: { waiting?: { reason?: string; message?: string } } }[] } };
+      const waiting = await eventually(async () => {
+        const w = (await json<Waiting>('get', 'pod', 'untrusted')).status.containerStatuses?.[0]?.state?.waiting;
+        return w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff' ? w : undefined;
+      }, 60_000, 300);
+      expect(waiting.message).toMatch(/x509: certificate signed by unknown authority/);
+      expect((await wharf('delete', 'pod', 'untrusted')).code).toBe(0);
+      await eventually(async () => (await wharf('get', 'pod', 'untrusted')).code !== 0, 30_000, 300);
+    } finally {
+      trustRegistry(registry, entry);
+    }
+    await expect(h1.docker.getImage(image).inspect()).rejects.toMatchObject({ statusCode: 404 });
+
+    // Trusted again (as join made it): an RC whose pods need one node each (a host port) runs on both workers.
+    const rc = {
+      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'from-registry' },
+      spec: { replicas: 2, selector: { app: 'from-registry' }, template: { metadata: { labels: { app: 'from-registry' } }, spec: { containers: [{ name: 'c', image, command: ['sh', '-c', "cat /proof; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done"], ports: [{ containerPort: 8000, hostPort: 18000 }] }] } } },
+    };
+    const created = await run(process.execPath, [WHARF, 'create', '-f', '-'], { env: { WHARF_CONFIG: admin }, input: JSON.stringify(rc) });
+    expect(created.code, created.stderr).toBe(0);
+    const pods = await eventually(async () => {
+      const p = (await json<PodList>('get', 'pods', '-l', 'app=from-registry')).items.filter((x) => x.status.phase === 'Running');
+      return p.length === 2 ? p : undefined;
+    }, 90_000, 500);
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['h1', 'h2']);
+    // Each worker's engine now holds exactly the image h0 pushed (the digest the registry gave it).
+    const digest = (await h0.docker.getImage(image).inspect()).RepoDigests.find((d) => d.startsWith(`${registry}/e2e/app@sha256:`));
+    expect(digest).toBeDefined();
+    for (const h of [h1, h2]) {
+      const got = await h.docker.getImage(image).inspect();
+      expect(got.RepoTags).toContain(image);
+      expect(got.RepoDigests).toContain(digest);
+      // And the pod's container there runs it: it printed the file only that image has.
+      const pod = pods.find((p) => p.spec.nodeName === h.name)!;
+      const [c] = await h.docker.listContainers({ filters: { label: [`wharf.pod=${pod.metadata.name}`] } });
+      const out = await eventually(async () => {
+        const text = (await h.docker.getContainer(c!.Id).logs({ stdout: true, follow: false })).toString();
+        return text.includes(proof) ? text : undefined;
+      }, 10_000, 200);
+      expect(out).toContain(proof);
+    }
+    expect((await wharf('delete', 'rc', 'from-registry')).code).toBe(0);
+    await eventually(async () => (await json<PodList>('get', 'pods', '-l', 'app=from-registry')).items.length === 0, 60_000, 500);
+  }, 240_000);
 
   it('runs the seed\'s RC on the workers only, and its NodePort answers round robin on every host', async () => {
     for (const f of ['microservice1-rc.yaml', 'microservice1-svc.yaml']) expect((await wharf('create', '-f', join(EXAMPLES, f))).code).toBe(0);
@@ -255,5 +335,16 @@ describe('bad joins: a clear one-line error each, and nothing joins', () => {
     expect(r.stderr).toMatch(/cannot reach/);
     const nodes = await json<NodeList>('get', 'nodes');
     expect(nodes.items.map((n) => n.metadata.name)).not.toContain('newcomer');
+  }, 90_000);
+});
+
+describe('reset', () => {
+  it('on h0 stops the registry and removes the certs.d entry init wrote', async () => {
+    const d = dirs.get('h0')!;
+    const r = await h0.exec(process.execPath, [WHARF, 'reset', '--config-dir', d.config, '--data-dir', d.data], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('[reset] stopped wharf-registry');
+    expect(r.stderr).toContain(`[reset] removed ${join(DOCKER_CERTS_DIR, registry)}`);
+    expect(existsSync(join(DOCKER_CERTS_DIR, registry))).toBe(false);
   }, 90_000);
 });

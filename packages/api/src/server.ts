@@ -10,6 +10,7 @@ import { ensureAdminToken } from './bootstrap.js';
 import { openApiContext } from './context.js';
 import { NodeCredentials } from './join/credentials.js';
 import { issueCert } from '@wharf/pki';
+import { isRegistryAddress } from '@wharf/model';
 
 const FLAGS = {
   listen: { description: 'address to serve the API on (HOST:PORT)', default: '127.0.0.1:6443', env: 'WHARF_API_LISTEN' },
@@ -29,6 +30,7 @@ const FLAGS = {
   'pki-dir': { description: "the control plane's secrets that 'wharf init' made (cluster CA, NATS operator and account): sign the API certificate with that CA and let nodes join", env: 'WHARF_PKI_DIR' },
   'advertise-url': { description: 'the API URL(s) joining nodes are told, comma-separated (default: the --listen address)', env: 'WHARF_ADVERTISE_URL' },
   'nats-advertise': { description: 'the NATS URL(s) joining nodes are told, comma-separated (default: --nats)', env: 'WHARF_NATS_ADVERTISE' },
+  registry: { description: "HOST:PORT of the cluster's image registries (certificates signed by the cluster CA), comma-separated: joining nodes' Docker engines trust them", env: 'WHARF_REGISTRY' },
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
   'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
 };
@@ -65,7 +67,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   if (secrets) {
     const list = (v: unknown, fallback: string) => String(v ?? fallback).split(',').map((x) => x.trim()).filter(Boolean);
-    const advertised = { apiServers: list(f['advertise-url'], `https://${host}:${port}`), natsServers: list(f['nats-advertise'], String(f.nats)) };
+    const registries = list(f.registry, '');
+    const bad = registries.find((r) => !isRegistryAddress(r));
+    if (bad !== undefined) throw new StartupError(`--registry must be HOST:PORT (a host name or IPv4 address), got "${bad}"`);
+    const advertised = { apiServers: list(f['advertise-url'], `https://${host}:${port}`), natsServers: list(f['nats-advertise'], String(f.nats)), registries };
     ctx.nodeCredentials = new NodeCredentials(ctx.tokens.kv, secrets, ctx.store.subjects, advertised, String(f.nats), natsAuthOf(f), log.child({ part: 'join' }));
   }
   const app = Fastify({ ...serverOptions, loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });

@@ -23,6 +23,8 @@ interface NodeRecord {
 export interface Advertised {
   natsServers: string[];
   apiServers: string[];
+  /** `HOST:PORT` of the image registries the cluster CA signed (wharf-api --registry). */
+  registries: string[];
 }
 
 /** Issues and revokes node credentials; only on a control plane made by `wharf init` (--pki-dir). */

@@ -19,7 +19,7 @@ function credentials(ctx: ApiContext) {
 export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get(CLUSTER_INFO_PATH, { config: { public: true } }, async (): Promise<ClusterInfo> => {
     const c = credentials(ctx);
-    return { apiVersion: JOIN_API_VERSION, kind: 'ClusterInfo', cluster: c.subjects.cluster, caCertificate: c.secrets.ca.cert, apiServers: c.advertised.apiServers, natsServers: c.advertised.natsServers };
+    return { apiVersion: JOIN_API_VERSION, kind: 'ClusterInfo', cluster: c.subjects.cluster, caCertificate: c.secrets.ca.cert, apiServers: c.advertised.apiServers, natsServers: c.advertised.natsServers, registries: c.advertised.registries };
   });
 
   app.post(JOIN_PATH, async (req, reply) => {

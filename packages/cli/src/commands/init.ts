@@ -11,9 +11,11 @@ export default class Init extends WharfCommand {
   static override summary = 'Make this machine the control plane of a new cluster, and print the command that joins others.';
   static override description = `Like kubeadm init: checks the machine; makes the cluster CA, every certificate and the NATS operator, accounts and one user per component (secrets in <config-dir>/pki, root-only); starts nats-server (TLS, client certificates required, per-component permissions), wharf-api, wharf-reconcilers, and this machine's agent and proxy (systemd units where systemd runs, else detached with logs and pid files under <data-dir>/run); waits until the node is Ready; makes a bootstrap token and prints 'wharf join --token ... ADDRESS:PORT --discovery-token-ca-cert-hash sha256:...'.
 
+With --registry it also runs the cluster image registry (Debian's docker-registry) on ADVERTISE-ADDRESS:5000 (--registry-port) with a certificate from the cluster CA, data under <data-dir>/registry; with --registry-address HOST:PORT it names one that already runs with a certificate the cluster CA signed. Either way this machine's Docker engine trusts it (/etc/docker/certs.d/HOST:PORT/ca.crt), wharf-api advertises it, and every 'wharf join' makes its node's engine trust it too.
+
 The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --schedulable; remove it later with 'wharf taint nodes NAME node-role.kubernetes.io/control-plane-'. Undo everything with 'wharf reset'.`;
 
-  static override examples = ['<%= config.bin %> init --advertise-address 10.0.0.1', '<%= config.bin %> init --schedulable   # a one-machine cluster that runs pods on its control plane'];
+  static override examples = ['<%= config.bin %> init --advertise-address 10.0.0.1', '<%= config.bin %> init --schedulable   # a one-machine cluster that runs pods on its control plane', '<%= config.bin %> init --registry      # and a cluster image registry on ADVERTISE-ADDRESS:5000'];
 
   static override flags = {
     'advertise-address': Flags.string({ description: 'The address other machines reach this one on (default: its first non-loopback IPv4 address).' }),
@@ -27,6 +29,9 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
     'docker-socket': Flags.string({ description: 'The Docker engine socket of this machine.', default: '/var/run/docker.sock' }),
     'node-monitor-grace-period': Flags.string({ description: 'Heartbeat silence after which a node is NotReady (wharf-reconcilers\' flag; default 10s).' }),
     'pod-eviction-timeout': Flags.string({ description: 'How long a node stays NotReady before its pods are replaced elsewhere (default 20s).' }),
+    registry: Flags.boolean({ description: 'Run the cluster image registry (docker-registry, TLS from the cluster CA) on this machine; every node\'s Docker engine trusts it.', default: false, exclusive: ['registry-address'] }),
+    'registry-port': Flags.integer({ description: 'Port of the registry --registry runs.', default: 5000, min: 1, max: 65535 }),
+    'registry-address': Flags.string({ description: 'HOST:PORT of a registry that already runs with a certificate the cluster CA signed: advertise it instead of running one.', exclusive: ['registry'] }),
     'token-ttl': Flags.string({ description: 'Lifetime of the printed bootstrap token (0: never expires).', default: '24h' }),
   };
 
@@ -50,10 +55,12 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
       tokenTtlSeconds: parseTtl(flags['token-ttl']),
       nodeMonitorGracePeriod: flags['node-monitor-grace-period'],
       podEvictionTimeout: flags['pod-eviction-timeout'],
+      registry: flags.registry ? { port: flags['registry-port'] } : flags['registry-address'] ? { address: flags['registry-address'] } : undefined,
       io: this.io,
     }).catch((e: Error) => {
       throw new CliError(`${e.message}\nTo start over, run: wharf reset --config-dir ${flags['config-dir']} --data-dir ${flags['data-dir']}`);
     });
     this.io.out(`\nYour Wharf control plane has initialized successfully!\n\nThe admin's config is ${cliConfig} (kubectl: KUBECONFIG=${cliConfig.replace(/config$/, 'kubeconfig')} kubectl get nodes).\n\nThen you can join any number of worker machines by running the following on each as root:\n\n  ${r.joinCommand}\n\n`);
+    if (r.registry) this.io.out(`The cluster image registry is ${r.registry}; every node's Docker engine trusts it. Push an image once from any machine that trusts it, and pods on any node can run it:\n\n  docker tag myapp:1 ${r.registry}/team/myapp:1\n  docker push ${r.registry}/team/myapp:1\n\n`);
   }
 }

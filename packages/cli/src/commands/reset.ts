@@ -5,25 +5,27 @@ import { WharfCommand } from '../lib/base.js';
 /** `wharf reset`: undoes init or join on this machine (kubeadm reset). */
 export default class Reset extends WharfCommand {
   static override summary = 'Stop the Wharf daemons that init or join started on this machine, and remove their files.';
-  static override description = 'Stops wharf-proxy, wharf-agent, wharf-reconcilers, wharf-api and nats-server (their systemd units, or the detached processes by their pid files), then removes <config-dir> and <data-dir>. Containers of pods stay until their node is gone from the cluster; delete the node on the control plane first (wharf node delete NAME) to have its pods replaced elsewhere.';
+  static override description = 'Stops wharf-proxy, wharf-agent, wharf-reconcilers, wharf-api, nats-server and the cluster registry (their systemd units, or the detached processes by their pid files), removes the /etc/docker/certs.d entries init or join wrote for the cluster registries, then removes <config-dir> and <data-dir>. Containers of pods stay until their node is gone from the cluster; delete the node on the control plane first (wharf node delete NAME) to have its pods replaced elsewhere.';
 
   static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --keep-files'];
 
   static override flags = {
     'config-dir': Flags.string({ description: 'The config directory init or join used.', default: '/etc/wharf' }),
     'data-dir': Flags.string({ description: 'The data directory init or join used.', default: '/var/lib/wharf' }),
-    'keep-files': Flags.boolean({ description: 'Only stop the daemons; keep credentials and data.', default: false }),
+    'keep-files': Flags.boolean({ description: 'Only stop the daemons; keep credentials, data and the Docker engine\'s trust of the cluster registries.', default: false }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Reset);
     const { stopService } = await import('../lib/cluster/supervise.js');
     const { paths } = await import('../lib/cluster/layout.js');
-    const run = paths({ config: flags['config-dir'], data: flags['data-dir'] }).run;
-    for (const name of ['wharf-proxy', 'wharf-agent', 'wharf-reconcilers', 'wharf-api', 'wharf-nats']) {
-      if (await stopService(name, run)) this.io.err(`[reset] stopped ${name}\n`);
+    const p = paths({ config: flags['config-dir'], data: flags['data-dir'] });
+    for (const name of ['wharf-proxy', 'wharf-agent', 'wharf-reconcilers', 'wharf-api', 'wharf-nats', 'wharf-registry']) {
+      if (await stopService(name, p.run)) this.io.err(`[reset] stopped ${name}\n`);
     }
     if (!flags['keep-files']) {
+      const { distrustRecorded } = await import('../lib/registry/index.js');
+      for (const dir of distrustRecorded(p.registryTrust)) this.io.err(`[reset] removed ${dir}\n`);
       rmSync(flags['config-dir'], { recursive: true, force: true });
       rmSync(flags['data-dir'], { recursive: true, force: true });
       this.io.err(`[reset] removed ${flags['config-dir']} and ${flags['data-dir']}\n`);

@@ -57,4 +57,12 @@ export interface ClusterInfo {
   caCertificate: string;
   apiServers: string[];
   natsServers: string[];
+  /** `HOST:PORT` of the image registries whose certificates the cluster CA signed; a joining node's Docker engine trusts them. Absent from older control planes. */
+  registries?: string[];
+}
+
+/** True for an image registry's name in ClusterInfo and in Docker's certs.d: a host name or IPv4 address, a colon and a port (1-65535). */
+export function isRegistryAddress(s: string): boolean {
+  const m = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:(\d{1,5})$/.exec(s);
+  return m !== null && Number(m[1]) >= 1 && Number(m[1]) <= 65535;
 }

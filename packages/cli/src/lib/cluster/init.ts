@@ -2,7 +2,9 @@
  * `wharf init`: kubeadm init's phases on the first machine. Preflight checks; the cluster CA and
  * every certificate; the NATS operator, accounts and one user per component; nats-server with
  * TLS and those users; wharf-api and wharf-reconcilers; this machine's agent (tainted as a control
- * plane unless asked not to) and proxy; then a bootstrap token and the join command to print.
+ * plane unless asked not to) and proxy; then a bootstrap token and the join command to print. With
+ * a registry (`--registry`), it runs docker-registry with a certificate from the CA (or names one
+ * that runs), trusts it here, and wharf-api advertises it to joining nodes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { daemonCommand } from './bins.js';
 import { httpsJson, statusMessage } from './https.js';
 import { type MachineDirs, natsFlags, paths, writePublic, writeSecret } from './layout.js';
 import { checkDocker, checkNatsServer, checkPortFree } from './preflight.js';
+import { checkRegistry, type InitRegistry, setUpRegistry } from './registry.js';
 import { startService } from './supervise.js';
 import { waitFor } from './wait.js';
 
@@ -40,6 +43,8 @@ export interface InitOptions {
   /** Passed to wharf-reconcilers (e.g. 10s, 20s); absent: its defaults. */
   nodeMonitorGracePeriod?: string | undefined;
   podEvictionTimeout?: string | undefined;
+  /** The cluster image registry to run or name; absent: none. */
+  registry?: InitRegistry | undefined;
   io: Io;
 }
 
@@ -47,6 +52,8 @@ export interface InitOptions {
 export interface InitResult {
   joinCommand: string;
   apiServer: string;
+  /** HOST:PORT of the cluster registry, when there is one. */
+  registry?: string;
 }
 
 /** Runs every phase; throws CliError with what went wrong and where to look. */
@@ -62,6 +69,8 @@ export async function init(o: InitOptions): Promise<InitResult> {
   checkDocker(o.dockerSocket);
   await checkPortFree(o.address, o.natsPort, 'NATS');
   await checkPortFree(o.address, o.apiPort, 'the API');
+  if (o.registry) checkRegistry(o.registry);
+  if (o.registry && 'port' in o.registry) await checkPortFree(o.address, o.registry.port, `the registry; Debian's own docker-registry service may hold it: systemctl disable --now docker-registry, or give --registry-port`);
 
   say('certs', `making the cluster CA and certificates in ${o.dirs.config}`);
   const ca = makeCA(`wharf-ca-${o.cluster}`);
@@ -100,10 +109,12 @@ export async function init(o: InitOptions): Promise<InitResult> {
   );
   say('nats', `starting nats-server on ${natsUrl}: ${startService({ name: 'wharf-nats', command: 'nats-server', args: ['-c', p.natsConf], description: 'Wharf NATS server (the event log)' }, p.run)}`);
 
+  const registry = o.registry ? await setUpRegistry(o.registry, o.dirs, o.address, ca, (t) => say('registry', t)) : undefined;
+
   say('control-plane', 'starting wharf-api and wharf-reconcilers');
   const common = ['--cluster', o.cluster];
   const api = daemonCommand('wharf-api');
-  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl];
+  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : [])];
   say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
@@ -121,7 +132,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   say('bootstrap-token', 'making a bootstrap token for joining nodes');
   const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', description: 'made by wharf init', ttlSeconds: o.tokenTtlSeconds } });
   if (created.status !== 201) throw new CliError(`could not make a bootstrap token: ${statusMessage(created)}`);
-  return { apiServer: apiUrl, joinCommand: `wharf join --token ${created.body.token} ${o.address}:${o.apiPort} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
+  return { apiServer: apiUrl, ...(registry ? { registry } : {}), joinCommand: `wharf join --token ${created.body.token} ${o.address}:${o.apiPort} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
 }
 
 /** True when a Node object says Ready. */

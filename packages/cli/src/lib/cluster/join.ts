@@ -17,6 +17,7 @@ import { type MachineDirs, paths, writePublic, writeSecret } from './layout.js';
 import { checkDocker } from './preflight.js';
 import { isReady, startNode } from './init.js';
 import { waitFor } from './wait.js';
+import { trustRegistries } from '../registry/index.js';
 
 /** What `wharf join` was asked. */
 export interface JoinOptions {
@@ -72,6 +73,10 @@ export async function join(o: JoinOptions): Promise<string> {
   writeSecret(p.creds('agent'), new TextDecoder().decode(fmtCreds(s.agentJwt, agentKey)));
   writeSecret(p.creds('proxy'), new TextDecoder().decode(fmtCreds(s.proxyJwt, proxyKey)));
   say('kubelet-start', `wrote the node's certificate and NATS credentials to ${o.dirs.config}`);
+  // The registries are read again over TLS verified with the pinned CA: the first read was not.
+  const verified = await httpsJson<ClusterInfo>(`${base}${CLUSTER_INFO_PATH}`, { ca });
+  if (verified.status !== 200) say('registry', `WARNING: could not read the cluster's registries again (${statusMessage(verified)}): this node's Docker engine trusts none of them`);
+  else trustClusterRegistries(verified.body.registries ?? [], s.caCertificate, p.registryTrust, (t) => say('registry', t));
 
   const natsUrl = s.natsServers.join(',');
   startNode({ dirs: o.dirs, natsUrl, nodeName: s.nodeName, address: o.address, cluster: s.cluster, dockerSocket: o.dockerSocket, taints: [] }, (t) => say('kubelet-start', t));
@@ -83,4 +88,12 @@ export async function join(o: JoinOptions): Promise<string> {
     await store.close();
   }
   return s.nodeName;
+}
+
+/** Makes this machine's Docker engine trust the registries the control plane advertised, with the cluster CA. */
+function trustClusterRegistries(registries: string[], ca: string, recordFile: string, say: (text: string) => void): void {
+  if (!registries.length) return;
+  const t = trustRegistries(registries, ca, recordFile);
+  for (const r of t.written) say(`this node's Docker engine now trusts the cluster registry ${r} (the cluster CA in /etc/docker/certs.d/${r}/ca.crt)`);
+  for (const r of t.already) say(`this node's Docker engine already trusts the cluster registry ${r} with the cluster CA`);
 }

@@ -28,6 +28,10 @@ export function paths(d: MachineDirs) {
     natsResolver: join(d.data, 'nats', 'jwt'),
     agentState: join(d.data, 'agent'),
     run: join(d.data, 'run'),
+    /** The cluster registry's certificate, config and data (init --registry). */
+    registry: join(d.data, 'registry'),
+    /** The Docker certs.d entries this machine's init or join wrote (reset removes them). */
+    registryTrust: join(d.config, 'registries.json'),
   };
 }
 

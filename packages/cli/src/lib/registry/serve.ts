@@ -54,8 +54,18 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-/** Writes the registry's files, starts it detached and resolves once `/v2/` answers over verified TLS. */
-export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry> {
+/** The registry's files, written: how to run it, and the address to probe it on. */
+export interface PreparedRegistry {
+  /** The program and its arguments (`serve DIR/config.yml`). */
+  command: string;
+  args: string[];
+  /** Where it answers (a wildcard address becomes loopback). */
+  probe: string;
+  logFile: string;
+}
+
+/** Writes the registry's certificate, key and config.yml into `o.dir` and checks its port is free. */
+export async function prepareRegistry(o: RegistryOptions): Promise<PreparedRegistry> {
   const probe = o.address === '0.0.0.0' ? '127.0.0.1' : o.address === '::' ? '::1' : o.address;
   const pair = registryCertificate(o.caCertPem, o.caKeyPem, [probe, ...(o.hosts ?? [])]);
   mkdirSync(join(o.dir, 'data'), { recursive: true, mode: 0o700 });
@@ -66,10 +76,16 @@ export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry
   writeFileSync(file('ca.crt'), o.caCertPem);
   writeFileSync(file('config.yml'), registryConfig({ dataDir: file('data'), listen: registryHostPort(o.address, o.port), certFile: file('registry.crt'), keyFile: file('registry.key') }));
   await ensurePortFree(o.address, o.port);
+  return { command: o.bin ?? 'docker-registry', args: ['serve', file('config.yml')], probe, logFile: file('registry.log') };
+}
 
-  const bin = o.bin ?? 'docker-registry';
-  const log = openSync(file('registry.log'), 'a');
-  const child = spawn(bin, ['serve', file('config.yml')], { cwd: o.dir, detached: true, stdio: ['ignore', log, log] });
+/** Writes the registry's files, starts it detached and resolves once `/v2/` answers over verified TLS. */
+export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry> {
+  const prepared = await prepareRegistry(o);
+  const { command: bin, probe } = prepared;
+  const file = (name: string) => join(o.dir, name);
+  const log = openSync(prepared.logFile, 'a');
+  const child = spawn(bin, prepared.args, { cwd: o.dir, detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
@@ -79,20 +95,29 @@ export async function startRegistry(o: RegistryOptions): Promise<RunningRegistry
   const pid = child.pid!;
   writeFileSync(file('registry.pid'), `${pid}\n`);
   const stop = () => stopPid(pid, file('registry.pid'));
+  try {
+    await waitForRegistry(probe, o, prepared.logFile, () => child.exitCode !== null || child.signalCode !== null);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { pid, url: `https://${registryHostPort(probe, o.port)}`, stop };
+}
 
+/**
+ * Resolves once the registry answers on `host`; rejects with its log's complaint once `exited()`
+ * says it died, or after `o.readyTimeoutMs` (20 s by default).
+ */
+export async function waitForRegistry(host: string, o: Pick<RegistryOptions, 'address' | 'port' | 'caCertPem' | 'readyTimeoutMs'>, logFile: string, exited: () => boolean): Promise<void> {
   const deadline = Date.now() + (o.readyTimeoutMs ?? 20_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      rmSync(file('registry.pid'), { force: true });
-      const said = registryComplaint(readFileSync(file('registry.log'), 'utf8'));
+    if (exited()) {
+      const said = existsSync(logFile) ? registryComplaint(readFileSync(logFile, 'utf8')) : '';
       if (/address already in use/.test(said)) throw portTaken(o.address, o.port);
-      throw new RegistryError(`docker-registry exited: ${said || 'no message'} (log: ${file('registry.log')})`);
+      throw new RegistryError(`docker-registry exited: ${said || 'no message'} (log: ${logFile})`);
     }
-    if (await answers(probe, o.port, o.caCertPem)) return { pid, url: `https://${registryHostPort(probe, o.port)}`, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new RegistryError(`docker-registry did not answer on https://${registryHostPort(probe, o.port)}/v2/ (log: ${file('registry.log')})`);
-    }
+    if (await registryAnswers(host, o.port, o.caCertPem)) return;
+    if (Date.now() > deadline) throw new RegistryError(`docker-registry did not answer on https://${registryHostPort(host, o.port)}/v2/ (log: ${logFile})`);
     await sleep(100);
   }
 }
@@ -113,8 +138,8 @@ async function ensurePortFree(address: string, port: number): Promise<void> {
   });
 }
 
-/** True once GET /v2/ answers 200 or 401 over TLS verified against `ca`. */
-function answers(host: string, port: number, ca: string): Promise<boolean> {
+/** True when GET https://HOST:PORT/v2/ answers 200 or 401 over TLS verified against `ca`. */
+export function registryAnswers(host: string, port: number, ca: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ host, port, path: '/v2/', method: 'GET', ca, timeout: 1000 }, (res) => {
       res.resume();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryError } from './serve.js';
-import { distrustRegistry, trustRegistry } from './trust.js';
+import { distrustRecorded, distrustRegistry, trustRegistries, trustRegistry, withTrusted } from './trust.js';
 
 describe('trustRegistry', () => {
   const dirs: string[] = [];
@@ -31,5 +31,42 @@ describe('trustRegistry', () => {
     for (const bad of ['../etc:5000', 'seed', 'seed:', 'a/b:5000', '[::1]:5000']) {
       expect(() => trustRegistry(bad, 'PEM', d), bad).toThrow(RegistryError);
     }
+  });
+
+  it('records only the entries it wrote: one that already held the CA stays after distrustRecorded', () => {
+    const d = certsDir();
+    const record = join(certsDir(), 'registries.json');
+    trustRegistry('mine:5000', 'CA\n', d);
+    const t = trustRegistries(['mine:5000', '10.0.0.5:5000', 'other:443'], 'CA\n', record, d);
+    expect(t).toEqual({ written: ['10.0.0.5:5000', 'other:443'], already: ['mine:5000'] });
+    expect(JSON.parse(readFileSync(record, 'utf8'))).toEqual([{ certsDir: d, registries: ['10.0.0.5:5000', 'other:443'] }]);
+    // A second run (a join on a machine that already trusts them) writes nothing and keeps the record.
+    expect(trustRegistries(['10.0.0.5:5000'], 'CA\n', record, d)).toEqual({ written: [], already: ['10.0.0.5:5000'] });
+    expect(distrustRecorded(record).sort()).toEqual([join(d, '10.0.0.5:5000'), join(d, 'other:443')]);
+    expect([existsSync(join(d, '10.0.0.5:5000')), existsSync(join(d, 'other:443')), existsSync(join(d, 'mine:5000', 'ca.crt')), existsSync(record)]).toEqual([false, false, true, false]);
+    expect(distrustRecorded(record)).toEqual([]);
+  });
+
+  it('replaces an entry that held another CA, and records it', () => {
+    const d = certsDir();
+    const record = join(certsDir(), 'registries.json');
+    trustRegistry('seed:5000', 'OLD\n', d);
+    expect(trustRegistries(['seed:5000'], 'NEW\n', record, d).written).toEqual(['seed:5000']);
+    expect(readFileSync(join(d, 'seed:5000', 'ca.crt'), 'utf8')).toBe('NEW\n');
+  });
+
+  it('checks every address before writing anything', () => {
+    const d = certsDir();
+    const record = join(certsDir(), 'registries.json');
+    expect(() => trustRegistries(['good:5000', 'bad'], 'CA', record, d)).toThrow(RegistryError);
+    expect([existsSync(join(d, 'good:5000')), existsSync(record)]).toEqual([false, false]);
+  });
+});
+
+describe('withTrusted', () => {
+  it('adds to the entry of the same certs dir without duplicates, keeping others', () => {
+    const before = [{ certsDir: '/a', registries: ['x:1'] }, { certsDir: '/b', registries: ['y:2'] }];
+    expect(withTrusted(before, '/a', ['x:1', 'z:3'])).toEqual([{ certsDir: '/b', registries: ['y:2'] }, { certsDir: '/a', registries: ['x:1', 'z:3'] }]);
+    expect(withTrusted([], '/a', [])).toEqual([]);
   });
 });
