@@ -58,6 +58,19 @@ describe('secrets', () => {
   });
 });
 
+describe('logs on a secured cluster', () => {
+  it('ships a container\'s lines with the node\'s own credentials, and wharf logs reads them', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker' }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1', command: ['sh', '-c', 'echo hello-from-talker; exec sleep 3600'] }] } };
+    expect((await run(process.execPath, [WHARF, 'create', '-f', '-'], { env: { WHARF_CONFIG: admin }, input: JSON.stringify(pod) })).code).toBe(0);
+    const out = await eventually(async () => {
+      const r = await wharf('logs', 'talker');
+      return r.stdout.includes('hello-from-talker') ? r.stdout : undefined;
+    }, 60_000, 500);
+    expect(out).toContain('hello-from-talker');
+    await wharf('delete', 'pod', 'talker', '--grace-period', '0');
+  }, 90_000);
+});
+
 describe('wharf certs renew', () => {
   it('gives the reconcilers new credentials, revokes the old ones, and the cluster keeps scheduling', async () => {
     const oldCopy = join(work, 'old-reconcilers.creds');

@@ -98,6 +98,8 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
             ...kvWrite(s.heartbeatBucket, n),
             ...kvRead(s.proxyBucket, '*'),
             `$JS.API.STREAM.INFO.${s.logStream}`,
+            // Its own containers' last shipped line (where shipping resumes), and their lines.
+            `$JS.API.DIRECT.GET.${s.logStream}.${s.prefix}.logs.${n}.>`,
             `${s.prefix}.logs.${n}.>`,
             `${s.prefix}.node.${n}.>`,
             '$JS.FC.>',
