@@ -75,7 +75,8 @@ export async function startApi(natsUrl, cluster = 'bench', reuseHome, extraArgs 
     env: { ...process.env, HOME: home, WHARF_CONFIG: config, WHARF_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const stop = () => stopChild(p);
+  // A home this call made goes with the server; one the caller passed stays theirs.
+  const stop = () => stopChild(p).then(() => reuseHome ?? rmSync(home, { recursive: true, force: true }));
   let cfg;
   let dispatcher;
   const url = `https://127.0.0.1:${port}`;
