@@ -8,9 +8,9 @@
  * JSON file WHARF_BENCH_OUT (written after each phase); bench/join.mjs prints them.
  */
 import { afterAll, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { assertOwnRoute, type Host, type HostNet, startHosts } from '../../test/harness/hosts.js';
 import { Admin, joinArgs, machineDirs, type MachineDirs, machineFlags, type Obj, ready, resetOn, running, until, wharfOn } from './cluster.js';
@@ -38,6 +38,7 @@ const save = () => process.env.WHARF_BENCH_OUT && writeFileSync(process.env.WHAR
 let net: HostNet | undefined;
 const dirs = new Map<string, MachineDirs>();
 let admin: Admin | undefined;
+let adminConfig: string | undefined;
 
 afterAll(async () => {
   await admin?.close();
@@ -45,6 +46,7 @@ afterAll(async () => {
     await h.heal().catch(() => undefined);
     if (dirs.has(h.name)) await resetOn(h, dirs.get(h.name)!);
   }
+  for (const d of [...dirs.values(), ...(adminConfig ? [{ config: adminConfig }] : [])]) rmSync(dirname(d.config), { recursive: true, force: true });
   await net?.stop();
 }, 300_000);
 
@@ -69,7 +71,9 @@ async function timeJoin(h: Host, args: string[], rep: number): Promise<void> {
 
 /** Undoes a join: `wharf reset` on the machine, `wharf delete node` (by the API) on the control plane. */
 async function unjoin(h: Host): Promise<void> {
-  await resetOn(h, dirs.get(h.name)!);
+  const old = dirs.get(h.name)!;
+  await resetOn(h, old);
+  rmSync(dirname(old.config), { recursive: true, force: true });
   dirs.set(h.name, machineDirs(h));
   const r = await admin!.call('DELETE', `/api/v1/nodes/${h.name}`);
   if (r.status >= 300 && r.status !== 404) throw new Error(`deleting node ${h.name}: ${r.status}`);
@@ -122,7 +126,7 @@ it('join, cut-off and the Swarm peer on three simulated hosts', async () => {
       await assertOwnRoute(h.address, net.bridge);
       dirs.set(h.name, machineDirs(h));
     }
-    const adminConfig = join(mkdtempSync(join(tmpdir(), 'wharf-bench-admin-')), 'config');
+    adminConfig = join(mkdtempSync(join(tmpdir(), 'wharf-bench-admin-')), 'config');
     const t0 = performance.now();
     const out = await wharfOn(h0, ['init', ...machineFlags(h0, dirs.get('h0')!), '--config', adminConfig, '--node-monitor-grace-period', settings.grace, '--pod-eviction-timeout', settings.eviction]);
     result.initMs = performance.now() - t0;
