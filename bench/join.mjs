@@ -64,7 +64,9 @@ if (r.swarmError) console.log(`peer: Docker Swarm failed: ${r.swarmError}`);
 console.log('peer: kubeadm and k3s cannot run on this machine (no registry to pull their images, no kubelet), so there is no Kubernetes join time to compare with here.');
 if (r.cut) {
   const c = r.cut;
-  console.log(`\nhost cut-off (--node-monitor-grace-period ${settings.grace}, --pod-eviction-timeout ${settings.eviction}: floor grace + eviction = ${s(1000 * (secs(settings.grace) + secs(settings.eviction)))} s)`);
+  const floor = secs(settings.grace) + secs(settings.eviction);
+  console.log(`\nhost cut-off (--node-monitor-grace-period ${settings.grace}, --pod-eviction-timeout ${settings.eviction}: floor grace + eviction = ${fmt(floor, 2)} s,`);
+  console.log(`less up to one heartbeat interval (the agent's, 2 s by default) since the grace period runs from the last heartbeat before the cut)`);
   printTable([
     { 'from cutting off h2 (its veth down)': `node ${c.host} NotReady (seen by the control plane)`, s: s(c.notReadyMs) },
     { 'from cutting off h2 (its veth down)': `replacements for its ${c.podsOnHost} of ${settings.replicas} pods created`, s: s(c.replacementsCreatedMs) },
