@@ -88,7 +88,7 @@ try {
     { name: 'RBAC, edit user', prefix: 'e', api, call: leanCaller({ ...api, token: editor }) },
     { name: 'AlwaysAllow', prefix: 'o', api: open, call: leanCaller(open) },
     { name: 'RBAC, cluster-admin, secured NATS', prefix: 's', api: secure, call: leanCaller(secure), nats: snats },
-  ].map((v) => ({ nats, ...v, made: 0, creates: [] }));
+  ].map((v) => ({ nats, ...v, made: 0, creates: [], cpus: [] }));
   const pod = (name) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
   const createPods = (v, n) => closedLoop(n, C, () => v.call('POST', '/api/v1/namespaces/default/pods', pod(`${v.prefix}-${v.made++}`)));
   const getPods = (v, n) => closedLoop(n, C, (i) => v.call('GET', `/api/v1/namespaces/default/pods/${v.prefix}-${i % v.made}`));
@@ -108,6 +108,7 @@ try {
     for (const v of variants.map((_, i) => variants[(i + r - 1) % variants.length])) {
       const created = await withCpu([v.api.pid, v.nats.pid], N, () => createPods(v, N));
       v.creates.push(created.rate);
+      v.cpus.push(created.cpu);
       rows.push({ what: `round ${r}: API create, ${v.name} (c=${C})`, 'ops/s': fmt(created.rate, 0), 'p50 ms': fmt(created.p50, 2), 'p99 ms': fmt(created.p99, 2), ...cpuCols(created, NAMES) });
     }
   }
@@ -130,6 +131,9 @@ try {
   const plain = median(variants[0].creates);
   const secured = median(variants[3].creates);
   console.log(`cost of TLS + permissions on NATS on creates/s (medians, RBAC cluster-admin): plain NATS ${fmt(plain, 0)}; TLS + JWT user with the api permissions ${fmt(secured, 0)} (${fmt((100 * (secured - plain)) / plain, 1)}%)`);
+  // CPU per create is steadier than the rate on a shared machine (the rate also moves with the disk and other load).
+  const cpuPerCreate = (v) => NAMES.slice(1).map((k, i) => `${k} ${fmt(median(v.cpus.map((c) => c[i + 1])), 3)}`).join(' + ');
+  console.log(`CPU ms per create (medians of ${ROUNDS} rounds): ${variants.map((v) => `${v.name}: ${cpuPerCreate(v)}`).join('; ')}`);
   console.log(`create p99 at ${rate}/s: ${fmt(paced.p99, 2)} ms (target <= 20 ms)`);
 } finally {
   for (const s of started.reverse()) await s.stop().catch((e) => console.error(`stopping a server: ${e.message}`));
