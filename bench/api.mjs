@@ -7,6 +7,9 @@
 // --authorization-mode AlwaysAllow, and through one with RBAC (the default) as the cluster admin
 // (group system:masters: the first built-in binding allows) and as an ordinary `edit` user whose
 // binding is found among 50 other users' (what RBAC searches for most users).
+// The cost of TLS + permissions on NATS: a fourth wharf-api, as cluster-admin, talks to its own
+// nats-server secured as `wharf init` makes it (TLS with client certificates required, operator
+// and account JWTs, the api user's permissions), with the same sync_interval as the plain one.
 // Both sides are warmed up first (connections, and the JIT of wharf-api, which otherwise spends
 // a third of its CPU compiling during a short run). Then raw publishes and API creates alternate
 // for --rounds rounds, so that a drift of the machine (disk, other load) touches both alike; the
@@ -19,6 +22,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { closedLoop, fmt, openLoop, printTable } from './lib/stats.mjs';
 import { apiClient, leanCaller, startApi, startNats } from './lib/servers.mjs';
+import { startSecureNats } from './lib/secure.mjs';
 import { readFileSync } from 'node:fs';
 
 /** CPU seconds a process has used so far (user + system), from /proc. */
@@ -55,12 +59,17 @@ const ROUNDS = Number(o.rounds);
 const WARMUP = Number(o.warmup);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const nats = await startNats({ sync: o.sync });
 const rows = [];
+// Everything started is stopped, in reverse order, even when a step fails.
+const started = [];
+const track = async (server) => (started.push(server), server);
 try {
+  const nats = await track(await startNats({ sync: o.sync }));
+  const snats = await track(await startSecureNats({ cluster: 'bench-secure', sync: o.sync }));
   // The limit: acknowledged JetStream publishes of a pod-sized event, each to its own subject
   // with an expected-last-subject-sequence check, as the API's appends are.
   const nc = await connect({ servers: nats.url });
+  await track({ stop: () => nc.close() });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'RAW', subjects: ['raw.>'], storage: 'file' });
   const js = jetstream(nc);
@@ -68,8 +77,9 @@ try {
   let rawSubject = 0;
   const publishRaw = (n) => closedLoop(n, C, () => js.publish(`raw.p.${rawSubject++}`, payload, { expect: { lastSubjectSequence: 0 } }));
 
-  const api = await startApi(nats.url);
-  const open = await startApi(nats.url, 'bench-open', undefined, ['--authorization-mode', 'AlwaysAllow']);
+  const api = await track(await startApi(nats.url));
+  const open = await track(await startApi(nats.url, 'bench-open', undefined, ['--authorization-mode', 'AlwaysAllow']));
+  const secure = await track(await startApi(snats.url, 'bench-secure', undefined, await snats.flags('api')));
   const { call: asAdmin } = apiClient(api);
   for (let i = 0; i < 50; i++) await asAdmin('POST', '/apis/wharf.io/v1/tokens', { user: `user-${i}`, role: 'view', namespace: `ns-${i}` });
   const editor = (await asAdmin('POST', '/apis/wharf.io/v1/tokens', { user: 'bench-editor', role: 'edit' })).token;
@@ -77,7 +87,8 @@ try {
     { name: 'RBAC, cluster-admin', prefix: 'a', api, call: leanCaller(api) },
     { name: 'RBAC, edit user', prefix: 'e', api, call: leanCaller({ ...api, token: editor }) },
     { name: 'AlwaysAllow', prefix: 'o', api: open, call: leanCaller(open) },
-  ].map((v) => ({ ...v, made: 0, creates: [] }));
+    { name: 'RBAC, cluster-admin, secured NATS', prefix: 's', api: secure, call: leanCaller(secure), nats: snats },
+  ].map((v) => ({ nats, ...v, made: 0, creates: [], cpus: [] }));
   const pod = (name) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
   const createPods = (v, n) => closedLoop(n, C, () => v.call('POST', '/api/v1/namespaces/default/pods', pod(`${v.prefix}-${v.made++}`)));
   const getPods = (v, n) => closedLoop(n, C, (i) => v.call('GET', `/api/v1/namespaces/default/pods/${v.prefix}-${i % v.made}`));
@@ -95,21 +106,19 @@ try {
     rows.push({ what: `round ${r}: JetStream acked publish (c=${C})`, 'ops/s': fmt(raw.rate, 0), 'p50 ms': fmt(raw.p50, 2), 'p99 ms': fmt(raw.p99, 2), ...cpuCols({ cpu: [raw.cpu[0], undefined, raw.cpu[1]] }, NAMES) });
     // The variants take turns in a rotating order, so that none always runs first or last.
     for (const v of variants.map((_, i) => variants[(i + r - 1) % variants.length])) {
-      const created = await withCpu([v.api.pid, nats.pid], N, () => createPods(v, N));
+      const created = await withCpu([v.api.pid, v.nats.pid], N, () => createPods(v, N));
       v.creates.push(created.rate);
+      v.cpus.push(created.cpu);
       rows.push({ what: `round ${r}: API create, ${v.name} (c=${C})`, 'ops/s': fmt(created.rate, 0), 'p50 ms': fmt(created.p50, 2), 'p99 ms': fmt(created.p99, 2), ...cpuCols(created, NAMES) });
     }
   }
-  await nc.close();
   for (const v of variants) {
-    const gets = await withCpu([v.api.pid, nats.pid], N, () => getPods(v, N));
+    const gets = await withCpu([v.api.pid, v.nats.pid], N, () => getPods(v, N));
     rows.push({ what: `API get, ${v.name} (c=${C})`, 'ops/s': fmt(gets.rate, 0), 'p50 ms': fmt(gets.p50, 2), 'p99 ms': fmt(gets.p99, 2), ...cpuCols(gets, NAMES) });
   }
   const rate = Number(o.rate);
   const paced = await openLoop(rate, 5, (i) => variants[0].call('POST', '/api/v1/namespaces/default/pods', pod(`paced-${i}`)));
   rows.push({ what: `API create paced at ${rate}/s, RBAC cluster-admin`, 'ops/s': fmt(paced.rate, 0), 'p50 ms': fmt(paced.p50, 2), 'p99 ms': fmt(paced.p99, 2), ...cpuCols({}, NAMES) });
-  await api.stop();
-  await open.stop();
 
   console.log(`\nWharf API benchmark — nats-server sync_interval: ${o.sync ?? 'default'}, ${N} ops per row, after ${WARMUP} warm-up ops\n`);
   printTable(rows);
@@ -119,7 +128,13 @@ try {
   console.log(`per round: ${raws.map((r, i) => `${fmt((100 * creates[i]) / r, 0)}%`).join(', ')}`);
   const base = median(variants[2].creates);
   console.log(`cost of authorization on creates/s (medians): AlwaysAllow ${fmt(base, 0)}; ${variants.slice(0, 2).map((v) => `${v.name} ${fmt(median(v.creates), 0)} (${fmt((100 * (median(v.creates) - base)) / base, 1)}%)`).join('; ')}`);
+  const plain = median(variants[0].creates);
+  const secured = median(variants[3].creates);
+  console.log(`cost of TLS + permissions on NATS on creates/s (medians, RBAC cluster-admin): plain NATS ${fmt(plain, 0)}; TLS + JWT user with the api permissions ${fmt(secured, 0)} (${fmt((100 * (secured - plain)) / plain, 1)}%)`);
+  // CPU per create is steadier than the rate on a shared machine (the rate also moves with the disk and other load).
+  const cpuPerCreate = (v) => NAMES.slice(1).map((k, i) => `${k} ${fmt(median(v.cpus.map((c) => c[i + 1])), 3)}`).join(' + ');
+  console.log(`CPU ms per create (medians of ${ROUNDS} rounds): ${variants.map((v) => `${v.name}: ${cpuPerCreate(v)}`).join('; ')}`);
   console.log(`create p99 at ${rate}/s: ${fmt(paced.p99, 2)} ms (target <= 20 ms)`);
 } finally {
-  await nats.stop();
+  for (const s of started.reverse()) await s.stop().catch((e) => console.error(`stopping a server: ${e.message}`));
 }

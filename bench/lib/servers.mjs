@@ -20,7 +20,8 @@ export function freePort() {
   });
 }
 
-async function waitFor(check, ms = 20000) {
+/** Polls `check` every 50 ms until it is truthy; rejects after `ms`. */
+export async function waitFor(check, ms = 20000) {
   const end = Date.now() + ms;
   for (;;) {
     try {
@@ -33,11 +34,21 @@ async function waitFor(check, ms = 20000) {
   }
 }
 
-const portOpen = (port) => new Promise((r) => {
+/** True once something accepts TCP connections on 127.0.0.1:`port`. */
+export const portOpen = (port) => new Promise((r) => {
   const s = connect(port, '127.0.0.1');
   s.once('connect', () => (s.destroy(), r(true)));
   s.once('error', () => (s.destroy(), r(false)));
 });
+
+/** SIGTERMs a child this bench spawned (by its PID) and resolves once it has exited. */
+export function stopChild(p) {
+  return new Promise((r) => {
+    if (p.exitCode !== null || p.signalCode !== null) return r();
+    p.once('exit', r);
+    p.kill('SIGTERM');
+  });
+}
 
 /** nats-server with JetStream; `sync` is the sync_interval setting ("always" or a duration). */
 export async function startNats({ sync } = {}) {
@@ -46,8 +57,9 @@ export async function startNats({ sync } = {}) {
   const conf = join(dir, 'nats.conf');
   writeFileSync(conf, `listen: 127.0.0.1:${port}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js"${sync ? `, sync_interval: ${sync}` : ''} }\n`);
   const p = spawn('nats-server', ['-c', conf], { stdio: 'ignore' });
-  await waitFor(() => portOpen(port));
-  return { url: `nats://127.0.0.1:${port}`, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); p.kill('SIGTERM'); }) };
+  const stop = () => stopChild(p).then(() => rmSync(dir, { recursive: true, force: true }));
+  await waitFor(() => portOpen(port)).catch((e) => stop().then(() => Promise.reject(e)));
+  return { url: `nats://127.0.0.1:${port}`, pid: p.pid, stop };
 }
 
 /** Extra node flags for the Wharf processes a bench starts (WHARF_BENCH_NODE_ARGS, e.g. --trace-gc). */
@@ -63,12 +75,20 @@ export async function startApi(natsUrl, cluster = 'bench', reuseHome, extraArgs 
     env: { ...process.env, HOME: home, WHARF_CONFIG: config, WHARF_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // A home this call made goes with the server; one the caller passed stays theirs.
+  const stop = () => stopChild(p).then(() => reuseHome ?? rmSync(home, { recursive: true, force: true }));
   let cfg;
-  await waitFor(() => (cfg = JSON.parse(readFileSync(config, 'utf8'))));
-  const dispatcher = new Agent({ connect: { ca: cfg.certificateAuthority }, connections: 256, pipelining: 1 });
+  let dispatcher;
   const url = `https://127.0.0.1:${port}`;
-  await waitFor(async () => (await request(`${url}/readyz`, { dispatcher })).statusCode === 200);
-  return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) };
+  try {
+    await waitFor(() => (cfg = JSON.parse(readFileSync(config, 'utf8'))));
+    dispatcher = new Agent({ connect: { ca: cfg.certificateAuthority }, connections: 256, pipelining: 1 });
+    await waitFor(async () => (await request(`${url}/readyz`, { dispatcher })).statusCode === 200);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop };
 }
 
 /** Spawns a Wharf daemon bin (reconcilers, agent, proxy) with the given args; stopped by PID. */
