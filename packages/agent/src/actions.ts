@@ -4,7 +4,7 @@
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, existing, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
+import { defaultPullPolicy, existing, ForbiddenError, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
 import type { KubeletDeps } from './kubelet.js';
@@ -161,7 +161,8 @@ export class PodActions {
     try {
       await this.deps.objects.change(PodKind, pod.metadata.namespace ?? 'default', name, decide, ctx);
     } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
+      // Gone, or its name now taken by a pod bound to another node: nothing of this pod is left to record.
+      if (!(e instanceof NotFoundError) && !(e instanceof ForbiddenError)) throw e;
     }
   }
 }

@@ -3,7 +3,7 @@
  * `system:node:<node>` expecting the version read, and only when the status changed. It remembers what it wrote, so an
  * unchanged pod costs no NATS round trip at all.
  */
-import { existing, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson, type Stored } from '@wharf/model';
+import { existing, ForbiddenError, type KObject, mustKind, NotFoundError, type Pod, type PodStatus, sameJson, type Stored } from '@wharf/model';
 import type { Observed } from './labels.js';
 import type { NodeObjects } from './relay.js';
 import { podStatus, type Readiness } from './status.js';
@@ -45,7 +45,9 @@ export class StatusReporter {
     try {
       await this.objects.change(this.#podKind, pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', decide, {});
     } catch (e) {
-      if (e instanceof NotFoundError) return false;
+      // Gone, or the name now belongs to a pod bound elsewhere (a replication controller reuses
+      // a slot's name): the relay refuses that one, and the pod this node knew is gone either way.
+      if (e instanceof NotFoundError || e instanceof ForbiddenError) return false;
       throw e;
     }
     this.#cache.set(uid, result);
