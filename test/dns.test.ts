@@ -24,7 +24,6 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 /** A fake upstream on 127.0.0.1 (UDP and TCP, one port) that answers every A question with 203.0.113.7, or never answers when silent. */
 async function fakeUpstream(silent: boolean): Promise<{ socket: UdpSocket; tcp: Server; port: number; asked: string[] }> {
-  const socket = createSocket('udp4');
   const asked: string[] = [];
   const answer = (msg: Buffer): Buffer | undefined => {
     const q = dnsPacket.decode(msg);
@@ -32,18 +31,29 @@ async function fakeUpstream(silent: boolean): Promise<{ socket: UdpSocket; tcp: 
     if (silent) return undefined;
     return dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE, questions: q.questions, answers: [{ type: 'A', name: q.questions![0]!.name, ttl: 60, data: '203.0.113.7' }] });
   };
-  socket.on('message', (msg, from) => {
-    const reply = answer(msg);
-    if (reply) socket.send(reply, from.port, from.address);
-  });
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const port = socket.address().port;
-  const tcp = createServer((c) => c.on('data', (d) => {
-    const reply = answer(d.subarray(2));
-    if (reply) c.write(Buffer.concat([Buffer.from([reply.length >> 8, reply.length & 255]), reply]));
-  }));
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
-  return { socket, tcp, port, asked };
+  // A UDP port is free for TCP too almost always; try again when it is not.
+  for (let attempt = 0; ; attempt++) {
+    const socket = createSocket('udp4');
+    socket.on('message', (msg, from) => {
+      const reply = answer(msg);
+      if (reply) socket.send(reply, from.port, from.address);
+    });
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+    const port = socket.address().port;
+    const tcp = createServer((c) =>
+      c.on('data', (d) => {
+        const reply = answer(d.subarray(2));
+        if (reply) c.write(Buffer.concat([Buffer.from([reply.length >> 8, reply.length & 255]), reply]));
+      }),
+    );
+    const listening = await new Promise<boolean>((r) => {
+      tcp.once('error', () => r(false));
+      tcp.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (listening) return { socket, tcp, port, asked };
+    socket.close();
+    if (attempt >= 10) throw new Error('no port free for both UDP and TCP');
+  }
 }
 
 async function start(upstreamPort: number): Promise<{ server: DnsServer; resolver: Resolver }> {
