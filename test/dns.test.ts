@@ -4,10 +4,14 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type Server } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { emptyState, evolve, type LoggedEvent } from '@wharf/model';
-import { DnsServer } from '@wharf/proxy';
+import { DnsServer, type RunningProxy, startProxy } from '@wharf/proxy';
 import type { Logger } from '@wharf/store';
+import { startApi, type ApiHandle } from './harness/api.js';
+import { startNats, type NatsHandle } from './harness/nats.js';
+import { eventually } from './harness/ports.js';
 
-// The responder on 127.0.0.1 with an in-process state; every packet stays on loopback, and the
+// The responder on 127.0.0.1, with an in-process state, then inside wharf-proxy following a real
+// log (nats-server: run under flock /tmp/wharf-docker-e2e.lock). Every packet stays on loopback, and the
 // "upstream" resolvers are fake servers this test starts itself.
 const meta = { actor: 't', time: '2025-01-01T00:00:00Z' };
 const created = (seq: number, kind: string, name: string, ns: string, body: Record<string, unknown>) => ({ seq, subject: `s${seq}`, type: `${kind}Created`, data: { apiVersion: 'v1', kind, metadata: { name, namespace: ns }, ...body }, metadata: meta });
@@ -159,5 +163,37 @@ describe('the DNS responder over UDP and TCP on loopback', () => {
     expect(await udpExchange(a.server.port, Buffer.from([1, 2, 3]), 200)).toBeUndefined();
     expect(await udpExchange(a.server.port, Buffer.alloc(9000, 0xff), 200)).toBeUndefined();
     expect(await a.resolver.resolve4('microservice1.default.svc.cluster.local')).toEqual(['10.96.0.20']);
+  });
+});
+
+describe('wharf-proxy with --dns-listen: the responder follows the log', () => {
+  let nats: NatsHandle;
+  let api: ApiHandle;
+  let proxy: RunningProxy;
+  let resolver: Resolver;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    api = await startApi({ natsUrl: nats.url, cluster: 'dnsproxy' });
+    const up = { host: '127.0.0.1', port: 9 }; // never asked: only cluster names are queried here
+    proxy = await startProxy({ natsUrl: nats.url, cluster: 'dnsproxy', node: 'n1', address: '127.0.0.1', connectTimeoutMs: 500, replayLimit: 1024, dns: { address: '127.0.0.1', port: 0, upstreams: [up], domain: 'cluster.local' }, log: quiet });
+    resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${proxy.dns!.port}`]);
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await api?.stop();
+    await nats?.stop();
+  });
+
+  it('answers a Service created through the API by its FQDN, and NXDOMAIN once it is deleted', async () => {
+    const body = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'microservice1' }, spec: { clusterIP: '10.96.0.33', selector: { app: 'm' }, ports: [{ name: 'http', port: 3000 }] } };
+    const created = await api.fetch('/api/v1/namespaces/default/services', { method: 'POST', json: body });
+    expect(created.status).toBe(201);
+    const ip = await eventually(() => resolver.resolve4('microservice1.default.svc.cluster.local').then((a) => a[0], () => undefined));
+    expect(ip).toBe('10.96.0.33');
+    expect((await api.fetch('/api/v1/namespaces/default/services/microservice1', { method: 'DELETE' })).status).toBe(200);
+    const code = await eventually(() => resolver.resolve4('microservice1.default.svc.cluster.local').then(() => undefined, (e: { code: string }) => (e.code === 'ENOTFOUND' ? e.code : undefined)));
+    expect(code).toBe('ENOTFOUND');
   });
 });
