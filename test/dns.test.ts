@@ -84,8 +84,8 @@ function udpExchange(port: number, message: Buffer, waitMs = 500): Promise<Buffe
   });
 }
 
-/** Sends one length-prefixed message over TCP to the responder; the reply. */
-function tcpExchange(port: number, message: Buffer): Promise<Buffer> {
+/** Sends `before` (raw bytes), then one length-prefixed message over TCP to the responder; the first reply. */
+function tcpExchange(port: number, message: Buffer, before = Buffer.alloc(0)): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port });
     let buf = Buffer.alloc(0);
@@ -96,7 +96,7 @@ function tcpExchange(port: number, message: Buffer): Promise<Buffer> {
       s.destroy();
       resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
     });
-    s.write(Buffer.concat([Buffer.from([message.length >> 8, message.length & 255]), message]));
+    s.write(Buffer.concat([before, Buffer.from([message.length >> 8, message.length & 255]), message]));
   });
 }
 
@@ -163,6 +163,8 @@ describe('the DNS responder over UDP and TCP on loopback', () => {
     expect(await udpExchange(a.server.port, Buffer.from([1, 2, 3]), 200)).toBeUndefined();
     expect(await udpExchange(a.server.port, Buffer.alloc(9000, 0xff), 200)).toBeUndefined();
     expect(await a.resolver.resolve4('microservice1.default.svc.cluster.local')).toEqual(['10.96.0.20']);
+    const runtFirst = await tcpExchange(a.server.port, dnsPacket.encode({ type: 'query', id: 5, questions: [{ type: 'A', name: 'microservice1.default.svc.cluster.local' }] }), Buffer.from([0, 3, 9, 9, 9]));
+    expect(dnsPacket.decode(runtFirst)).toMatchObject({ id: 5, answers: [{ data: '10.96.0.20' }] });
   });
 });
 

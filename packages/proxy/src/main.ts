@@ -117,7 +117,9 @@ function dnsOf(f: Record<string, string>): ProxyConfig['dns'] {
   const names = given ? given.split(',').map((s) => s.trim()).filter(Boolean) : parseResolvConf(readResolvConf()).nameservers;
   const upstreams = names.map(parseUpstream).filter((u) => !(u.host === at.host && u.port === at.port));
   for (const u of upstreams) if (!isIP(u.host) || !Number.isInteger(u.port) || u.port < 1 || u.port > 65535) throw new UsageError(`--dns-upstream: "${u.host}:${u.port}" is not an IP address and port`);
-  return { address: at.host, port: at.port, upstreams, domain: f['cluster-domain']! };
+  const domain = f['cluster-domain']!.replace(/\.$/, '');
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/i.test(domain)) throw new UsageError(`--cluster-domain: "${f['cluster-domain']}" is not a DNS domain`);
+  return { address: at.host, port: at.port, upstreams, domain };
 }
 
 function readResolvConf(): string {

@@ -66,7 +66,9 @@ export class DnsServer {
         if (this.opts.port !== 0 || attempt >= 10) throw e;
       }
     }
-    this.opts.log.info({ address: this.opts.address, port: this.port, domain: this.domain }, 'DNS responder listening');
+    const upstreams = this.opts.upstreams.map((u) => `${u.host}:${u.port}`);
+    this.opts.log.info({ address: this.opts.address, port: this.port, domain: this.domain, upstreams }, 'DNS responder listening');
+    if (!upstreams.length) this.opts.log.warn('no upstream resolver: names outside the cluster domain get SERVFAIL');
   }
 
   #bindUdp(port: number): Promise<UdpSocket> {
