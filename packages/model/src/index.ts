@@ -42,6 +42,8 @@ export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntO
 export { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Service, ServicePort, ServiceSpec } from './schemas/service.js';
 export { type FieldRequirement, formatSelectorMap, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement, selectorFromMap } from './selectors.js';
 export { CorruptSnapshotError, decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT, type SnapshotHeader, type SnapshotInfo } from './snapshot.js';
+export { MAX_DNS_SEARCH_CHARS, MAX_DNS_SEARCH_PATHS, parseResolvConf, type PodDnsConfig, podSearchDomains, renderPodResolvConf } from './network/resolvconf.js';
+export { envVarNameOf, serviceEnvFor, type ServiceEnvVar, serviceEnvVars } from './network/serviceenv.js';
 export { allObjects, type Change, type ChangeOf, emptyState, evolve, foldLatest, getObject, isChangeOf, listObjects, objectOf, type State, stateOf } from './state.js';
 export { checkClusterName, decodeToken, encodeToken, Subjects } from './subjects.js';
 export { validateObject, validatePodSpec } from './validation.js';
