@@ -3,7 +3,7 @@
  * service range, explicit and duplicate IPs, headless Services, release on delete, two API
  * servers racing, an exhausted range, and the start-up checks of --service-cluster-ip-range.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,17 @@ describe('ClusterIP allocation', () => {
     const table = await run(process.execPath, [BIN.cli, 'get', 'svc', 'web'], { env: { HOME: a.home, WHARF_CONFIG: a.configPath } });
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`^web\\s+ClusterIP\\s+${ip.replace(/\./g, '\\.')}\\s+<none>\\s+80/TCP\\s+`, 'm'));
+  });
+
+  it.skipIf(!existsSync('/usr/bin/kubectl'))('shows the CLUSTER-IP in kubectl get svc', async () => {
+    const ip = ((await (await a.fetch(`${ns}/services/web`)).json()) as Svc).spec.clusterIP!;
+    const ca = join(a.home, 'ca-kubectl.crt');
+    writeFileSync(ca, a.ca);
+    const home = mkdtempSync(join(tmpdir(), 'wharf-kubectl-'));
+    const r = await run('/usr/bin/kubectl', ['--server', a.url, '--token', a.token, '--certificate-authority', ca, 'get', 'svc', 'web'], { env: { HOME: home, KUBECONFIG: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
+    expect(r.stdout).toMatch(new RegExp(`^web\\s+ClusterIP\\s+${ip.replace(/\./g, '\\.')}\\s+<none>\\s+80/TCP\\s+`, 'm'));
   });
 
   it('keeps a free IP the client asks for, and refuses it to a second Service as already allocated', async () => {
