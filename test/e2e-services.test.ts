@@ -110,7 +110,7 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     await new Promise((r) => (s.on('end', r), s.resume()));
   };
 
-  it('allocates a NodePort for the seed service; get svc shows 3000:3xxxx/TCP', async () => {
+  it('allocates a ClusterIP and a NodePort for the seed service; get svc shows both', async () => {
     const r = await c.wharf('create', '-f', join(ROOT, 'examples/microservice1-svc.yaml'));
     expect(r.code, r.stderr).toBe(0);
     const svc = await c.getJson<{ spec: { ports: { nodePort: number }[]; clusterIP?: string } }>('svc', 'microservice1');
@@ -119,7 +119,8 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     expect(nodePort).toBeLessThanOrEqual(32767);
     const table = await c.wharf('get', 'svc');
     expect(table.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
-    expect(table.stdout).toMatch(new RegExp(`^microservice1\\s+NodePort\\s+<none>\\s+<none>\\s+3000:${nodePort}/TCP\\s+`, 'm'));
+    expect(svc.spec.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
+    expect(table.stdout).toMatch(new RegExp(`^microservice1\\s+NodePort\\s+${svc.spec.clusterIP!.replace(/\./g, '\\.')}\\s+<none>\\s+3000:${nodePort}/TCP\\s+`, 'm'));
   });
 
   it('rejects a taken NodePort and one out of range with 422', async () => {

@@ -1,9 +1,12 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
 import type { NodeCredentials } from './join/credentials.js';
+import type { Ipv4Cidr } from '@wharf/model';
 import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
+import { ClusterIPAllocator } from './clusterips.js';
+import { DEFAULT_SERVICE_CIDR } from './admission/clusterip.js';
 import { Resources } from './resources.js';
 import { startNodeRelay } from './relay/server.js';
 import type { AuthorizationMode } from './auth/authorizer.js';
@@ -33,6 +36,10 @@ export interface ContextOptions extends StreamSettings {
   cluster: string;
   /** When to save projection snapshots; false neither loads nor saves them (a full replay at start). */
   snapshots: SnapshotPolicy | false;
+  /** --service-cluster-ip-range as given (undefined: the cluster's recorded range, else the default). */
+  serviceCidr?: string | undefined;
+  /** Refuses a service range this machine cannot use (StartupError); the daemon checks its own networks. */
+  checkServiceRange?: ((range: Ipv4Cidr) => void) | undefined;
   log: Logger;
 }
 
@@ -61,7 +68,17 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   // only open them.
   await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas })]);
   const nodePorts = await NodePortAllocator.open(store, projection, replicas);
-  const resources = new Resources(objects, projection, { nodePorts, timeTravel });
+  let clusterIPs: ClusterIPAllocator;
+  try {
+    clusterIPs = await ClusterIPAllocator.open(store, projection, { wanted: o.serviceCidr, fallback: DEFAULT_SERVICE_CIDR, replicas, check: o.checkServiceRange });
+  } catch (e) {
+    await snapshotter?.stop();
+    projection.stop();
+    tokens.close();
+    await store.close();
+    throw e;
+  }
+  const resources = new Resources(objects, projection, { nodePorts, clusterIPs, timeTravel });
   await ensureNamespaces(objects);
   const relay = startNodeRelay(store, log);
   return {

@@ -11,6 +11,8 @@ import type { PatchType } from './http/body.js';
 import { deleteObject, type DeleteOptions } from './admission/delete.js';
 import { heldNodePorts } from './admission/nodeports.js';
 import type { NodePortAllocator } from './nodeports.js';
+import { heldClusterIP } from './admission/clusterip.js';
+import type { ClusterIPAllocator } from './clusterips.js';
 
 /** Options shared by writes. */
 export interface WriteOptions {
@@ -41,25 +43,38 @@ export function compileFilter(info: KindInfo, opts: ListOptions): ObjectFilter {
 /** Resource operations for the API routes. */
 export class Resources {
   readonly nodePorts: NodePortAllocator | undefined;
+  readonly clusterIPs: ClusterIPAllocator | undefined;
   readonly timeTravel: TimeTravel | undefined;
 
-  constructor(readonly objects: Objects, readonly projection: Projection, opts: { nodePorts?: NodePortAllocator; timeTravel?: TimeTravel } = {}) {
+  constructor(readonly objects: Objects, readonly projection: Projection, opts: { nodePorts?: NodePortAllocator; clusterIPs?: ClusterIPAllocator; timeTravel?: TimeTravel } = {}) {
     this.nodePorts = opts.nodePorts;
+    this.clusterIPs = opts.clusterIPs;
     this.timeTravel = opts.timeTravel;
   }
 
-  /** Runs a Service write with its NodePorts reserved: freed ones go after success, claimed ones after failure. */
-  async #withNodePorts<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
-    if (!isKind(next, 'Service') || (current && !isKind(current, 'Service')) || !this.nodePorts) return write();
-    const r = await this.nodePorts.reserve(next, current);
+  /**
+   * Runs a Service write with its ClusterIP and NodePorts reserved: what the write frees goes after
+   * it succeeds, what was claimed for it goes if it fails (or if a later reservation does).
+   */
+  async #withAllocations<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
+    if (!isKind(next, 'Service') || (current && !isKind(current, 'Service'))) return write();
+    const uid = next.metadata.uid ?? '';
+    const ips = this.clusterIPs ? await this.clusterIPs.reserve(next, current) : { onSuccess: [], onFailure: [] };
+    const undoIPs = async () => {
+      for (const ip of ips.onFailure) await this.clusterIPs!.release(ip, uid);
+    };
+    let ports: { onSuccess: number[]; onFailure: number[] } = { onSuccess: [], onFailure: [] };
     let result: T;
     try {
+      if (this.nodePorts) ports = await this.nodePorts.reserve(next, current);
       result = await write();
     } catch (e) {
-      for (const p of r.onFailure) await this.nodePorts.release(p, next.metadata.uid ?? '');
+      for (const p of ports.onFailure) await this.nodePorts!.release(p, uid);
+      await undoIPs();
       throw e;
     }
-    for (const p of r.onSuccess) await this.nodePorts.release(p, next.metadata.uid ?? '');
+    for (const p of ports.onSuccess) await this.nodePorts!.release(p, uid);
+    for (const ip of ips.onSuccess) await this.clusterIPs!.release(ip, uid);
     return result;
   }
 
@@ -88,7 +103,7 @@ export class Resources {
     // No sync needed: the append itself checks that the name is free in the log.
     await this.#mustNamespace(info, ns);
     if (o.dryRun) return { object, warnings };
-    return { object: await this.#withNodePorts(info, object, undefined, () => this.objects.create(info, object, { actor: o.actor })), warnings };
+    return { object: await this.#withAllocations(info, object, undefined, () => this.objects.create(info, object, { actor: o.actor })), warnings };
   }
 
   /** The current object (or the one at `at`); 404 when missing. */
@@ -152,10 +167,10 @@ export class Resources {
     return current;
   }
 
-  /** A change of an existing object on the write path, with the NodePorts its Service versions claim reserved. */
+  /** A change of an existing object on the write path, with the ClusterIP and NodePorts its Service versions claim reserved. */
   #change(info: KindInfo, ns: string | undefined, name: string, decide: (current: KObject) => Decision | undefined, o: WriteOptions): Promise<KObject | undefined> {
     return this.objects.change(info, ns, name, existing(info, name, decide), { actor: o.actor }, {
-      around: (current, next, append) => this.#withNodePorts(info, next, current, append),
+      around: (current, next, append) => this.#withAllocations(info, next, current, append),
     });
   }
 
@@ -163,8 +178,10 @@ export class Resources {
   async delete(info: KindInfo, ns: string | undefined, name: string, opts: DeleteOptions, o: WriteOptions): Promise<KObject> {
     await this.projection.sync();
     const gone = await deleteObject(this.objects, this.projection, info, ns, name, opts, o.actor, o.dryRun);
-    if (isKind(gone, 'Service') && this.nodePorts && !o.dryRun && !this.projection.get(info.kind, ns, name)) {
-      for (const p of heldNodePorts(gone)) await this.nodePorts.release(p, gone.metadata.uid ?? '');
+    if (isKind(gone, 'Service') && !o.dryRun && !this.projection.get(info.kind, ns, name)) {
+      for (const p of this.nodePorts ? heldNodePorts(gone) : []) await this.nodePorts!.release(p, gone.metadata.uid ?? '');
+      const ip = heldClusterIP(gone);
+      if (ip && this.clusterIPs) await this.clusterIPs.release(ip, gone.metadata.uid ?? '');
     }
     return gone;
   }

@@ -104,6 +104,17 @@ describe('applyDefaults for a ReplicationController', () => {
 describe('applyDefaults for a Service', () => {
   const svc = (spec: Service['spec']): Service => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec });
 
+  it('given a service with clusterIP or clusterIPs alone, mirrors it into the other', () => {
+    const out = (spec: Record<string, unknown>) => {
+      const s = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }], ...spec } } as KObject;
+      applyDefaults(s);
+      return [(s.spec as { clusterIP?: string }).clusterIP, (s.spec as { clusterIPs?: string[] }).clusterIPs];
+    };
+    expect(out({ clusterIP: '10.96.0.9' })).toEqual(['10.96.0.9', ['10.96.0.9']]);
+    expect(out({ clusterIPs: ['None'] })).toEqual(['None', ['None']]);
+    expect(out({})).toEqual([undefined, undefined]);
+  });
+
   it('given a bare service, makes it a ClusterIP service with TCP ports that target the same port', () => {
     const out = defaulted(svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { port: 53, protocol: 'UDP', targetPort: 'dns' }] }));
     expect(out.spec).toEqual({ selector: { app: 'web' }, type: 'ClusterIP', sessionAffinity: 'None', ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }, { port: 53, protocol: 'UDP', targetPort: 'dns' }] });

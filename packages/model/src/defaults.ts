@@ -90,6 +90,9 @@ function defaultService(s: Service): void {
     p.targetPort ??= p.port;
   }
   if (s.spec.type === 'NodePort') s.spec.externalTrafficPolicy ??= 'Cluster';
+  // clusterIPs mirrors clusterIP (single-stack IPv4): whichever the client gave fills the other.
+  if (!s.spec.clusterIP && s.spec.clusterIPs?.length) s.spec.clusterIP = s.spec.clusterIPs[0];
+  if (s.spec.clusterIP && !s.spec.clusterIPs?.length) s.spec.clusterIPs = [s.spec.clusterIP];
   s.status ??= { loadBalancer: {} };
 }
 

@@ -47,3 +47,4 @@ export { envVarNameOf, serviceEnvFor, type ServiceEnvVar, serviceEnvVars } from 
 export { allObjects, type Change, type ChangeOf, emptyState, evolve, foldLatest, getObject, isChangeOf, listObjects, objectOf, type State, stateOf } from './state.js';
 export { checkClusterName, decodeToken, encodeToken, Subjects } from './subjects.js';
 export { validateObject, validatePodSpec } from './validation.js';
+export { cidrContains, cidrSize, cidrsOverlap, CidrSyntaxError, formatIpv4Cidr, isIpAddress, type Ipv4Cidr, ipv4ToNumber, numberToIpv4, parseIpv4Cidr } from './net/ipv4.js';

@@ -90,13 +90,14 @@ describe('Subjects', () => {
     expect(s.stream).toBe('WHARF_PROD_EU_EVENTS');
     expect(s.logStream).toBe('WHARF_PROD_EU_LOGS');
     expect(s.allObjects).toBe('wharf.prod-eu.obj.>');
-    expect([s.heartbeatBucket, s.authBucket, s.snapshotBucket, s.nodeFeedBucket, s.allocBucket, s.nodePortBucket, s.reconcilerBucket, s.proxyBucket]).toEqual([
+    expect([s.heartbeatBucket, s.authBucket, s.snapshotBucket, s.nodeFeedBucket, s.allocBucket, s.nodePortBucket, s.clusterIPBucket, s.reconcilerBucket, s.proxyBucket]).toEqual([
       'wharf_PROD_EU_heartbeats',
       'wharf_PROD_EU_auth',
       'wharf_PROD_EU_snapshots',
       'wharf_PROD_EU_nodefeed',
       'wharf_PROD_EU_alloc',
       'wharf_PROD_EU_nodeports',
+      'wharf_PROD_EU_clusterips',
       'wharf_PROD_EU_reconcilers',
       'wharf_PROD_EU_proxies',
     ]);

@@ -56,6 +56,8 @@ export class Subjects {
   readonly allocBucket: string;
   /** KV bucket of allocated NodePorts: key = port, value = the owning Service (create-if-absent). */
   readonly nodePortBucket: string;
+  /** KV bucket of allocated ClusterIPs: key = IP, value = the owning Service (create-if-absent); `range` = the service range. */
+  readonly clusterIPBucket: string;
   /** KV bucket of live wharf-reconcilers instances (their leases), by which they share the work. */
   readonly reconcilerBucket: string;
   /** KV bucket of each node's wharf-proxy: the log sequence its routes follow and the backends it still drains (history 1). */
@@ -74,6 +76,7 @@ export class Subjects {
     this.nodeFeedBucket = `wharf_${up}_nodefeed`;
     this.allocBucket = `wharf_${up}_alloc`;
     this.nodePortBucket = `wharf_${up}_nodeports`;
+    this.clusterIPBucket = `wharf_${up}_clusterips`;
     this.reconcilerBucket = `wharf_${up}_reconcilers`;
     this.proxyBucket = `wharf_${up}_proxies`;
   }

@@ -143,6 +143,28 @@ describe('validateObject: Service', () => {
     expect(validateObject(svc([{ port: 80, nodePort: 0 }]), true)).toEqual([]);
   });
 
+  describe('clusterIP', () => {
+    const withIP = (spec: Record<string, unknown>, type: 'ClusterIP' | 'NodePort' = 'ClusterIP') => ({ ...svc([{ port: 80 }], type), spec: { type, ports: [{ port: 80 }], ...spec } }) as KObject;
+
+    it('given an IPv4 or IPv6 address, None, or nothing, finds nothing (the range is the allocator\'s)', () => {
+      for (const spec of [{}, { clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9'] }, { clusterIP: 'fd00::9' }, { clusterIP: 'None', clusterIPs: ['None'] }]) expect(validateObject(withIP(spec), true)).toEqual([]);
+    });
+
+    it('given something that is not an IP address, says so in Kubernetes words', () => {
+      expect(validateObject(withIP({ clusterIP: '10.96.0' }), true)).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.clusterIP', message: 'Invalid value: "10.96.0": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' }]);
+    });
+
+    it('given clusterIPs that disagree with clusterIP, or two of them, reports spec.clusterIPs', () => {
+      expect(validateObject(withIP({ clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.8'] }), true)).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: 'Invalid value: ["10.96.0.8"]: first value must match `clusterIP`' }]);
+      expect(validateObject(withIP({ clusterIPs: ['10.96.0.8'] }), true)[0]?.message).toContain('must be empty when `clusterIP` is not specified');
+      expect(validateObject(withIP({ clusterIP: '10.96.0.9', clusterIPs: ['10.96.0.9', '10.96.0.10'] }), true)[0]?.message).toContain('may specify no more than one IP for each IP family');
+    });
+
+    it('given a headless NodePort Service, refuses it', () => {
+      expect(validateObject(withIP({ clusterIP: 'None' }, 'NodePort'), true)).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: 'Invalid value: "None": may not be set to \'None\' for NodePort services' }]);
+    });
+  });
+
   it.each([29999, 32768])('given the nodePort %d, outside 30000-32767, reports it', (nodePort) => {
     expect(validateObject(svc([{ port: 80, nodePort }], 'NodePort'), true)).toEqual([
       { reason: 'FieldValueInvalid', field: 'spec.ports[0].nodePort', message: `Invalid value: ${nodePort}: provided port is not in the valid range. The range of valid ports is 30000-32767` },

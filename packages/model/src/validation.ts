@@ -8,6 +8,7 @@ import type { ReplicationController } from './schemas/controller.js';
 import type { PodSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
 import { DnsLabel, DnsSubdomain } from './schemas/meta.js';
+import { isIpAddress } from './net/ipv4.js';
 
 const invalid = (field: string, message: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message });
 const duplicate = (field: string, value: string): StatusCause => ({ reason: 'FieldValueDuplicate', field, message: `Duplicate value: "${value}"` });
@@ -101,6 +102,20 @@ function validateService(s: Service): StatusCause[] {
     }
   });
   if (s.spec.type === 'NodePort' && ports.length === 0) out.push({ reason: 'FieldValueRequired', field: 'spec.ports', message: 'Required value' });
+  out.push(...clusterIPCauses(s));
+  return out;
+}
+
+/** The clusterIP fields on their own (the range and who holds an IP are the allocator's). */
+function clusterIPCauses(s: Service): StatusCause[] {
+  const out: StatusCause[] = [];
+  const ip = s.spec.clusterIP ?? '';
+  const ips = s.spec.clusterIPs ?? [];
+  if (ip !== '' && ip !== 'None' && !isIpAddress(ip)) out.push(invalid('spec.clusterIP', `Invalid value: "${ip}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`));
+  if (ip === '' && ips.length) out.push(invalid('spec.clusterIPs', `Invalid value: ${JSON.stringify(ips)}: must be empty when \`clusterIP\` is not specified`));
+  else if (ips.length && ips[0] !== ip) out.push(invalid('spec.clusterIPs', `Invalid value: ${JSON.stringify(ips)}: first value must match \`clusterIP\``));
+  else if (ips.length > 1) out.push(invalid('spec.clusterIPs', `Invalid value: ${JSON.stringify(ips)}: may specify no more than one IP for each IP family`));
+  if (ip === 'None' && s.spec.type === 'NodePort') out.push(invalid('spec.clusterIPs[0]', 'Invalid value: "None": may not be set to \'None\' for NodePort services'));
   return out;
 }
 

@@ -3,7 +3,8 @@
  * server-owned metadata and defaults, and checks the rules Kubernetes checks before storing.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, type KindInfo, type KObject, sameJson, validateObject } from '@wharf/model';
+import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, isKind, type KindInfo, type KObject, sameJson, validateObject } from '@wharf/model';
+import { carryClusterIP, clusterIPImmutability } from './clusterip.js';
 
 /** A Kubernetes timestamp: RFC 3339 in UTC with second precision. */
 export function timestamp(d = new Date()): string {
@@ -60,6 +61,7 @@ export function prepareCreate(info: KindInfo, body: Record<string, unknown>, nam
 export function prepareUpdate(info: KindInfo, body: Record<string, unknown>, current: KObject, mode: FieldValidation): { object: KObject; warnings: string[] } {
   checkIdentity(info, body, current.metadata.namespace, current.metadata.name);
   const { object, warnings } = decode<KObject>(info, body, mode);
+  if (isKind(object, 'Service') && isKind(current, 'Service')) carryClusterIP(object, current);
   const m = object.metadata;
   const c = current.metadata;
   if (m.uid && m.uid !== c.uid) throw new InvalidError(info.kind, c.name, [{ reason: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${m.uid}": field is immutable` }]);
@@ -84,6 +86,7 @@ export function prepareUpdate(info: KindInfo, body: Record<string, unknown>, cur
 
 /** Fields Kubernetes forbids changing after creation. */
 function immutability(info: KindInfo, next: KObject, current: KObject) {
+  if (isKind(next, 'Service') && isKind(current, 'Service')) return clusterIPImmutability(next, current);
   if (info.kind !== 'Pod') return [];
   type Spec = { containers: { image: string }[]; nodeName?: string };
   const a = structuredClone(next.spec) as Spec;

@@ -32,6 +32,7 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
     registry: Flags.boolean({ description: 'Run the cluster image registry (docker-registry, TLS from the cluster CA) on this machine; every node\'s Docker engine trusts it.', default: false, exclusive: ['registry-address'] }),
     'registry-port': Flags.integer({ description: 'Port of the registry --registry runs.', default: 5000, min: 1, max: 65535 }),
     'registry-address': Flags.string({ description: 'HOST:PORT of a registry that already runs with a certificate the cluster CA signed: advertise it instead of running one.', exclusive: ['registry'] }),
+    'service-cidr': Flags.string({ description: 'The range Services\' cluster IPs come from (wharf-api\'s --service-cluster-ip-range; default 10.96.0.0/16). It must not overlap this machine\'s networks.' }),
     'token-ttl': Flags.string({ description: 'Lifetime of the printed bootstrap token (0: never expires).', default: '24h' }),
   };
 
@@ -55,6 +56,7 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
       tokenTtlSeconds: parseTtl(flags['token-ttl']),
       nodeMonitorGracePeriod: flags['node-monitor-grace-period'],
       podEvictionTimeout: flags['pod-eviction-timeout'],
+      serviceCidr: flags['service-cidr'],
       registry: flags.registry ? { port: flags['registry-port'] } : flags['registry-address'] ? { address: flags['registry-address'] } : undefined,
       io: this.io,
     }).catch((e: Error) => {

@@ -43,6 +43,8 @@ export interface InitOptions {
   /** Passed to wharf-reconcilers (e.g. 10s, 20s); absent: its defaults. */
   nodeMonitorGracePeriod?: string | undefined;
   podEvictionTimeout?: string | undefined;
+  /** wharf-api's --service-cluster-ip-range (unset: its default). */
+  serviceCidr?: string | undefined;
   /** The cluster image registry to run or name; absent: none. */
   registry?: InitRegistry | undefined;
   io: Io;
@@ -114,7 +116,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   say('control-plane', 'starting wharf-api and wharf-reconcilers');
   const common = ['--cluster', o.cluster];
   const api = daemonCommand('wharf-api');
-  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : [])];
+  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : [])];
   say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };

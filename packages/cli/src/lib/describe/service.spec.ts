@@ -58,4 +58,9 @@ describe('describe service', () => {
     expect(io.stdout).toMatch(/^Endpoints:\s+<none>$/m);
     expect(io.stdout).toMatch(/^Events:\s+<none>$/m);
   });
+
+  it('prints the cluster IP and its IPs line when the Service has one', () => {
+    const out = renderLines(describeService({ ...svc, spec: { ...svc.spec, clusterIP: '10.96.4.2', clusterIPs: ['10.96.4.2'] } }, ep));
+    expect(out).toContain('IP:                       10.96.4.2\nIPs:                      10.96.4.2\n');
+  });
 });

@@ -19,8 +19,8 @@ export function describeService(s: Service, ep: Endpoints | undefined): Line[] {
     ...mapLines(0, 'Annotations', s.metadata.annotations, ': '),
     [0, 'Selector', Object.entries(spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
     [0, 'Type', spec?.type ?? 'ClusterIP'],
-    // Wharf has no cluster IPs: a Service is reached through its NodePorts on every node.
     [0, 'IP', orNone(spec?.clusterIP)],
+    ...(spec?.clusterIPs?.length ? [[0, 'IPs', spec.clusterIPs.join(',')] as Line] : []),
   ];
   const ports = spec?.ports ?? [];
   for (const p of ports) {
