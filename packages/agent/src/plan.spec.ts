@@ -64,6 +64,15 @@ describe('plan: restarts', () => {
     expect(r.pods[0]!.actions).toEqual([{ type: 'createContainer', container: 'a', restartCount: 3, backoffStep: 2, infraId: 'i' }]);
   });
 
+  it('given a running container and a newer one that never started (an apply cut short by a kill), removes the newer one and keeps the running one', () => {
+    const leftover = inst('p', 'a', { id: 'leftover', running: false, startedAt: 99_000 });
+    delete leftover.info.startedAt;
+    delete leftover.info.finishedAt;
+    const r = plan(input({ pods: [{ pod: podOf('p', ['a']) }], containers: [inst('p', INFRA), inst('p', 'a', { id: 'serving', startedAt: 50_000 }), leftover] }));
+    expect(r.pods[0]!.actions).toEqual([{ type: 'remove', id: 'leftover' }]);
+    expect(r.pods[0]!.views[0]!.current?.id).toBe('serving');
+  });
+
   it('keeps the current and previous instances, removes older ones', () => {
     const r = plan(input({ pods: [{ pod: podOf('p', ['a']) }], containers: [inst('p', INFRA), inst('p', 'a', { restartCount: 3 }), dead({ restartCount: 2, id: 'two' }), dead({ restartCount: 1, id: 'one' })] }));
     expect(r.pods[0]!.actions).toEqual([{ type: 'remove', id: 'one' }]);

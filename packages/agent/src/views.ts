@@ -66,8 +66,13 @@ export function containerViews(
 ): ContainerView[] {
   const uid = pod.metadata.uid ?? '';
   return pod.spec.containers.map((c) => {
-    const instances = mine.filter((o) => o.container === c.name).sort(byNewest);
-    const [current, previous, ...stale] = instances;
+    const all = mine.filter((o) => o.container === c.name).sort(byNewest);
+    // An instance that never started next to one that runs is left over from an apply cut short
+    // (an agent killed between create and start): a running container is only ever replaced
+    // after it exits. It is removed, never adopted as the current one.
+    const leftovers = all.some((o) => o.info.running) ? all.filter((o) => !o.info.running && o.info.startedAt === undefined) : [];
+    const [current, previous, ...older] = all.filter((o) => !leftovers.includes(o));
+    const stale = [...older, ...leftovers];
     const failure = failures.get(failureKey(uid, c.name));
     const status = lastStatus?.find((s) => s.name === c.name);
     const view: ContainerView = { name: c.name, image: c.image, stale, state: { kind: 'running' } };
