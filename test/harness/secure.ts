@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCert, type KeyPair as KeyPairPem, makeCA } from '@wharf/pki';
-import { type NatsAuth, NatsIdentity, newIdentitySeeds, type NatsRole, secureServerConfig } from '@wharf/store';
+import { type NatsAuth, pushAccount, NatsIdentity, newIdentitySeeds, type NatsRole, secureServerConfig } from '@wharf/store';
 import { Subjects } from '@wharf/model';
 import { launch, stopAll, type NatsHandle } from './nats.js';
 import { freePort } from './ports.js';
@@ -78,15 +78,7 @@ export async function startSecureNats(cluster: string): Promise<SecureNats> {
     async revoke(keys) {
       const now = Math.floor(Date.now() / 1000) + 1;
       for (const k of keys) revoked[k] = now;
-      const { connectNats } = await import('@wharf/store');
-      const sys = await connectNats(url, 'test-sys', { credsFile: w('sys.creds', await identity.systemUserCreds()), caFile, ...clientCert() });
-      try {
-        const r = await sys.request('$SYS.REQ.CLAIMS.UPDATE', new TextEncoder().encode(await identity.accountJwt(revoked)), { timeout: 5000 });
-        const body = JSON.parse(new TextDecoder().decode(r.data)) as { error?: { description?: string } };
-        if (body.error) throw new Error(`account update refused: ${body.error.description}`);
-      } finally {
-        await sys.close();
-      }
+      await pushAccount(identity, { natsUrl: url, tls: { caFile, ...clientCert() }, systemCredsFile: w('sys.creds', await identity.systemUserCreds()) }, revoked);
     },
     async stop() {
       await stopAll([s]);

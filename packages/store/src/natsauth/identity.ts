@@ -116,9 +116,14 @@ export function userName(role: NatsRole, node?: string): string {
   }
 }
 
+/** The user JWT of a creds file's text, or undefined when it holds none. */
+export function credsJwt(creds: string): string | undefined {
+  return /-----BEGIN NATS USER JWT-----\s*([^\s-][^\s]*)\s*------END NATS USER JWT------/.exec(creds)?.[1];
+}
+
 /** The inbox prefix a creds file's user may receive on (from its JWT's subscribe permissions), or undefined. */
 export function credsInboxPrefix(creds: string): string | undefined {
-  const jwt = /-----BEGIN NATS USER JWT-----\s*([^\s-][^\s]*)\s*------END NATS USER JWT------/.exec(creds)?.[1];
+  const jwt = credsJwt(creds);
   if (!jwt) return undefined;
   const allow = decode<User>(jwt).nats.sub?.allow ?? [];
   const inbox = allow.find((s) => s.startsWith('_INBOX_') && s.endsWith('.>'));

@@ -9,7 +9,7 @@ import { decode } from '@nats-io/jwt';
 import { Kvm } from '@nats-io/kv';
 import { Subjects } from '@wharf/model';
 import { issueCert } from '@wharf/pki';
-import { connectNats, NatsIdentity, type NatsRole, readControlPlaneSecrets, revokeUsers } from '@wharf/store';
+import { connectNats, credsJwt, NatsIdentity, type NatsRole, readControlPlaneSecrets, revokeUsers } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
 import { type MachineDirs, paths, writePublic, writeSecret } from './layout.js';
@@ -25,7 +25,7 @@ export const RENEWABLE: Record<string, { role: NatsRole; creds: string; cert: st
 };
 
 function jwtOf(creds: string): string {
-  const jwt = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/.exec(creds)?.[1];
+  const jwt = credsJwt(creds);
   if (!jwt) throw new CliError('the creds file holds no user JWT');
   return jwt;
 }
