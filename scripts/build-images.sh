@@ -56,3 +56,18 @@ if ! have wharf.local/netclient:1; then
   tar -C "$root" -c . | $DOCKER import -c 'CMD ["/bin/sh"]' - wharf.local/netclient:1 >/dev/null
   echo "built wharf.local/netclient:1"
 fi
+
+# The benchmarks' images (bench/net.mjs), from the host's packages (WHARF_BENCH_DEPS=1
+# scripts/install-deps.sh installs them): wrk as the load generator and HAProxy as the peer.
+if [ -n "${WHARF_BENCH_IMAGES:-}" ]; then
+  for pair in wrk:/usr/bin/wrk haproxy:/usr/sbin/haproxy; do
+    name=${pair%%:*} bin=${pair#*:}
+    have "wharf.local/$name:1" && continue
+    [ -x "$bin" ] || { echo "$bin is missing: WHARF_BENCH_DEPS=1 scripts/install-deps.sh" >&2; exit 1; }
+    r=$(mktemp -d); cp -a "$root/." "$r/"
+    add_binary "$r" "$bin"
+    tar -C "$r" -c . | $DOCKER import -c 'CMD ["/bin/sh"]' - "wharf.local/$name:1" >/dev/null
+    rm -rf "$r"
+    echo "built wharf.local/$name:1"
+  done
+fi
