@@ -58,9 +58,9 @@ if ! have wharf.local/netclient:1; then
 fi
 
 # The benchmarks' images (bench/net.mjs), from the host's packages (WHARF_BENCH_DEPS=1
-# scripts/install-deps.sh installs them): wrk as the load generator and HAProxy as the peer.
+# scripts/install-deps.sh installs them): wrk as the load generator, HAProxy as the peer, Node.js as the backend.
 if [ -n "${WHARF_BENCH_IMAGES:-}" ]; then
-  for pair in wrk:/usr/bin/wrk haproxy:/usr/sbin/haproxy; do
+  for pair in wrk:/usr/bin/wrk haproxy:/usr/sbin/haproxy node:/usr/bin/node; do
     name=${pair%%:*} bin=${pair#*:}
     have "wharf.local/$name:1" && continue
     [ -x "$bin" ] || { echo "$bin is missing: WHARF_BENCH_DEPS=1 scripts/install-deps.sh" >&2; exit 1; }
