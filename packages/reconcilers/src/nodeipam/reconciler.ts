@@ -5,7 +5,7 @@
  * instances never hand out one subnet; a claim is freed only once fresh state shows its node gone
  * or holding another subnet. Freeing a subnet wakes the nodes that wait for one.
  */
-import { describeNodeCidrRange, isChangeOf, listObjects, mustKind, type NodeCidrRange, rvOf, subnetOfKey } from '@wharf/model';
+import { ConflictError, describeNodeCidrRange, isChangeOf, listObjects, mustKind, type NodeCidrRange, rvOf, subnetOfKey } from '@wharf/model';
 import type { Logger, Objects, PodCIDRClaims, Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
 import { objectKey, parseKey } from '../controller/keys.js';
@@ -92,17 +92,23 @@ export class NodeIpamReconciler {
     }
     if (!node || !plan.candidates) return;
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
-    for (const subnet of plan.candidates) {
-      if (!(await claims.claim(subnet, name))) continue;
-      // A lost race (the node changed) leaves the claim: the next look adopts it, or frees it.
-      await objects.update(NodeKind, withPodCIDR(node, subnet), rvOf(node), 'NodePodCIDRAssigned', { ...write, reason: `pod CIDR ${subnet} of ${describeNodeCidrRange(range)}` });
-      ctx.log.info({ node: name, podCIDR: subnet }, 'assigned a pod CIDR');
-      return;
-    }
-    const marked = withNoCIDR(node, range, new Date());
-    if (marked) {
-      await objects.update(NodeKind, marked, rvOf(node), 'NodeCIDRNotAvailable', { ...write, reason: `no pod CIDR is free in ${describeNodeCidrRange(range)}` });
-      ctx.log.warn({ node: name, range: describeNodeCidrRange(range) }, 'no pod CIDR is free for the node: it waits for one (NetworkUnavailable, NoCIDRAvailable)');
+    try {
+      for (const subnet of plan.candidates) {
+        if (!(await claims.claim(subnet, name))) continue;
+        await objects.update(NodeKind, withPodCIDR(node, subnet), rvOf(node), 'NodePodCIDRAssigned', { ...write, reason: `pod CIDR ${subnet} of ${describeNodeCidrRange(range)}` });
+        ctx.log.info({ node: name, podCIDR: subnet }, 'assigned a pod CIDR');
+        return;
+      }
+      const marked = withNoCIDR(node, range, new Date());
+      if (marked) {
+        await objects.update(NodeKind, marked, rvOf(node), 'NodeCIDRNotAvailable', { ...write, reason: `no pod CIDR is free in ${describeNodeCidrRange(range)}` });
+        ctx.log.warn({ node: name, range: describeNodeCidrRange(range) }, 'no pod CIDR is free for the node: it waits for one (NetworkUnavailable, NoCIDRAvailable)');
+      }
+    } catch (e) {
+      // The node changed meanwhile (another instance gave it a subnet, its agent reported): look
+      // again. A claim made for the lost write stays; the next look adopts it, or frees it.
+      if (e instanceof ConflictError) return { retry: true };
+      throw e;
     }
     return { requeueAfter: this.opts.waitingRetryMs ?? 30_000 };
   }
