@@ -1,11 +1,16 @@
 /**
  * The machine's own IPv4 networks: the subnets of its interfaces (os.networkInterfaces) and the
  * destinations of its routes (`ip -4 route`), so a daemon can refuse an address range that would
- * shadow them. Interfaces named `wharf*` are Wharf's own making and are left out.
+ * shadow them. Interfaces named `wharf*` and routes of protocol 213 (the agents' routes to other
+ * nodes' pod CIDRs) are Wharf's own making and are left out.
  */
 import { execFileSync } from 'node:child_process';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { cidrsOverlap, formatIpv4Cidr, type Ipv4Cidr, parseIpv4Cidr } from '@wharf/model';
+import { StartupError } from './config.js';
+
+/** The routing protocol number of the routes Wharf's agents make (`ip route ... proto 213`). */
+export const WHARF_ROUTE_PROTO = 213;
 
 /** One network of the machine and where it was seen (`eth0`, `route via eth0`). */
 export interface HostNetwork {
@@ -15,7 +20,7 @@ export interface HostNetwork {
 
 const wharfOwned = (dev: string | undefined) => dev?.startsWith('wharf') ?? false;
 
-/** The destinations of `ip -4 route` output (pure): `default` and Wharf's own devices left out. */
+/** The destinations of `ip -4 route` output (pure): `default`, Wharf's own devices and routes left out. */
 export function parseRoutes(text: string): HostNetwork[] {
   const out: HostNetwork[] = [];
   for (const line of text.split('\n')) {
@@ -25,6 +30,7 @@ export function parseRoutes(text: string): HostNetwork[] {
     if (!dest || dest === 'default') continue;
     const dev = words[words.indexOf('dev') + 1];
     if (words.includes('dev') && wharfOwned(dev)) continue;
+    if (words.includes('proto') && words[words.indexOf('proto') + 1] === String(WHARF_ROUTE_PROTO)) continue;
     try {
       out.push({ cidr: parseIpv4Cidr(dest.includes('/') ? dest : `${dest}/32`), source: `route ${dest}${words.includes('dev') ? ` dev ${dev}` : ''}` });
     } catch {
@@ -63,4 +69,10 @@ export function hostNetworks(): HostNetwork[] {
 /** One line naming the overlap: `10.96.0.0/16 overlaps this machine's network 10.96.3.0/24 (eth1 10.96.3.2/24)`. */
 export function describeOverlap(range: Ipv4Cidr, n: HostNetwork): string {
   return `${formatIpv4Cidr(range)} overlaps this machine's network ${formatIpv4Cidr(n.cidr)} (${n.source})`;
+}
+
+/** Throws a one-line StartupError (`--flag: <overlap>; choose a range clear of it`) when `range` overlaps one of `nets`. */
+export function refuseHostOverlap(flag: string, range: Ipv4Cidr, nets: HostNetwork[] = hostNetworks()): void {
+  const hit = overlappingNetwork(range, nets);
+  if (hit) throw new StartupError(`--${flag}: ${describeOverlap(range, hit)}; choose a range clear of it`);
 }
