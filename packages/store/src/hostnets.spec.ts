@@ -17,6 +17,32 @@ describe('parseRoutes', () => {
     expect(parseRoutes(ROUTES)[2]!.cidr).toEqual(parseIpv4Cidr('10.9.9.9/32'));
   });
 
+  // `ip -4 route show table all` on a node whose wharf-proxy made the service range local and
+  // whose agent routes another node's pod CIDR: the API, the reconcilers and the proxy itself
+  // must restart there, so neither is the machine's; a foreign AnyIP range still is.
+  const ALL_TABLES = `default via 192.0.2.1 dev eth0
+10.244.1.0/24 via 192.0.2.3 dev eth0 proto 213
+10.244.0.0/24 dev wharf1a2b3c4d proto kernel scope link src 10.244.0.1
+local 10.96.0.0/16 dev wharfs0a1b2c3d table local proto boot scope host
+local 10.97.0.0/16 dev kube-ipvs0 table local proto boot scope host
+local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1
+local 192.0.2.2 dev eth0 table local proto kernel scope host src 192.0.2.2
+broadcast 192.0.2.255 dev eth0 table local proto kernel scope link src 192.0.2.2
+`;
+
+  it('given every table, leaves out the local route on the wharfs link, the pod bridges and the routes of protocol 213', () => {
+    const nets = parseRoutes(ALL_TABLES);
+    expect(nets.map((n) => n.source)).toEqual([
+      'route 10.97.0.0/16 dev kube-ipvs0 table local',
+      'route 127.0.0.0/8 dev lo table local',
+      'route 192.0.2.2 dev eth0 table local',
+      'route 192.0.2.255 dev eth0 table local',
+    ]);
+    expect(overlappingNetwork(parseIpv4Cidr('10.96.0.0/16'), nets)).toBeUndefined();
+    expect(overlappingNetwork(parseIpv4Cidr('10.244.0.0/16'), nets)).toBeUndefined();
+    expect(overlappingNetwork(parseIpv4Cidr('10.97.0.0/16'), nets)?.source).toBe('route 10.97.0.0/16 dev kube-ipvs0 table local');
+  });
+
   it('given empty or odd output, lists nothing', () => {
     expect(parseRoutes('')).toEqual([]);
     expect(parseRoutes('garbage here\n')).toEqual([]);

@@ -1,8 +1,11 @@
 /**
  * The machine's own IPv4 networks: the subnets of its interfaces (os.networkInterfaces) and the
- * destinations of its routes (`ip -4 route`), so a daemon can refuse an address range that would
- * shadow them. Interfaces named `wharf*` and routes of protocol 213 (the agents' routes to other
- * nodes' pod CIDRs) are Wharf's own making and are left out.
+ * destinations of its routes in every table (`ip -4 route show table all`: the main table, and
+ * the local table where an AnyIP range like another proxy's service range shows), so a daemon
+ * can refuse an address range that would shadow them. What Wharf made itself is left out:
+ * interfaces named `wharf*` and routes on them (wharf-proxy's `local <serviceCIDR> dev wharfs…`,
+ * the pod bridges), and routes of protocol 213 (the agents' routes to other nodes' pod CIDRs),
+ * so that a daemon restarting on a node that runs them does not refuse its own range.
  */
 import { execFileSync } from 'node:child_process';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
@@ -20,7 +23,7 @@ export interface HostNetwork {
 
 const wharfOwned = (dev: string | undefined) => dev?.startsWith('wharf') ?? false;
 
-/** The destinations of `ip -4 route` output (pure): `default`, Wharf's own devices and routes left out. */
+/** The destinations of `ip -4 route [show table all]` output (pure): `default`, Wharf's own devices and routes of protocol 213 left out. */
 export function parseRoutes(text: string): HostNetwork[] {
   const out: HostNetwork[] = [];
   for (const line of text.split('\n')) {
@@ -32,7 +35,8 @@ export function parseRoutes(text: string): HostNetwork[] {
     if (words.includes('dev') && wharfOwned(dev)) continue;
     if (words.includes('proto') && words[words.indexOf('proto') + 1] === String(WHARF_ROUTE_PROTO)) continue;
     try {
-      out.push({ cidr: parseIpv4Cidr(dest.includes('/') ? dest : `${dest}/32`), source: `route ${dest}${words.includes('dev') ? ` dev ${dev}` : ''}` });
+      const table = words.includes('table') ? ` table ${words[words.indexOf('table') + 1]}` : '';
+      out.push({ cidr: parseIpv4Cidr(dest.includes('/') ? dest : `${dest}/32`), source: `route ${dest}${words.includes('dev') ? ` dev ${dev}` : ''}${table}` });
     } catch {
       // Not an IPv4 destination: nothing to compare.
     }
@@ -55,11 +59,11 @@ export function overlappingNetwork(range: Ipv4Cidr, nets: HostNetwork[]): HostNe
   return nets.find((n) => cidrsOverlap(range, n.cidr));
 }
 
-/** This machine's networks, from its interfaces and its routing table (routes only where `ip` runs). */
+/** This machine's networks, from its interfaces and its routing tables (routes only where `ip` runs). */
 export function hostNetworks(): HostNetwork[] {
   let routes = '';
   try {
-    routes = execFileSync('ip', ['-4', 'route'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    routes = execFileSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     // No `ip` command: the interfaces alone.
   }
