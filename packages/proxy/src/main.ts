@@ -11,7 +11,7 @@ import { AckWriter } from './ack.js';
 import { DnsServer } from './dns/server.js';
 import { parseUpstream, type Upstream } from './dns/upstream.js';
 import { DEFAULT_CLUSTER_DOMAIN } from './dns/zone.js';
-import { NodePortProxy } from './proxy.js';
+import { ServiceProxy } from './proxy.js';
 
 const BIN = 'wharf-proxy';
 
@@ -28,7 +28,7 @@ const FLAGS = {
 
 /** A running proxy. */
 export interface RunningProxy {
-  proxy: NodePortProxy;
+  proxy: ServiceProxy;
   /** The DNS responder, when asked for. */
   dns?: DnsServer;
   feed: ServiceFeed;
@@ -58,7 +58,7 @@ export async function startProxy(cfg: ProxyConfig): Promise<RunningProxy> {
   const log = cfg.log ?? createLogger(BIN).child({ node: cfg.node });
   const store = await EventStore.connect({ natsUrl: cfg.natsUrl, auth: cfg.natsAuth, cluster: cfg.cluster, name: `${BIN} ${cfg.node}` });
   let acks: AckWriter | undefined;
-  const proxy = new NodePortProxy({ address: cfg.address, log, connectTimeoutMs: cfg.connectTimeoutMs, replayLimit: cfg.replayLimit, onDrainChange: () => acks?.request() });
+  const proxy = new ServiceProxy({ address: cfg.address, log, connectTimeoutMs: cfg.connectTimeoutMs, replayLimit: cfg.replayLimit, onDrainChange: () => acks?.request() });
   try {
     const bucket = await ProxyAcks.open(store);
     const id = { node: cfg.node, instance: randomUUID(), address: cfg.address, intervalMs: cfg.heartbeatMs ?? 2000 };
