@@ -11,6 +11,7 @@ import { BIN, startApi, type ApiHandle } from './api.js';
 import { spawnAgent, removeClusterContainers, type AgentProcess } from './agent.js';
 import { run, type RunResult } from './exec.js';
 import { eventually } from './ports.js';
+import { removeServiceRange } from '@wharf/proxy';
 
 /** One node to start: its name and extra agent flags (labels, taints). */
 export interface NodeSpec {
@@ -90,7 +91,10 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return a;
     },
     startProxy(node, address) {
-      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address], {
+      // The proxy makes the service CIDR local and serves the cluster DNS (one proxy of the
+      // machine binds each cluster IP and 10.96.0.10:53; the others retry). Names outside the
+      // cluster go to a dead loopback port, never to the machine's resolver.
+      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9'], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' },
       });
@@ -116,6 +120,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
         p.kill('SIGTERM');
       })));
       await removeClusterContainers(docker, cluster);
+      if (c.proxies.size) await removeServiceRange(cluster).catch(() => undefined);
       await api.stop();
       await nats.stop();
     },
