@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { request, createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -114,7 +114,7 @@ describe('wharf-proxy serves cluster IPs and the cluster DNS on this node', () =
     nats = await startNats();
     api = await startApi({ natsUrl: nats.url, cluster: CLUSTER });
     for (const [i, name] of ['a', 'b', 'c', 'x', 'y', 'z'].entries()) backends.push(await backend(name, `127.0.0.${i + 2}`));
-    proxy = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', CLUSTER, '--node', 'n1', '--address', '127.0.0.1', '--dns-upstream', '127.0.0.1:9'], {
+    proxy = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', CLUSTER, '--node', 'n1', '--address', '127.0.0.1', '--dns-upstream', '127.0.0.1:9', '--sync-period', '300'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, WHARF_LOG_LEVEL: 'info' },
     });
@@ -189,6 +189,8 @@ describe('wharf-proxy serves cluster IPs and the cluster DNS on this node', () =
     await setEndpoints('failover', [y!, z!]);
     await after(6);
     await kill(y!);
+    // The one request in flight may have had y's answer before the kill.
+    await after(1);
     const mark = bodies.length;
     await after(6);
     await setEndpoints('failover', [z!]);
@@ -231,6 +233,18 @@ describe('wharf-proxy serves cluster IPs and the cluster DNS on this node', () =
     expect(await connectOutcome(ip, 80)).toBe('connected');
     expect((await api.fetch(`${ns}/services/sticky`, { method: 'DELETE' })).status).toBe(200);
     expect(await eventually(() => connectOutcome(ip, 80).then((o) => (o === 'ECONNREFUSED' ? o : undefined)), 10_000)).toBe('ECONNREFUSED');
+  });
+
+  it('restores the local route, and the link, when they go missing', async () => {
+    // Nothing is sent to the range until `ip route get` says local again.
+    const localRoutes = () => execFileSync('ip', ['-4', 'route', 'show', 'table', 'local', 'dev', LINK], { encoding: 'utf8' });
+    execFileSync('ip', ['route', 'del', 'local', SERVICE_CIDR, 'dev', LINK, 'table', 'local']);
+    await eventually(() => localRoutes().includes(`local ${SERVICE_CIDR}`), 10_000);
+    execFileSync('ip', ['link', 'set', LINK, 'down']);
+    await eventually(() => (Number.parseInt(readFileSync(`/sys/class/net/${LINK}/flags`, 'utf8'), 16) & 1) === 1, 10_000);
+    expect(localRoutes()).toContain(`local ${SERVICE_CIDR}`);
+    await eventually(() => output.match(/service CIDR made local/g)?.length === 2, 10_000);
+    expect(await get(clusterIP.get('rr')!, 80)).toMatch(/^[abc]$/);
   });
 
   it('lets wharf-api restart with the service range local on its machine', async () => {
