@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4Cidr } from '@wharf/model';
-import { configOf, defaultClusterDns, serviceCidrOf } from './config.js';
+import { configOf, serviceCidrOf } from './config.js';
 
 const base = { nats: 'nats://127.0.0.1:4222', cluster: 'c', node: 'n1', address: '192.0.2.5', 'cluster-domain': 'cluster.local' };
 const resolvConf = 'nameserver 192.0.2.53\n';
@@ -44,12 +44,5 @@ describe('serviceCidrOf', () => {
     expect(serviceCidrOf('OFF')).toBeUndefined();
     expect(() => serviceCidrOf('10.0.0.0/8')).toThrow('--service-cidr: 10.0.0.0/8 is a /8: the service CIDR must be a /12 to a /28');
     expect(() => serviceCidrOf('10.96.0.0')).toThrow('--service-cidr: "10.96.0.0" is not an IPv4 CIDR');
-  });
-});
-
-describe('defaultClusterDns', () => {
-  it('is the 10th address of the range', () => {
-    expect(defaultClusterDns(parseIpv4Cidr('10.96.0.0/16'))).toBe('10.96.0.10');
-    expect(defaultClusterDns(parseIpv4Cidr('172.30.16.0/20'))).toBe('172.30.16.10');
   });
 });

@@ -4,7 +4,7 @@
  * where the responder listens (`<cluster-dns>:53` by default, `off` to turn it off).
  */
 import { isIP } from 'node:net';
-import { formatIpv4Cidr, type Ipv4Cidr, numberToIpv4, parseIpv4Cidr, parseResolvConf } from '@wharf/model';
+import { clusterDNSAddress, formatIpv4Cidr, type Ipv4Cidr, parseIpv4Cidr, parseResolvConf } from '@wharf/model';
 import { type FlagSpec, type Logger, type NatsAuth, UsageError } from '@wharf/store';
 import { parseUpstream, type Upstream } from './dns/upstream.js';
 import { DEFAULT_CLUSTER_DOMAIN } from './dns/zone.js';
@@ -15,8 +15,6 @@ export const DEFAULT_SERVICE_CIDR = '10.96.0.0/16';
 export const MIN_SERVICE_PREFIX = 12;
 /** The narrowest (as wharf-api). */
 export const MAX_SERVICE_PREFIX = 28;
-/** The offset of the cluster DNS address in the service CIDR (kubeadm's choice: 10.96.0.10). */
-export const CLUSTER_DNS_OFFSET = 10;
 
 /** The flags of wharf-proxy (beyond the common ones). */
 export const FLAGS: Record<string, FlagSpec> = {
@@ -61,11 +59,6 @@ export interface ProxyConfig {
   log?: Logger;
 }
 
-/** The cluster DNS address of a service CIDR: its 10th address (10.96.0.10 for 10.96.0.0/16). */
-export function defaultClusterDns(cidr: Ipv4Cidr): string {
-  return numberToIpv4(cidr.network + CLUSTER_DNS_OFFSET);
-}
-
 /** `--service-cidr`: a CIDR of /12 to /28, or undefined for `off`; throws UsageError. */
 export function serviceCidrOf(text: string): Ipv4Cidr | undefined {
   if (text.trim().toLowerCase() === 'off') return undefined;
@@ -94,7 +87,7 @@ function dnsAddressOf(f: Record<string, string | undefined>, serviceCidr: Ipv4Ci
     if (!isIP(at.host) || !Number.isInteger(at.port) || at.port < 1 || at.port > 65535) throw new UsageError(`--dns-listen: "${listen}" is not ADDR:PORT or off`);
     return at;
   }
-  const dns = f['cluster-dns']?.trim() || (serviceCidr && defaultClusterDns(serviceCidr));
+  const dns = f['cluster-dns']?.trim() || (serviceCidr && clusterDNSAddress(serviceCidr));
   if (!dns) return undefined;
   if (!isIP(dns)) throw new UsageError(`--cluster-dns: "${dns}" is not an IP address`);
   return { host: dns, port: 53 };

@@ -6,7 +6,7 @@ export { forward, type ForwardOptions, type OnOpen, relay, reset } from './forwa
 export { type AckIdentity, type AckSource, AckWriter } from './ack.js';
 export { ServiceProxy, type ProxyOptions } from './proxy.js';
 export { CAP_NET_ADMIN, checkLocalRangePrerequisites, ensureLocalRange, hasCapability, LocalRange, LocalRangeError, localRangeInPlace, localRoutesOf, removeServiceRange, serviceLinkName } from './localrange.js';
-export { CLUSTER_DNS_OFFSET, configOf, DEFAULT_SERVICE_CIDR, defaultClusterDns, dnsOf, FLAGS, MAX_SERVICE_PREFIX, MIN_SERVICE_PREFIX, type ProxyConfig, serviceCidrOf } from './config.js';
+export { configOf, DEFAULT_SERVICE_CIDR, dnsOf, FLAGS, MAX_SERVICE_PREFIX, MIN_SERVICE_PREFIX, type ProxyConfig, serviceCidrOf } from './config.js';
 export { buildZone, DEFAULT_CLUSTER_DOMAIN, DNS_TTL, type DnsZone, type OwnerRecords, type SrvTarget } from './dns/zone.js';
 export { type DnsDecision, type DnsQuestion, RCODE, resolve, soaOf, type ZoneAnswer } from './dns/resolve.js';
 export { handleMessage, MAX_QUERY_BYTES, MAX_UDP_PAYLOAD, type MessageOutcome, MIN_UDP_PAYLOAD, replyTo, type Transport, udpLimit } from './dns/message.js';

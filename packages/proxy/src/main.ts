@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatIpv4Cidr } from '@wharf/model';
-import { closeOnSignals, createLogger, describeOverlap, EventStore, hostNetworks, natsAuthOf, overlappingNetwork, parseFlags, ProxyAcks, ServiceFeed, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, EventStore, natsAuthOf, parseFlags, ProxyAcks, refuseHostOverlap, ServiceFeed, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { AckWriter } from './ack.js';
 import { configOf, FLAGS, type ProxyConfig } from './config.js';
 import { DnsServer } from './dns/server.js';
@@ -36,8 +36,7 @@ async function makeRangeLocal(cfg: ProxyConfig, range: LocalRange): Promise<void
   } catch (e) {
     throw new StartupError((e as Error).message);
   }
-  const hit = overlappingNetwork(cidr, hostNetworks());
-  if (hit) throw new StartupError(`--service-cidr: ${describeOverlap(cidr, hit)}; give the range wharf-api uses (--service-cluster-ip-range), clear of this machine's networks`);
+  refuseHostOverlap('service-cidr', cidr);
   try {
     await ensureLocalRange(range.link, cidr);
   } catch (e) {
