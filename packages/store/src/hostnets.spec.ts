@@ -8,10 +8,11 @@ const ROUTES = `default via 192.0.2.1 dev eth0
 10.9.9.9 via 192.0.2.1 dev eth0
 blackhole 10.50.0.0/16
 10.96.0.0/16 dev wharf-svc0 scope link
+10.244.2.0/24 via 192.0.2.7 dev eth0 proto 213 src 10.244.1.1
 `;
 
 describe('parseRoutes', () => {
-  it('given `ip -4 route` output, lists the destinations but the default route and Wharf devices', () => {
+  it('given `ip -4 route` output, lists the destinations but the default route, Wharf devices and routes (proto 213)', () => {
     expect(parseRoutes(ROUTES).map((n) => n.source)).toEqual(['route 172.17.0.0/16 dev docker0', 'route 192.0.2.0/24 dev eth0', 'route 10.9.9.9 dev eth0', 'route 10.50.0.0/16']);
     expect(parseRoutes(ROUTES)[2]!.cidr).toEqual(parseIpv4Cidr('10.9.9.9/32'));
   });

@@ -1,7 +1,8 @@
 /**
  * The machine's own IPv4 networks: the subnets of its interfaces (os.networkInterfaces) and the
  * destinations of its routes (`ip -4 route`), so a daemon can refuse an address range that would
- * shadow them. Interfaces named `wharf*` are Wharf's own making and are left out.
+ * shadow them. Interfaces named `wharf*` and routes of protocol 213 (the agents' routes to other
+ * nodes' pod CIDRs) are Wharf's own making and are left out.
  */
 import { execFileSync } from 'node:child_process';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
@@ -15,7 +16,10 @@ export interface HostNetwork {
 
 const wharfOwned = (dev: string | undefined) => dev?.startsWith('wharf') ?? false;
 
-/** The destinations of `ip -4 route` output (pure): `default` and Wharf's own devices left out. */
+/** Protocol number of the routes wharf-agent adds towards other nodes' pod CIDRs. */
+export const WHARF_ROUTE_PROTO = '213';
+
+/** The destinations of `ip -4 route` output (pure): `default`, Wharf's own devices and routes (proto 213) left out. */
 export function parseRoutes(text: string): HostNetwork[] {
   const out: HostNetwork[] = [];
   for (const line of text.split('\n')) {
@@ -25,6 +29,7 @@ export function parseRoutes(text: string): HostNetwork[] {
     if (!dest || dest === 'default') continue;
     const dev = words[words.indexOf('dev') + 1];
     if (words.includes('dev') && wharfOwned(dev)) continue;
+    if (words.includes('proto') && words[words.indexOf('proto') + 1] === WHARF_ROUTE_PROTO) continue;
     try {
       out.push({ cidr: parseIpv4Cidr(dest.includes('/') ? dest : `${dest}/32`), source: `route ${dest}${words.includes('dev') ? ` dev ${dev}` : ''}` });
     } catch {

@@ -39,6 +39,7 @@ export const Node = z.strictObject({
       unschedulable: z.boolean().optional(),
       taints: z.array(Taint).optional(),
       podCIDR: z.string().optional(),
+      podCIDRs: z.array(z.string()).optional(),
       providerID: z.string().optional(),
     })
     .optional(),
