@@ -136,3 +136,29 @@ export async function removeClusterNetworks(docker: Docker, cluster: string): Pr
   const nodes = new Set(nets.map((n) => n.Labels?.['wharf.node']).filter((n): n is string => !!n));
   for (const node of nodes) await removePodNetwork({ cluster, node, clusterCidr: null, dockerSocket: (docker.modem as { socketPath?: string }).socketPath ?? '/var/run/docker.sock' });
 }
+
+/** Runs `cmd` inside a container (as `docker exec`) and returns its exit code and output (stdout and stderr, as a terminal shows them). */
+export async function dockerExec(docker: Docker, containerId: string, cmd: string[], timeoutMs = 10_000): Promise<{ code: number; output: string }> {
+  const e = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await e.start({ hijack: true, stdin: false, Tty: true });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => (stream.destroy(), reject(new Error(`${cmd.join(' ')} timed out after ${timeoutMs} ms`))), timeoutMs);
+    stream.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    stream.on('error', () => undefined);
+    stream.on('end', () => (clearTimeout(timer), resolve()));
+    stream.on('close', () => (clearTimeout(timer), resolve()));
+  });
+  for (let i = 0; ; i++) {
+    const info = await e.inspect();
+    if ((!info.Running && info.ExitCode !== null) || i >= 50) return { code: info.ExitCode ?? -1, output: output.replace(/\r\n/g, '\n') };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The running container of a pod's container `container` (by pod uid). */
+export async function podContainer(docker: Docker, podUid: string, container: string): Promise<string> {
+  const [c] = await docker.listContainers({ filters: { label: [`wharf.pod-uid=${podUid}`, `wharf.container=${container}`], status: ['running'] } });
+  if (!c) throw new Error(`no running container ${container} of pod ${podUid}`);
+  return c.Id;
+}

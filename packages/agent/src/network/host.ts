@@ -82,8 +82,9 @@ export async function applyRules(p: PodNetworkPlan): Promise<void> {
   }
 }
 
-/** Removes every jump to the node's chains, then the chains; what is already gone is fine. */
-export async function removeRules(p: Pick<PodNetworkPlan, 'fwdChain' | 'natChain'>): Promise<void> {
+/** Removes every jump to the node's chains, then the chains; what is already gone is fine. Returns the chains it removed. */
+export async function removeRules(p: Pick<PodNetworkPlan, 'fwdChain' | 'natChain'>): Promise<string[]> {
+  const removed: string[] = [];
   const hooks: [string, string, string][] = [...FORWARD_HOOKS.map((h): [string, string, string] => ['filter', h, p.fwdChain]), ['nat', 'POSTROUTING', p.natChain]];
   for (const [table, chain, target] of hooks) {
     const listing = await run('iptables', ['-w', '-t', table, '-S', chain]);
@@ -94,7 +95,9 @@ export async function removeRules(p: Pick<PodNetworkPlan, 'fwdChain' | 'natChain
     if (!(await chainExists(table, chain))) continue;
     await must('iptables', ['-w', '-t', table, '-F', chain]);
     await must('iptables', ['-w', '-t', table, '-X', chain]);
+    removed.push(chain);
   }
+  return removed;
 }
 
 /** The machine's routes of protocol 213 (every one: the caller keeps those inside its cluster CIDR). */

@@ -51,8 +51,7 @@ export async function removePodNetwork(o: PodNetworkRemoval): Promise<PodNetwork
     failures.push(`Docker networks: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
-    await removeRules(names);
-    removed.chains.push(names.fwdChain, names.natChain);
+    removed.chains.push(...(await removeRules(names)));
   } catch (e) {
     failures.push((e as Error).message);
   }
