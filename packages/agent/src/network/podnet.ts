@@ -51,6 +51,8 @@ export class PodNetwork {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #started = false;
+  /** Nodes changed while start was making the network: its look may have missed them. */
+  #changedDuringStart = false;
   #synced!: () => void;
   readonly #syncedOnce = new Promise<void>((r) => (this.#synced = r));
 
@@ -76,15 +78,18 @@ export class PodNetwork {
   async start(): Promise<void> {
     this.#feed.start();
     await this.#syncedOnce;
+    this.#changedDuringStart = false;
     await this.#sync(true);
     this.#started = true;
     this.#schedule();
+    if (this.#changedDuringStart) this.kick();
   }
 
   #onNodes(): void {
     if (!this.#feed.synced) return;
     this.#synced();
     if (this.#started) this.kick();
+    else this.#changedDuringStart = true;
   }
 
   /** Asks for a look soon (coalesced). */
