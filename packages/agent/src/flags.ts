@@ -7,7 +7,7 @@ import { cidrWithin, parseCidr } from './network/plan.js';
 /** The agent's flags (plus core's --nats and --cluster). */
 export const AGENT_FLAGS: Record<string, FlagSpec> = {
   node: { description: 'this node\'s name', env: 'WHARF_NODE', required: true },
-  address: { description: 'the address the node advertises; container ports are published on it', env: 'WHARF_NODE_ADDRESS', required: true },
+  address: { description: 'the address the node advertises (its InternalIP: other nodes route this node\'s pods via it); declared host ports are published on it', env: 'WHARF_NODE_ADDRESS', required: true },
   labels: { description: 'extra node labels, k=v,k2=v2', default: '' },
   taints: { description: 'node taints at registration, key=value:Effect,...', default: '' },
   'heartbeat-interval': { description: 'how often to heartbeat', default: '2s' },
