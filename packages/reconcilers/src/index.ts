@@ -1,6 +1,6 @@
 /** @wharf/reconcilers: the controllers (scheduler, node feed, endpoints, replication, garbage collection, node lifecycle, node IPAM), the controller machinery they share (keyed queue, rendezvous sharding over leases) and the manager that runs them. */
 
-export { containerPortOf, desiredSubsets, hostPortFor, podReady, type ResolvedPort, serviceSelects } from './endpoints/decide.js';
+export { containerPortOf, desiredSubsets, podReady, type ResolvedPort, serviceSelects, targetPortFor } from './endpoints/decide.js';
 export { CONTROLLER, type EndpointsPlan, MANAGED_BY, planEndpoints } from './endpoints/plan.js';
 export { type EndpointsOptions, EndpointsReconciler, endpointsWatch } from './endpoints/reconciler.js';
 export { type FinalizePlan, FOREGROUND_FINALIZER, isGarbage, ORPHAN_FINALIZER, planFinalize } from './gc/plan.js';
