@@ -20,8 +20,10 @@ export interface NodeSpec {
   args?: string[];
   /** Also run a wharf-proxy for this node, listening on this loopback address (e.g. 127.0.0.2). */
   proxy?: string;
-  /** --pod-cidr of the agent: default the next free 10.244.<k>.0/24; false for none (it waits for its Node's podCIDR). */
+  /** --pod-cidr of the agent (standalone); default none: the cluster's nodeipam reconciler assigns the Node one. */
   podCidr?: string | false;
+  /** Extra wharf-proxy flags (e.g. --dns-upstream). */
+  proxyArgs?: string[];
 }
 
 /** A running wharf-proxy. */
@@ -48,7 +50,7 @@ export interface TestCluster {
   startAgent(node: NodeSpec): Promise<AgentProcess>;
   /** Starts a node's agent again (after it died) with the same flags and state directory; resolves once it runs. */
   restartAgent(node: string): Promise<AgentProcess>;
-  startProxy(node: string, address: string): ProxyProcess;
+  startProxy(node: string, address: string, extra?: string[]): ProxyProcess;
   startReconcilers(): ChildProcess;
   stop(): Promise<void>;
 }
@@ -76,10 +78,10 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return JSON.parse(r.stdout);
     },
     async startAgent(node) {
-      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? [], node.podCidr === undefined ? {} : { podCidr: node.podCidr });
+      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? [], { podCidr: node.podCidr ?? false });
       c.agents.set(node.name, a);
       specs.set(node.name, node);
-      if (node.proxy) c.startProxy(node.name, node.proxy);
+      if (node.proxy) c.startProxy(node.name, node.proxy, node.proxyArgs);
       await eventually(async () => (await c.wharf('get', 'node', node.name)).code === 0, 20_000);
       return a;
     },
@@ -93,11 +95,11 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       await Promise.race([eventually(() => a.output().includes('agent started'), 30_000), exited]);
       return a;
     },
-    startProxy(node, address) {
+    startProxy(node, address, extra = []) {
       // The proxy makes the service CIDR local and serves the cluster DNS (one proxy of the
       // machine binds each cluster IP and 10.96.0.10:53; the others retry). Names outside the
       // cluster go to a dead loopback port, never to the machine's resolver.
-      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9'], {
+      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9', ...extra], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' },
       });
