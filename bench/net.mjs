@@ -58,7 +58,7 @@ const dirs = ['--config-dir', join(dir, 'etc'), '--data-dir', join(dir, 'var')];
 const env = { ...process.env, HOME: home, WHARF_CONFIG: join(home, '.wharf/config') };
 const cli = join(ROOT, 'packages/cli/bin/wharf.js');
 const wharf = (...args) => execFileSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-const apply = (yaml) => execFileSync(process.execPath, [cli, 'apply', '-f', '-'], { env, input: yaml, encoding: 'utf8' });
+const apply = (yaml) => execFileSync(process.execPath, [cli, 'create', '-f', '-'], { env, input: yaml, encoding: 'utf8' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let dnsmasq;
 

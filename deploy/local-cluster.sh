@@ -55,17 +55,21 @@ up() {
   $WHARF get pod microservice1 >/dev/null 2>&1 || $WHARF create -f "$ROOT/examples/microservice1-pod.yaml"
   wait_for "pod microservice1" 60 bash -c "$WHARF get pod microservice1 -o json | grep -q '\"phase\": \"Running\"'"
   $WHARF get pods -o wide
-  local port
-  port=$($WHARF get pod microservice1 -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const p=JSON.parse(s);const h=(p.status.hostPorts||[]).find(x=>x.containerPort===3000);console.log(h?h.hostPort:"")})')
-  [ -n "$port" ] || die "pod microservice1 runs but publishes no port"
+  local ip
+  ip=$($WHARF get pod microservice1 -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).status.podIP||""))')
+  [ -n "$ip" ] || die "pod microservice1 runs but has no pod IP"
   echo
-  echo "microservice1 answers on 127.0.0.1:$port: $(curl -fsS "http://127.0.0.1:$port/")"
+  echo "microservice1 answers on its pod IP $ip:3000: $(curl -fsS "http://$ip:3000/")"
   if [ -x "$ROOT/packages/proxy/bin/wharf-proxy.js" ]; then
     $WHARF get svc microservice1 >/dev/null 2>&1 || $WHARF create -f "$ROOT/examples/microservice1-svc.yaml"
     local nodeport
     nodeport=$($WHARF get svc microservice1 -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).spec.ports[0].nodePort||""))')
+    local clusterip
+    clusterip=$($WHARF get svc microservice1 -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).spec.clusterIP||""))')
     wait_for "NodePort $nodeport" 30 curl -fsS "http://127.0.0.1:$nodeport/"
     echo "service microservice1 answers on its NodePort 127.0.0.1:$nodeport: $(curl -fsS "http://127.0.0.1:$nodeport/")"
+    wait_for "ClusterIP $clusterip" 30 curl -fsS "http://$clusterip:3000/"
+    echo "and on its ClusterIP $clusterip:3000: $(curl -fsS "http://$clusterip:3000/"); pods reach it as http://microservice1:3000/"
   fi
   echo
   echo "The CLI: $WHARF get pods    (config: ~/.wharf/config; kubectl: KUBECONFIG=~/.wharf/kubeconfig kubectl get pods)"
@@ -74,11 +78,13 @@ up() {
 
 down() {
   [ -d "$DIR" ] || { echo "  nothing to stop ($DIR does not exist)"; return; }
-  $WHARF reset "${DIRS[@]}"
+  $WHARF reset --keep-files "${DIRS[@]}"
   if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
     ids=$(docker ps -aq --filter "label=wharf.cluster=$CLUSTER" --filter "label=wharf.node=$NODE")
     [ -z "$ids" ] || { docker rm -f $ids >/dev/null && echo "  removed $(echo $ids | wc -w) container(s) of node $NODE"; }
   fi
+  # With the pods' containers gone, the pod network can go too.
+  $WHARF reset "${DIRS[@]}"
   rm -rf "$DIR"
 }
 

@@ -5,7 +5,7 @@ import { WharfCommand } from '../lib/base.js';
 /** `wharf reset`: undoes init or join on this machine (kubeadm reset). */
 export default class Reset extends WharfCommand {
   static override summary = 'Stop the Wharf daemons that init or join started on this machine, and remove their files.';
-  static override description = 'Stops wharf-proxy, wharf-agent, wharf-reconcilers, wharf-api, nats-server and the cluster registry (their systemd units, or the detached processes by their pid files), removes the /etc/docker/certs.d entries init or join wrote for the cluster registries, then removes <config-dir> and <data-dir>. Containers of pods stay until their node is gone from the cluster; delete the node on the control plane first (wharf node delete NAME) to have its pods replaced elsewhere.';
+  static override description = 'Stops wharf-proxy, wharf-agent, wharf-reconcilers, wharf-api, nats-server and the cluster registry (their systemd units, or the detached processes by their pid files), removes the pod network of the node (its Docker network once no container uses it, iptables chains, routes to the pod CIDRs of other nodes) and the local service range, removes the /etc/docker/certs.d entries init or join wrote for the cluster registries, then removes <config-dir> and <data-dir>. Containers of pods stay until their node is gone from the cluster; delete the node on the control plane first (wharf node delete NAME) to have its pods replaced elsewhere.';
 
   static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --keep-files'];
 
@@ -24,6 +24,8 @@ export default class Reset extends WharfCommand {
       if (await stopService(name, p.run)) this.io.err(`[reset] stopped ${name}\n`);
     }
     if (!flags['keep-files']) {
+      const { removeNetworking } = await import('../lib/cluster/network.js');
+      for (const line of await removeNetworking(p.run)) this.io.err(`[reset] ${line}\n`);
       const { distrustRecorded } = await import('../lib/registry/index.js');
       for (const dir of distrustRecorded(p.registryTrust)) this.io.err(`[reset] removed ${dir}\n`);
       rmSync(flags['config-dir'], { recursive: true, force: true });
