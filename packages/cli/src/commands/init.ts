@@ -33,6 +33,7 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
     'registry-port': Flags.integer({ description: 'Port of the registry --registry runs.', default: 5000, min: 1, max: 65535 }),
     'registry-address': Flags.string({ description: 'HOST:PORT of a registry that already runs with a certificate the cluster CA signed: advertise it instead of running one.', exclusive: ['registry'] }),
     'service-cidr': Flags.string({ description: 'The range Services\' cluster IPs come from (wharf-api\'s --service-cluster-ip-range; default 10.96.0.0/16). It must not overlap this machine\'s networks.' }),
+    'pod-network-cidr': Flags.string({ description: 'The range pod IPs come from; every node gets a /24 of it (the reconcilers\' and agents\' --cluster-cidr; default 10.244.0.0/16). It must not overlap this machine\'s networks.' }),
     'token-ttl': Flags.string({ description: 'Lifetime of the printed bootstrap token (0: never expires).', default: '24h' }),
   };
 
@@ -57,6 +58,7 @@ The node is tainted node-role.kubernetes.io/control-plane:NoSchedule unless --sc
       nodeMonitorGracePeriod: flags['node-monitor-grace-period'],
       podEvictionTimeout: flags['pod-eviction-timeout'],
       serviceCidr: flags['service-cidr'],
+      podNetworkCidr: flags['pod-network-cidr'],
       registry: flags.registry ? { port: flags['registry-port'] } : flags['registry-address'] ? { address: flags['registry-address'] } : undefined,
       io: this.io,
     }).catch((e: Error) => {

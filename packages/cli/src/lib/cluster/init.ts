@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caCertHash, Subjects } from '@wharf/model';
+import { caCertHash, clusterDNSAddress, parseIpv4Cidr, Subjects } from '@wharf/model';
 import { issueCert, makeCA } from '@wharf/pki';
 import { NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
 import type { Io } from '../base.js';
@@ -45,6 +45,8 @@ export interface InitOptions {
   podEvictionTimeout?: string | undefined;
   /** wharf-api's --service-cluster-ip-range (unset: its default). */
   serviceCidr?: string | undefined;
+  /** The pod network (--cluster-cidr of wharf-api, wharf-reconcilers and the agents; unset: their default). */
+  podNetworkCidr?: string | undefined;
   /** The cluster image registry to run or name; absent: none. */
   registry?: InitRegistry | undefined;
   io: Io;
@@ -116,15 +118,15 @@ export async function init(o: InitOptions): Promise<InitResult> {
   say('control-plane', 'starting wharf-api and wharf-reconcilers');
   const common = ['--cluster', o.cluster];
   const api = daemonCommand('wharf-api');
-  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : [])];
+  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : []), ...(o.podNetworkCidr ? ['--cluster-cidr', o.podNetworkCidr] : [])];
   say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
   const rec = daemonCommand('wharf-reconcilers');
-  say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers'), ...(o.nodeMonitorGracePeriod ? ['--node-monitor-grace-period', o.nodeMonitorGracePeriod] : []), ...(o.podEvictionTimeout ? ['--pod-eviction-timeout', o.podEvictionTimeout] : [])], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
+  say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers'), ...(o.nodeMonitorGracePeriod ? ['--node-monitor-grace-period', o.nodeMonitorGracePeriod] : []), ...(o.podEvictionTimeout ? ['--pod-eviction-timeout', o.podEvictionTimeout] : []), ...(o.podNetworkCidr ? ['--cluster-cidr', o.podNetworkCidr] : [])], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
 
   say('node', `starting this machine's agent and proxy as node ${o.nodeName}${o.schedulable ? '' : ` (tainted ${CONTROL_PLANE_TAINT})`}`);
-  startNode({ dirs: o.dirs, natsUrl, nodeName: o.nodeName, address: o.address, cluster: o.cluster, dockerSocket: o.dockerSocket, taints: o.schedulable ? [] : [CONTROL_PLANE_TAINT] }, (t) => say('node', t));
+  startNode({ dirs: o.dirs, natsUrl, nodeName: o.nodeName, address: o.address, cluster: o.cluster, dockerSocket: o.dockerSocket, taints: o.schedulable ? [] : [CONTROL_PLANE_TAINT], network: { clusterCidr: o.podNetworkCidr, serviceCidr: o.serviceCidr, clusterDns: o.serviceCidr ? clusterDNSAddress(parseIpv4Cidr(o.serviceCidr)) : undefined } }, (t) => say('node', t));
   await waitFor(`node ${o.nodeName} to be Ready`, 90_000, async () => isReady((await httpsJson(`${apiUrl}/api/v1/nodes/${o.nodeName}`, { ca: ca.cert }, { token: admin.token }).catch(() => undefined))?.body), p.run);
 
   // kubeadm's mark-control-plane: the role label (a node may not give itself a role).
@@ -152,15 +154,27 @@ export interface NodeStart {
   cluster: string;
   dockerSocket: string;
   taints: string[];
+  /** The cluster's ranges (unset: the daemons' defaults, which are the cluster's). */
+  network?: NodeNetwork;
 }
+
+/** The ranges a node's agent and proxy must agree with the control plane on (/cluster-info advertises them). */
+export interface NodeNetwork {
+  clusterCidr?: string | undefined;
+  serviceCidr?: string | undefined;
+  clusterDns?: string | undefined;
+  clusterDomain?: string | undefined;
+}
+
+const opt = (flag: string, v: string | undefined): string[] => (v ? [flag, v] : []);
 
 /** Starts a machine's wharf-agent and wharf-proxy with the node's credentials. */
 export function startNode(n: NodeStart, say: (text: string) => void): void {
   const p = paths(n.dirs);
   const agent = daemonCommand('wharf-agent');
-  const agentArgs = [...agent.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'agent', 'node'), '--node', n.nodeName, '--address', n.address, '--state-dir', p.agentState, '--docker-socket', n.dockerSocket, ...(n.taints.length ? ['--taints', n.taints.join(',')] : [])];
+  const agentArgs = [...agent.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'agent', 'node'), '--node', n.nodeName, '--address', n.address, '--state-dir', p.agentState, '--docker-socket', n.dockerSocket, ...(n.taints.length ? ['--taints', n.taints.join(',')] : []), ...opt('--cluster-cidr', n.network?.clusterCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
   say(`wharf-agent: ${startService({ name: 'wharf-agent', command: agent.command, args: agentArgs, description: 'Wharf node agent' }, p.run)}`);
   const proxy = daemonCommand('wharf-proxy');
-  const proxyArgs = [...proxy.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'proxy', 'node'), '--node', n.nodeName, '--address', n.address];
+  const proxyArgs = [...proxy.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'proxy', 'node'), '--node', n.nodeName, '--address', n.address, ...opt('--service-cidr', n.network?.serviceCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
   say(`wharf-proxy: ${startService({ name: 'wharf-proxy', command: proxy.command, args: proxyArgs, description: 'Wharf NodePort proxy' }, p.run)}`);
 }

@@ -79,7 +79,8 @@ export async function join(o: JoinOptions): Promise<string> {
   else trustClusterRegistries(verified.body.registries ?? [], s.caCertificate, p.registryTrust, (t) => say('registry', t));
 
   const natsUrl = s.natsServers.join(',');
-  startNode({ dirs: o.dirs, natsUrl, nodeName: s.nodeName, address: o.address, cluster: s.cluster, dockerSocket: o.dockerSocket, taints: [] }, (t) => say('kubelet-start', t));
+  const net = verified.status === 200 ? verified.body : info.body;
+  startNode({ dirs: o.dirs, natsUrl, nodeName: s.nodeName, address: o.address, cluster: s.cluster, dockerSocket: o.dockerSocket, taints: [], network: { clusterCidr: net.clusterCIDR, serviceCidr: net.serviceCIDR, clusterDns: net.clusterDNS, clusterDomain: net.clusterDomain } }, (t) => say('kubelet-start', t));
   // The node reads its own Node from the log with its agent's credentials.
   const store = await EventStore.connect({ natsUrl, cluster: s.cluster, name: `wharf join ${s.nodeName}`, auth: { credsFile: p.creds('agent'), caFile: p.caCert, certFile: p.cert('node'), keyFile: p.key('node') } });
   try {
