@@ -19,6 +19,7 @@ import { connectNats, EventStore } from '@wharf/store';
 import { assertOwnRoute, type Host, type HostNet, startHosts } from './harness/hosts.js';
 import { run } from './harness/exec.js';
 import { eventually } from './harness/ports.js';
+import { dockerExec, podContainer } from './harness/agent.js';
 import { distrustRegistry, DOCKER_CERTS_DIR, trustRegistry } from '../packages/cli/src/lib/registry/index.js';
 
 const WHARF = join(import.meta.dirname, '../packages/cli/bin/wharf.js');
@@ -214,6 +215,42 @@ describe('init and join on three machines', () => {
     await eventually(async () => (await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.length === 5, 60_000, 500);
   }, 200_000);
 
+  it('a pod on h1 reaches every replica on every host by pod IP, and by the Service name round robin', async () => {
+    const client = `apiVersion: v1
+kind: Pod
+metadata: {name: netclient}
+spec:
+  nodeName: h1
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: client, image: wharf.local/netclient:1, command: [sleep, '3600']}
+`;
+    const r = await run(process.execPath, [WHARF, 'create', '-f', '-'], { env: { WHARF_CONFIG: admin }, input: client });
+    expect(r.code, r.stderr).toBe(0);
+    const uid = await eventually(async () => {
+      const p = await json<{ metadata: { uid: string }; status: { phase?: string } }>('get', 'pod', 'netclient');
+      return p.status.phase === 'Running' ? p.metadata.uid : undefined;
+    }, 60_000, 500);
+    const id = await podContainer(h1.docker, uid, 'client');
+    // The pod CIDRs from node IPAM, one per host, each routed by the others via its address.
+    const nodes = await json<{ items: { metadata: { name: string }; spec: { podCIDR?: string } }[] }>('get', 'nodes');
+    const cidrs = new Map(nodes.items.map((n) => [n.metadata.name, n.spec.podCIDR]));
+    expect(new Set(cidrs.values()).size).toBe(3);
+    const routes = (await h1.exec('ip', ['-4', 'route', 'show', 'proto', '213'])).stdout;
+    expect(routes).toContain(`${cidrs.get('h0')} via ${h0.address}`);
+    expect(routes).toContain(`${cidrs.get('h2')} via ${h2.address}`);
+    const pods = (await runningRcPods()) as (PodList['items'][0] & { status: { podIP?: string } })[];
+    expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBeGreaterThan(1);
+    for (const p of pods) {
+      const out = await dockerExec(h1.docker, id, ['curl', '-sf', '-m', '5', `http://${p.status.podIP}:3000/`]);
+      expect(out.output.trim(), `${p.metadata.name} on ${p.spec.nodeName} at ${p.status.podIP}`).toBe(p.metadata.name);
+    }
+    const byName = await dockerExec(h1.docker, id, ['sh', '-c', 'for i in $(seq 1 20); do curl -sf -m 5 http://microservice1:3000/ || echo FAIL; echo; done'], 60_000);
+    const seen = byName.output.split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(seen).not.toContain('FAIL');
+    expect([...new Set(seen)].sort()).toEqual(pods.map((p) => p.metadata.name).sort());
+  }, 120_000);
+
   it('a host cut off goes NotReady, its pods are replaced; healed, the old ones are cleaned up', async () => {
     const before = (await runningRcPods()).filter((p) => p.spec.nodeName === 'h2').length;
     expect(before).toBeGreaterThan(0);
@@ -275,10 +312,13 @@ describe('who may do what', () => {
     }
   });
 
-  it('revokes a deleted node: its credentials stop working', async () => {
+  it('revokes a deleted node: its credentials stop working, and the others drop their route to its pods', async () => {
+    const cidr = (await json<{ spec: { podCIDR?: string } }>('get', 'node', 'h2')).spec.podCIDR!;
+    expect((await h1.exec('ip', ['-4', 'route', 'show', 'proto', '213'])).stdout).toContain(`${cidr} via ${h2.address}`);
     const r = await wharf('delete', 'node', 'h2');
     expect(r.code, r.stderr).toBe(0);
     await expect(connectNats(natsUrl(), 'revoked h2', creds(h2, 'agent'))).rejects.toThrow(/refused|authoriz/i);
+    await eventually(async () => !(await h1.exec('ip', ['-4', 'route', 'show', 'proto', '213'])).stdout.includes(cidr), 30_000, 500);
   });
 });
 

@@ -49,7 +49,9 @@ describe('the pod network on one machine', () => {
   const cidr = (node: string) => c.agents.get(node)!.podCidr!;
 
   beforeAll(async () => {
-    c = await startCluster(CLUSTER, [{ name: 'node-a' }, { name: 'node-b' }]);
+    // Standalone pod CIDRs (--pod-cidr) and no nodeipam: this file checks the agent alone, and
+    // writes a Node's podCIDR itself where it needs one (test/nodeipam.test.ts covers the IPAM).
+    c = await startCluster(CLUSTER, [{ name: 'node-a', podCidr: nextPodCidr() }, { name: 'node-b', podCidr: nextPodCidr() }], ['--controllers', 'scheduler,nodefeed,endpoints,replication,gc,nodelifecycle']);
     store = await EventStore.connect({ natsUrl: c.nats.url, cluster: CLUSTER, name: 'podnet-test' });
   }, 120_000);
   afterAll(async () => {
