@@ -9,7 +9,7 @@
 //     name, against dnsmasq answering a name it holds in memory (the node's own caching resolver).
 // Needs root, the bench packages and images, and the machine alone:
 //   WHARF_BENCH_DEPS=1 bash scripts/install-deps.sh && WHARF_BENCH_IMAGES=1 bash scripts/build-images.sh
-//   flock /tmp/wharf-docker-e2e.lock node bench/net.mjs [--rounds 3] [--seconds 8] [--connections 32]
+//   flock /tmp/wharf-docker-e2e.lock node bench/net.mjs [--rounds 3] [--seconds 8] [--connections 32] [--keep]
 // Every process, container and file it made is removed at the end, also on failure.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const { values: o } = parseArgs({
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '32' },
     'dns-rate': { type: 'string', default: '2000' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(o.rounds);
@@ -172,10 +173,12 @@ async function main() {
   const client = containerOf('client', 'wrk');
   const targets = [
     ['the backend pod IP directly (the limit)', `http://${backendIp}:3000/`],
-    ['ClusterIP through wharf-proxy', `http://${clusterIp}/`],
+    ['ClusterIP through wharf-proxy', `http://${clusterIp}:80/`],
     ['peer: HAProxy in a pod (tcp mode)', `http://${haproxyIp}:8080/`],
   ];
-  await until('the ClusterIP answering', () => wrkOnce(client, targets[1][1]));
+  await until('the ClusterIP answering', () => wrkOnce(client, targets[1][1])).catch((e) => {
+    throw new Error(`${e.message}; wrk said: ${lastWrk}`);
+  });
   wrk(client, targets[0][1]); // warm-up
   const results = new Map(targets.map(([what]) => [what, []]));
   for (let r = 0; r < ROUNDS; r++) {
@@ -212,8 +215,11 @@ async function clusterInfo() {
   return body;
 }
 
+let lastWrk = '';
 function wrkOnce(client, url) {
-  return spawnSync('docker', ['exec', client, 'wrk', '-t1', '-c1', '-d1s', url], { encoding: 'utf8' }).stdout.includes('Requests/sec');
+  const r = spawnSync('docker', ['exec', client, 'wrk', '-t1', '-c1', '-d1s', url], { encoding: 'utf8' });
+  lastWrk = `${r.stdout}${r.stderr}`.trim();
+  return /Requests\/sec/.test(r.stdout) && !/Socket errors|Non-2xx/.test(r.stdout);
 }
 
 try {
@@ -222,6 +228,10 @@ try {
   console.error(e.message);
   process.exitCode = 1;
 } finally {
+  if (o.keep) {
+    console.error(`bench/net: --keep: the cluster stays; clean up with: HOME=${home} node ${cli} reset ${dirs.join(' ')}`);
+    process.exit();
+  }
   if (dnsmasq && dnsmasq.exitCode === null) dnsmasq.kill('SIGTERM');
   spawnSync(process.execPath, [cli, 'reset', ...dirs], { env, stdio: 'ignore' });
   const left = spawnSync('docker', ['ps', '-aq', '--filter', `label=wharf.cluster=${CLUSTER}`], { encoding: 'utf8' }).stdout.trim();

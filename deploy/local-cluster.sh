@@ -78,12 +78,7 @@ up() {
 
 down() {
   [ -d "$DIR" ] || { echo "  nothing to stop ($DIR does not exist)"; return; }
-  $WHARF reset --keep-files "${DIRS[@]}"
-  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-    ids=$(docker ps -aq --filter "label=wharf.cluster=$CLUSTER" --filter "label=wharf.node=$NODE")
-    [ -z "$ids" ] || { docker rm -f $ids >/dev/null && echo "  removed $(echo $ids | wc -w) container(s) of node $NODE"; }
-  fi
-  # With the pods' containers gone, the pod network can go too.
+  # reset removes the node's pod containers, then its pod network, then the files.
   $WHARF reset "${DIRS[@]}"
   rm -rf "$DIR"
 }

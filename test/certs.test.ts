@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { connectNats } from '@wharf/store';
 import { run } from './harness/exec.js';
 import { eventually, freePort } from './harness/ports.js';
+import { initRangeFlags, testRanges } from './harness/ranges.js';
 
 const WHARF = join(import.meta.dirname, '../packages/cli/bin/wharf.js');
 const work = mkdtempSync(join(tmpdir(), 'wharf-certs-'));
@@ -21,7 +22,7 @@ const creds = (who: string, cert: string) => ({ credsFile: join(work, 'etc', `${
 
 beforeAll(async () => {
   natsPort = await freePort();
-  const r = await wharf('init', '--advertise-address', '127.0.0.1', '--node-name', 'certs-cp', '--schedulable', '--api-port', String(await freePort()), '--nats-port', String(natsPort), '--config', admin, ...dirs);
+  const r = await wharf('init', '--advertise-address', '127.0.0.1', '--node-name', 'certs-cp', '--schedulable', '--api-port', String(await freePort()), '--nats-port', String(natsPort), '--config', admin, ...initRangeFlags(testRanges()), ...dirs);
   expect(r.code, r.stderr).toBe(0);
 }, 180_000);
 

@@ -110,7 +110,8 @@ describe('pod network, ClusterIP and DNS on one machine', () => {
   it('gives every node its own pod CIDR and every pod an address in it, reachable from the machine', async () => {
     const nodes = await Promise.all(['n1', 'n2'].map((n) => c.getJson<{ spec: { podCIDR?: string } }>('node', n)));
     const cidrs = nodes.map((n) => n.spec.podCIDR);
-    expect(cidrs.every((x) => x && x.startsWith('10.244.'))).toBe(true);
+    const prefix = c.ranges.clusterCidr.split('.').slice(0, 2).join('.') + '.';
+    expect(cidrs.every((x) => x && x.startsWith(prefix))).toBe(true);
     expect(new Set(cidrs).size).toBe(2);
     const ps = await running();
     expect(new Set(ps.map((p) => p.spec.nodeName))).toEqual(new Set(['n1', 'n2']));
@@ -150,7 +151,7 @@ describe('pod network, ClusterIP and DNS on one machine', () => {
 
   it('writes the kubelet\'s resolv.conf and Service variables into the pod', async () => {
     const conf = (await exec(['cat', '/etc/resolv.conf'])).output;
-    expect(conf).toMatch(/^nameserver 10\.96\.0\.10$/m);
+    expect(conf.split('\n')).toContain(`nameserver ${c.ranges.clusterDns}`);
     expect(conf).toMatch(/^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local$/m);
     expect(conf).toMatch(/^options ndots:5$/m);
     const env = (await exec(['sh', '-c', 'echo "$MICROSERVICE1_SERVICE_HOST:$MICROSERVICE1_SERVICE_PORT"'])).output.trim();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './harness/api.js';
 import { run, type RunResult } from './harness/exec.js';
 import { freePort } from './harness/ports.js';
+import { initRangeFlags, testRanges } from './harness/ranges.js';
 
 /** The `wharf` commands the installed CLI must offer; a new command joins this list. */
 const CLI_COMMANDS = ['certs', 'cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'init', 'join', 'logs', 'node', 'replace', 'replay', 'reset', 'scale', 'start', 'taint', 'token', 'uncordon', 'why'];
@@ -141,7 +142,7 @@ describe('the installable artifact, installed into a fresh prefix', () => {
     const nodeDirs = ['--config-dir', join(node, 'etc'), '--data-dir', join(node, 'var')];
     try {
       // The control plane from the checkout; the joining node entirely from the installed prefix.
-      const init = await run(process.execPath, [join(ROOT, 'packages/cli/bin/wharf.js'), 'init', '--advertise-address', '127.0.0.1', '--node-name', 'pkg-cp', '--api-port', String(apiPort), '--nats-port', String(natsPort), '--config', admin, ...cpDirs], { timeoutMs: 150_000 });
+      const init = await run(process.execPath, [join(ROOT, 'packages/cli/bin/wharf.js'), 'init', '--advertise-address', '127.0.0.1', '--node-name', 'pkg-cp', '--api-port', String(apiPort), '--nats-port', String(natsPort), '--config', admin, ...initRangeFlags(testRanges()), ...cpDirs], { timeoutMs: 150_000 });
       expect(init.code, init.stderr).toBe(0);
       const command = init.stdout.split('\n').find((l) => l.trim().startsWith('wharf join'))!.trim().split(/\s+/).slice(2);
       const joined = await installed('wharf', ['join', ...command, '--node-name', 'pkg-node', '--advertise-address', '127.0.0.1', ...nodeDirs], 150_000);

@@ -20,6 +20,7 @@ import { startCluster, type TestCluster } from './harness/cluster.js';
 import { assertPodRoute, dockerExec, nextPodCidr, podContainer } from './harness/agent.js';
 import { eventually, freePort } from './harness/ports.js';
 import { run } from './harness/exec.js';
+import { testRanges } from './harness/ranges.js';
 
 const CLUSTER = `podnet-${process.pid}`;
 type Pod = { metadata: { name: string; uid: string }; spec: { nodeName?: string }; status: { phase?: string; podIP?: string; podIPs?: { ip: string }[]; hostIP?: string; hostPorts?: { containerPort: number; hostPort: number }[]; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } };
@@ -51,7 +52,7 @@ describe('the pod network on one machine', () => {
   beforeAll(async () => {
     // Standalone pod CIDRs (--pod-cidr) and no nodeipam: this file checks the agent alone, and
     // writes a Node's podCIDR itself where it needs one (test/nodeipam.test.ts covers the IPAM).
-    c = await startCluster(CLUSTER, [{ name: 'node-a', podCidr: nextPodCidr() }, { name: 'node-b', podCidr: nextPodCidr() }], ['--controllers', 'scheduler,nodefeed,endpoints,replication,gc,nodelifecycle']);
+    c = await startCluster(CLUSTER, [{ name: 'node-a', podCidr: nextPodCidr() }, { name: 'node-b', podCidr: nextPodCidr() }], ['--controllers', 'scheduler,nodefeed,endpoints,replication,gc,nodelifecycle'], { ...testRanges(), clusterCidr: '10.244.0.0/16' });
     store = await EventStore.connect({ natsUrl: c.nats.url, cluster: CLUSTER, name: 'podnet-test' });
   }, 120_000);
   afterAll(async () => {
@@ -138,11 +139,11 @@ describe('the pod network on one machine', () => {
   it('gives every container the pod resolv.conf (cluster DNS, search list, ndots:5) and the Service variables of its namespace', async () => {
     await create(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432, name: 'pg' }] } }));
     const svc = await c.getJson<{ spec: { clusterIP: string } }>('svc', 'db');
-    expect(svc.spec.clusterIP).toMatch(/^10\.96\./);
+    expect(svc.spec.clusterIP.startsWith(`${c.ranges.serviceCidr.split('.').slice(0, 2).join('.')}.`)).toBe(true);
     await create(podYaml('env', 'node-b', { image: 'wharf.local/busybox:1', command: ['sh', '-c', SLEEP], env: [{ name: 'OWN', value: 'mine' }] }));
     const p = await running('env');
     const id = await podContainer(c.docker, p.metadata.uid, 'c');
-    expect((await dockerExec(c.docker, id, ['cat', '/etc/resolv.conf'])).output).toBe('nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n');
+    expect((await dockerExec(c.docker, id, ['cat', '/etc/resolv.conf'])).output).toBe(`nameserver ${c.ranges.clusterDns}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`);
     const env = (await dockerExec(c.docker, id, ['env'])).output.split('\n');
     expect(env).toEqual(expect.arrayContaining([`DB_SERVICE_HOST=${svc.spec.clusterIP}`, 'DB_SERVICE_PORT=5432', 'DB_SERVICE_PORT_PG=5432', `DB_PORT=tcp://${svc.spec.clusterIP}:5432`, 'OWN=mine']));
   });
@@ -187,16 +188,21 @@ describe('the pod network on one machine', () => {
     expect(assertPodRoute(late.status.podIP!)).toBe(networkNames(CLUSTER, 'node-c').bridge);
   });
 
-  it('removes a node\'s network, chains and jumps with the reset helper, once its pods are gone', async () => {
+  it('removes a node\'s network, chains and jumps with the reset helper, once its pods are gone (or with them, as wharf reset does)', async () => {
     const b = networkNames(CLUSTER, 'node-b');
     const agent = c.agents.get('node-b')!;
     agent.child.kill('SIGTERM');
     await agent.exited;
     // With its pods still there, the network stays (said in one line); chains and jumps go.
     await expect(removePodNetwork({ cluster: CLUSTER, node: 'node-b', clusterCidr: null })).rejects.toThrow(/the Docker network .* still has \d container\(s\): remove the node's pods first/);
-    for (const x of await c.docker.listContainers({ all: true, filters: { label: [`wharf.cluster=${CLUSTER}`, 'wharf.node=node-b'] } })) await c.docker.getContainer(x.Id).remove({ force: true });
-    const removed = await removePodNetwork({ cluster: CLUSTER, node: 'node-b', clusterCidr: null });
-    expect(removed).toEqual({ networks: [b.name], chains: [], routes: [] });
+    const pods = (await c.docker.listContainers({ all: true, filters: { label: [`wharf.cluster=${CLUSTER}`, 'wharf.node=node-b'] } })).map((x) => x.Names[0]!.replace(/^\//, ''));
+    expect(pods.length).toBeGreaterThan(0);
+    // removePods (wharf reset) takes the node's pod containers first, only those of node-b.
+    const others = (await c.docker.listContainers({ all: true, filters: { label: [`wharf.cluster=${CLUSTER}`, 'wharf.node=node-a'] } })).length;
+    const removed = await removePodNetwork({ cluster: CLUSTER, node: 'node-b', clusterCidr: null, removePods: true });
+    expect({ ...removed, containers: removed.containers.sort() }).toEqual({ containers: pods.sort(), networks: [b.name], chains: [], routes: [] });
+    expect(await c.docker.listContainers({ all: true, filters: { label: [`wharf.cluster=${CLUSTER}`, 'wharf.node=node-b'] } })).toEqual([]);
+    expect((await c.docker.listContainers({ all: true, filters: { label: [`wharf.cluster=${CLUSTER}`, 'wharf.node=node-a'] } })).length).toBe(others);
     await expect(c.docker.getNetwork(b.name).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect(() => iptables('-S', b.fwdChain)).toThrow();
     expect(() => iptables('-t', 'nat', '-S', b.natChain)).toThrow();
@@ -204,6 +210,6 @@ describe('the pod network on one machine', () => {
     expect(iptables('-t', 'nat', '-S', 'POSTROUTING')).not.toContain(b.natChain);
     expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })).not.toContain(b.bridge);
     // Again: nothing left to remove is no failure.
-    expect(await removePodNetwork({ cluster: CLUSTER, node: 'node-b', clusterCidr: null })).toEqual({ networks: [], chains: [], routes: [] });
+    expect(await removePodNetwork({ cluster: CLUSTER, node: 'node-b', clusterCidr: null })).toEqual({ containers: [], networks: [], chains: [], routes: [] });
   });
 });

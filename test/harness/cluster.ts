@@ -13,6 +13,7 @@ import { spawnAgent, removeClusterContainers, type AgentProcess } from './agent.
 import { run, type RunResult } from './exec.js';
 import { eventually } from './ports.js';
 import { removeServiceRange } from '@wharf/proxy';
+import { testRanges, type TestRanges, withFlag } from './ranges.js';
 
 /** One node to start: its name and extra agent flags (labels, taints). */
 export interface NodeSpec {
@@ -24,6 +25,8 @@ export interface NodeSpec {
   podCidr?: string | false;
   /** Extra wharf-proxy flags (e.g. --dns-upstream). */
   proxyArgs?: string[];
+  /** startCluster waits for the Node to be Ready (default); false: a node meant to stay NotReady. */
+  waitReady?: boolean;
 }
 
 /** A running wharf-proxy. */
@@ -36,6 +39,8 @@ export interface ProxyProcess {
 /** A running test cluster. */
 export interface TestCluster {
   cluster: string;
+  /** The cluster's own pod network, service range and DNS address (harness/ranges.ts). */
+  ranges: TestRanges;
   nats: NatsHandle;
   api: ApiHandle;
   reconcilers: ChildProcess[];
@@ -56,15 +61,17 @@ export interface TestCluster {
 }
 
 /** Starts nats-server, wharf-api, one wharf-reconcilers and one agent per node; waits for nodes Ready. */
-export async function startCluster(cluster: string, nodes: NodeSpec[], reconcilerArgs: string[] = []): Promise<TestCluster> {
+export async function startCluster(cluster: string, nodes: NodeSpec[], reconcilerArgs: string[] = [], ranges: TestRanges = testRanges()): Promise<TestCluster> {
   const nats = await startNats();
-  const api = await startApi({ natsUrl: nats.url, cluster });
+  const api = await startApi({ natsUrl: nats.url, cluster, extraArgs: ['--service-cluster-ip-range', ranges.serviceCidr, '--cluster-cidr', ranges.clusterCidr] });
+  const agentArgs = (args: readonly string[]) => withFlag(withFlag(args, '--cluster-cidr', ranges.clusterCidr), '--cluster-dns', ranges.clusterDns);
   const docker = new Docker();
   await removeClusterContainers(docker, cluster);
   const env = { HOME: api.home, WHARF_CONFIG: api.configPath };
   const specs = new Map<string, NodeSpec>();
   const c: TestCluster = {
     cluster,
+    ranges,
     nats,
     api,
     reconcilers: [],
@@ -78,7 +85,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return JSON.parse(r.stdout);
     },
     async startAgent(node) {
-      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? [], { podCidr: node.podCidr ?? false });
+      const a = spawnAgent(nats.url, cluster, node.name, agentArgs(node.args ?? []), { podCidr: node.podCidr ?? false });
       c.agents.set(node.name, a);
       specs.set(node.name, node);
       if (node.proxy) c.startProxy(node.name, node.proxy, node.proxyArgs);
@@ -88,7 +95,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     async restartAgent(node) {
       const before = c.agents.get(node)!;
       if (before.child.exitCode === null && before.child.signalCode === null) throw new Error(`the agent of ${node} is still running`);
-      const a = spawnAgent(nats.url, cluster, node, specs.get(node)!.args ?? [], { stateDir: before.stateDir, podCidr: before.podCidr ?? false });
+      const a = spawnAgent(nats.url, cluster, node, agentArgs(specs.get(node)!.args ?? []), { stateDir: before.stateDir, podCidr: before.podCidr ?? false });
       c.agents.set(node, a);
       const exited = a.exited.then((code) => Promise.reject(new Error(`wharf-agent ${node} exited (${code}) on restart:\n${a.output()}`)));
       exited.catch(() => undefined);
@@ -97,9 +104,9 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     },
     startProxy(node, address, extra = []) {
       // The proxy makes the service CIDR local and serves the cluster DNS (one proxy of the
-      // machine binds each cluster IP and 10.96.0.10:53; the others retry). Names outside the
+      // machine binds each cluster IP and its cluster DNS address:53; the others retry). Names outside the
       // cluster go to a dead loopback port, never to the machine's resolver.
-      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9', ...extra], {
+      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9', ...withFlag(withFlag(extra, '--service-cidr', ranges.serviceCidr), '--cluster-dns', ranges.clusterDns)], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' },
       });
@@ -110,7 +117,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return p;
     },
     startReconcilers() {
-      const p = spawn(process.execPath, [BIN.reconcilers, '--nats', nats.url, '--cluster', cluster, ...reconcilerArgs], {
+      const p = spawn(process.execPath, [BIN.reconcilers, '--nats', nats.url, '--cluster', cluster, ...withFlag(reconcilerArgs, '--cluster-cidr', ranges.clusterCidr)], {
         stdio: ['ignore', 'ignore', 'inherit'],
         env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'warn' },
       });
@@ -132,5 +139,15 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
   };
   c.startReconcilers();
   for (const n of nodes) await c.startAgent(n);
+  // A node is Ready once its pod network is up (its podCIDR from nodeipam, then its bridge).
+  for (const n of nodes.filter((x) => x.waitReady !== false)) {
+    await eventually(async () => {
+      const node = await c.getJson<{ status?: { conditions?: { type: string; status: string }[] } }>('node', n.name);
+      return node.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
+    }, 60_000).catch(async (e: Error) => {
+      const yaml = (await c.wharf('get', 'node', n.name, '-o', 'yaml')).stdout;
+      throw new Error(`node ${n.name} did not become Ready: ${e.message}\n${yaml}\nagent log:\n${c.agents.get(n.name)?.output().slice(-3000)}`);
+    });
+  }
   return c;
 }

@@ -1,9 +1,10 @@
 /**
  * Removing a node's pod network from its machine (`wharf reset`, test clean-ups): the Docker
- * network(s) labelled with the cluster and node, the node's iptables chains and every jump to
+ * network(s) labelled with the cluster and node (and, when asked, the node's pod containers first), the node's iptables chains and every jump to
  * them, and the routes of protocol 213 inside the cluster CIDR. Each step runs even when an
  * earlier one failed; what could not be removed is reported together at the end.
  */
+import { LABELS } from '../labels.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { deleteRoute, removeRules, wharfRoutes } from './host.js';
@@ -18,10 +19,14 @@ export interface PodNetworkRemoval {
   /** The engine holding the network (default /var/run/docker.sock), or a runtime. */
   dockerSocket?: string;
   runtime?: Runtime;
+  /** Also remove the node's pod containers and volumes first (`wharf reset`: the machine leaves the cluster, as kubeadm reset removes its containers). */
+  removePods?: boolean;
 }
 
 /** What was removed. */
 export interface PodNetworkRemoved {
+  /** Names of the pod containers removed (with removePods). */
+  containers: string[];
   networks: string[];
   chains: string[];
   routes: string[];
@@ -36,7 +41,19 @@ export async function removePodNetwork(o: PodNetworkRemoval): Promise<PodNetwork
   const names = networkNames(o.cluster, o.node);
   const runtime = o.runtime ?? new DockerRuntime(o.dockerSocket);
   const failures: string[] = [];
-  const removed: PodNetworkRemoved = { networks: [], chains: [], routes: [] };
+  const removed: PodNetworkRemoved = { containers: [], networks: [], chains: [], routes: [] };
+  if (o.removePods) {
+    const labels = { [LABELS.cluster]: o.cluster, [LABELS.node]: o.node };
+    try {
+      for (const c of await runtime.list(labels)) {
+        await runtime.remove(c.id);
+        removed.containers.push(c.name);
+      }
+      await runtime.removeVolumes(labels);
+    } catch (e) {
+      failures.push(`pod containers: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
   try {
     // Only networks carrying the node's labels: one that merely has the name is not Wharf's.
     for (const n of await runtime.listNetworks(names.labels)) {

@@ -1,5 +1,5 @@
 /**
- * What `wharf reset` removes of the machine's networking: the node's pod network (wharf-agent's
+ * What `wharf reset` removes of the machine's networking: the node's pod containers, its pod network (wharf-agent's
  * Docker network, iptables chains and host-gw routes) and the service range wharf-proxy made
  * local. The cluster, node and ranges are read from the daemons' saved command lines.
  */
@@ -21,7 +21,8 @@ export async function removeNetworking(runDir: string): Promise<string[]> {
     const cluster = flagOf(agent.args, '--cluster') ?? 'default';
     const node = flagOf(agent.args, '--node') ?? '';
     try {
-      const r = await removePodNetwork({ cluster, node, clusterCidr: flagOf(agent.args, '--cluster-cidr') ?? '10.244.0.0/16', dockerSocket: flagOf(agent.args, '--docker-socket') ?? '/var/run/docker.sock' });
+      const r = await removePodNetwork({ cluster, node, clusterCidr: flagOf(agent.args, '--cluster-cidr') ?? '10.244.0.0/16', dockerSocket: flagOf(agent.args, '--docker-socket') ?? '/var/run/docker.sock', removePods: true });
+      if (r.containers.length) out.push(`removed ${r.containers.length} container(s) of the pods of ${node}`);
       out.push(`removed the pod network of ${node}: ${[...r.networks, ...r.chains, ...r.routes].join(', ') || 'nothing was left'}`);
     } catch (e) {
       out.push(`the pod network of ${node} was not removed completely: ${(e as Error).message}`);
