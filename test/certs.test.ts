@@ -1,10 +1,11 @@
 /**
  * A control plane made by `wharf init` on loopback: a component's credentials renewed with
  * `wharf certs renew`, after which the old creds file is refused and the component works on the
- * new one; and `wharf start` after `wharf reset --keep-files` brings the same cluster back.
+ * new one; `wharf start` after `wharf reset --keep-files` brings the same cluster back; and
+ * `wharf reset` leaves nothing of the node: pod containers, pod network, files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats } from '@wharf/store';
@@ -94,4 +95,15 @@ describe('wharf certs renew', () => {
     expect(s.code, s.stderr).toBe(0);
     await eventually(async () => (await wharf('get', 'pod', 'microservice1', '-o', 'json')).code === 0, 60_000, 500);
   }, 180_000);
+
+  it('leaves nothing of the node behind after reset: its pod containers, pod network and files go', async () => {
+    await eventually(async () => (await run('docker', ['ps', '-q', '--filter', 'label=wharf.node=certs-cp'])).stdout.trim() !== '', 60_000, 500);
+    const r = await wharf('reset', ...dirs);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\[reset\] removed \d+ container\(s\) of the pods of certs-cp/);
+    expect(r.stderr).toMatch(/\[reset\] removed the pod network of certs-cp: wharf-default-certs-cp/);
+    expect((await run('docker', ['ps', '-aq', '--filter', 'label=wharf.node=certs-cp'])).stdout.trim()).toBe('');
+    expect((await run('docker', ['network', 'ls', '-q', '--filter', 'label=wharf.node=certs-cp'])).stdout.trim()).toBe('');
+    expect(existsSync(join(work, 'etc'))).toBe(false);
+  }, 120_000);
 });
