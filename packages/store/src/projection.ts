@@ -7,6 +7,7 @@
  */
 import type { EventStore } from './eventstore.js';
 import { LatestBySubject } from './compaction.js';
+import { ReaderLostError } from './logreader.js';
 import { type CorruptCount, CorruptCounter, validBefore } from './corrupt.js';
 import { type Change, type CorruptEvent, emptyState, evolve, foldLatest, getObject, isCorrupt, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, type State, TimeoutError, UnavailableError } from '@wharf/model';
 
@@ -19,8 +20,18 @@ interface Waiter {
   resolve: () => void;
 }
 
-/** A reader that waits this long with no new event while writes are awaited is restarted. */
+/**
+ * A reader that has delivered nothing for this long (since its last event, or its start) while
+ * writes are awaited is restarted. A reader whose consumer is lost ends by itself sooner
+ * (logreader.ts); this catches one that stays connected but silent.
+ */
 const STALL_MS = 3000;
+
+/** The longest pause between two failed readers: short, since each try is bounded by short API timeouts. */
+const MAX_REREAD_PAUSE_MS = 500;
+
+/** When the stream elects a leader, a reader silent for this long while writes wait is restarted at once. */
+const ELECTION_STALL_MS = 500;
 
 /** A projection of all objects of one cluster. */
 export class Projection {
@@ -41,6 +52,7 @@ export class Projection {
   #reader: AbortController | undefined;
   #lastEventAt = Date.now();
   #watchdog: NodeJS.Timeout | undefined;
+  #unwatchLeader: (() => void) | undefined;
   #ready = false;
   #syncing: Promise<void> | undefined;
   #syncQueued: Promise<void> | undefined;
@@ -78,8 +90,9 @@ export class Projection {
     }
     const caughtUp = this.waitFor(last, 0);
     void this.#follow();
-    this.#watchdog = setInterval(() => this.#checkStall(), 1000);
+    this.#watchdog = setInterval(() => this.#checkStall(STALL_MS), 1000);
     this.#watchdog.unref();
+    this.#unwatchLeader = this.store.onLeaderElected(() => this.#checkStall(ELECTION_STALL_MS));
     await caughtUp;
     this.#ready = true;
   }
@@ -87,31 +100,43 @@ export class Projection {
   /**
    * Follows the log for as long as the projection runs. When a reader ends or fails (a server
    * died, a consumer vanished), a new one starts from the last folded sequence (while catching
-   * up, after the last message held), with back-off.
+   * up, after the last message held): at once when its consumer was lost, else after a short
+   * back-off (50 ms doubling to MAX_REREAD_PAUSE_MS).
    */
   async #follow(): Promise<void> {
-    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+    for (let failures = 0; !this.#abort.signal.aborted; ) {
       this.#reader = new AbortController();
+      this.#lastEventAt = Date.now();
       const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
+      let pause = 0;
       try {
         if (this.#compacting) await this.#catchUp(this.#compacting, signal);
         if (!this.#compacting && !signal.aborted) await this.#readFrom(this.#state.seq + 1, signal);
-        attempt = 0;
+        failures = 0;
+        // Ended by the stall watchdog: again at once; by itself (a closed consumer): after a moment.
+        if (!signal.aborted) pause = 50;
       } catch (e) {
         if (this.#abort.signal.aborted) return;
-        if (attempt === 2) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
+        if (!(e instanceof ReaderLostError)) {
+          pause = Math.min(MAX_REREAD_PAUSE_MS, 50 * 2 ** failures++);
+          if (failures === 3) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
+        }
       }
       this.#flush();
-      if (!this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      if (pause && !this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, pause));
     }
   }
 
-  /** Restarts a reader that went quiet while writers wait for sequences it should deliver. */
-  #checkStall(): void {
+  /**
+   * Restarts a reader that went quiet for `stallMs` while writers wait as long for sequences it
+   * should deliver: every second with STALL_MS, and at once with ELECTION_STALL_MS when the stream
+   * elects a leader (a reader still trying to make its consumer through the election starts over).
+   */
+  #checkStall(stallMs: number): void {
     if (this.#repairing) return;
     const now = Date.now();
     const oldest = this.#waiters.reduce((m, w) => Math.min(m, w.since), Infinity);
-    if (now - oldest > STALL_MS && now - this.#lastEventAt > STALL_MS) {
+    if (now - oldest > stallMs && now - this.#lastEventAt > stallMs) {
       this.#lastEventAt = now;
       this.#reader?.abort();
     }
@@ -306,6 +331,7 @@ export class Projection {
   /** Stops following the log. */
   stop(): void {
     this.#abort.abort();
+    this.#unwatchLeader?.();
     if (this.#watchdog) clearInterval(this.#watchdog);
   }
 }
