@@ -7,9 +7,10 @@
  */
 import type { ApiHandle } from './api.js';
 
-/** One attempt of a create: when it ended and how (an HTTP status, 'timeout', or a network error code). */
+/** One attempt of a create: when it was sent and ended, and how (an HTTP status, 'timeout', or a network error code). */
 export interface Attempt {
   api: number;
+  sentAt: number;
   endedAt: number;
   result: number | string;
 }
@@ -51,10 +52,11 @@ export async function createAsClient(apis: ApiHandle[], first: number, name: str
   for (let attempt = 0; ; attempt++) {
     const api = (first + attempt) % apis.length;
     let wait = Math.min(2000, 100 * 2 ** Math.min(attempt, 5));
+    const sentAt = Date.now();
     try {
       const res = await apis[api]!.fetch(o.path, { method: 'POST', json: o.body(name), signal: AbortSignal.timeout(o.attemptTimeoutMs) });
       const text = await res.text();
-      rec.attempts.push({ api, endedAt: Date.now(), result: res.status });
+      rec.attempts.push({ api, sentAt, endedAt: Date.now(), result: res.status });
       if (!RETRIED.includes(res.status)) {
         rec.status = res.status;
         rec.body = text ? (JSON.parse(text) as CreateRecord['body']) : undefined;
@@ -64,7 +66,7 @@ export async function createAsClient(apis: ApiHandle[], first: number, name: str
       if (after > 0) wait = after * 1000;
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      rec.attempts.push({ api, endedAt: Date.now(), result: err.name === 'TimeoutError' ? 'timeout' : (err.cause?.code ?? err.name) });
+      rec.attempts.push({ api, sentAt, endedAt: Date.now(), result: err.name === 'TimeoutError' ? 'timeout' : (err.cause?.code ?? err.name) });
     }
     if (Date.now() >= deadline) return rec;
     await new Promise((r) => setTimeout(r, wait / 2 + Math.random() * (wait / 2)));
