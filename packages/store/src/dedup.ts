@@ -3,7 +3,7 @@
  * carries (`Nats-Msg-Id`), and the tag that a created object's uid carries so that a retried
  * create knows its own object. See the README's "Retries and de-duplication".
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * The event log's de-duplication window (the stream's `duplicate_window`), and how long after its
@@ -29,13 +29,17 @@ export interface WriteRequest {
   idempotencyKey?: string | undefined;
 }
 
-/** JSON with every object's keys sorted, so that equal values give equal text whatever their key order. */
+/**
+ * JSON with every object's keys sorted, so that equal values give equal text whatever their key
+ * order; otherwise as JSON.stringify (undefined members left out, undefined in arrays as null).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  });
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const k of Object.keys(o).sort()) if (o[k] !== undefined) parts.push(`${JSON.stringify(k)}:${canonicalJson(o[k])}`);
+  return `{${parts.join(',')}}`;
 }
 
 /**
@@ -66,17 +70,19 @@ function hex(uid: string): string {
 /**
  * A uid for the object a create request makes: an RFC 9562 version-8 UUID whose first 64 bits
  * (less the version digit) come from the request key and whose last 64 (less the variant) are
- * random, so every incarnation of a name gets its own uid, and a retry of the request can tell
- * the object it made.
+ * random (`random`'s 8 bytes, or a random UUID's), so every incarnation of a name gets its own
+ * uid, and a retry of the request can tell the object it made.
  */
-export function taggedUid(key: string, random: Uint8Array = randomBytes(8)): string {
-  const b = Buffer.alloc(16);
-  Buffer.from(key.padEnd(16, '0').slice(0, 16), 'hex').copy(b, 0);
-  Buffer.from(random).copy(b, 8, 0, 8);
-  b[6] = (b[6]! & 0x0f) | 0x80;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+export function taggedUid(key: string, random?: Uint8Array): string {
+  const k = key.padEnd(16, '0');
+  let tail: string;
+  if (random) {
+    const r = Buffer.from(random.subarray(0, 8));
+    r[0] = (r[0]! & 0x3f) | 0x80;
+    const h = r.toString('hex');
+    tail = `${h.slice(0, 4)}-${h.slice(4)}`;
+  } else tail = randomUUID().slice(19);
+  return `${k.slice(0, 8)}-${k.slice(8, 12)}-8${k.slice(13, 16)}-${tail}`.toLowerCase();
 }
 
 /** True when `uid` was made by `taggedUid` for the request `key`. */
