@@ -58,8 +58,6 @@ export type PendingDecoded = DecodedEvent & { pending: number };
 /** Handle on one cluster's event log. */
 export class EventStore {
   readonly js: JetStreamClient;
-  /** The JetStream context of the log readers (short API timeouts). */
-  readonly #readerJs: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly subjects: Subjects;
   /** The corrupt messages this store's readers met; each is logged once. */
@@ -71,9 +69,11 @@ export class EventStore {
   #leaderSub: Subscription | undefined;
   readonly #leaderListeners = new Set<() => void>();
 
+  /** The JetStream manager of `lastSequence` (short API timeouts). */
+  #quickJsm: JetStreamManager | undefined;
+
   private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean, component: string) {
     this.js = jetstream(nc, { timeout: 10_000 });
-    this.#readerJs = jetstream(nc, { timeout: READER_API_TIMEOUT_MS });
     this.#publisher = new AckedPublisher(nc, APPEND_TIMEOUT_MS);
     this.jsm = jsm;
     this.subjects = new Subjects(cluster);
@@ -101,6 +101,7 @@ export class EventStore {
       try {
         const jsm = await jetstreamManager(nc, { timeout: 5_000 });
         const store = new EventStore(nc, jsm, cluster, owns, component);
+        store.#quickJsm = await jetstreamManager(nc, { timeout: READER_API_TIMEOUT_MS, checkAPI: false });
         await store.ensureStream(settings);
         store.#watchLeader();
         return store;
@@ -266,6 +267,16 @@ export class EventStore {
     return { seq: m.seq, msgId: m.header?.get(PubHeaders.MsgIdHdr) || undefined, event: isCorrupt(d) ? undefined : d };
   }
 
+  /**
+   * The first message of the log at or after `seq`, by a direct get: any replica of the stream
+   * answers, with no consumer, also while the stream elects its leader (a replica answers with
+   * what it holds, which may be less than the leader). Undefined when it holds none.
+   */
+  async nextMessage(seq: number): Promise<LogMessage | undefined> {
+    const m = await (this.#quickJsm ?? this.jsm).direct.getMessage(this.subjects.stream, { seq, next_by_subj: this.subjects.allObjects });
+    return m ? { seq: m.seq, subject: m.subject, pending: -1, data: m.data } : undefined;
+  }
+
   /** The sequence of the latest message on `subject` (wildcards allowed), or 0 when it has none. Parses nothing. */
   async lastSeq(subject: string): Promise<number> {
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
@@ -276,6 +287,15 @@ export class EventStore {
   async bounds(): Promise<{ first: number; last: number }> {
     const info = await this.jsm.streams.info(this.subjects.stream);
     return { first: info.state.first_seq, last: info.state.last_seq };
+  }
+
+  /**
+   * The stream's last sequence now, as its leader says (a linearizable point to read up to). A
+   * question sent while the stream elects its leader times out after 1.5 s, so its caller can ask
+   * again soon (`ridingOutages`) rather than wait 5 s for a leader that came meanwhile.
+   */
+  async lastSequence(): Promise<number> {
+    return (await (this.#quickJsm ?? this.jsm).streams.info(this.subjects.stream)).state.last_seq;
   }
 
   /**
@@ -303,10 +323,12 @@ export class EventStore {
 
   /**
    * Like `read`, but yields the messages unparsed: `data` is a view into the client's read
-   * buffer, valid only until the next message is requested (copy what you keep).
+   * buffer, valid only until the next message is requested (copy what you keep). `onOpen` is
+   * called once the consumer exists.
    */
-  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
-    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal, onOpen?: () => void): AsyncGenerator<LogMessage> {
+    const { msgs, close, open } = await this.#consume(fromSeq, filter, signal);
+    if (open) onOpen?.();
     try {
       for await (const m of msgs) {
         const { streamSequence: seq, pending } = m.info;
@@ -324,7 +346,7 @@ export class EventStore {
    * `data` is valid only during the call.
    */
   async consumeMessages(fromSeq: number, filter: string | string[], onMessage: (m: LogMessage) => boolean | void, signal?: AbortSignal): Promise<void> {
-    const c = await openOrdered(this.#readerJs, this.subjects.stream, fromSeq, filter, signal);
+    const c = await openOrdered(this.nc, this.subjects.stream, fromSeq, filter, signal);
     if (!c) return;
     let stopped = false;
     const msgs: ConsumerMessages = await c.consume({
@@ -352,11 +374,11 @@ export class EventStore {
    * `close`, and fail with ReaderLostError when the consumer is lost. Nothing when `signal`
    * aborted while the consumer was being made.
    */
-  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
-    const c = await openOrdered(this.#readerJs, this.subjects.stream, fromSeq, filter, signal);
-    if (!c) return { msgs: (async function* () {})(), close: () => undefined };
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void; open: boolean }> {
+    const c = await openOrdered(this.nc, this.subjects.stream, fromSeq, filter, signal);
+    if (!c) return { msgs: (async function* () {})(), close: () => undefined, open: false };
     const msgs = await c.consume(PULL);
-    return { msgs, close: superviseReader(this.nc, c, msgs, signal) };
+    return { msgs, close: superviseReader(this.nc, c, msgs, signal), open: true };
   }
 
   /** Closes the connection if this store opened it (appends in flight get their acks first). */

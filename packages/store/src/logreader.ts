@@ -9,8 +9,9 @@
  * its owner starts a new one from its last sequence at once, with API requests that time out
  * quickly (READER_API_TIMEOUT_MS) rather than hang through an election.
  */
-import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type Consumer, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { isOutage } from './outage.js';
 
 /**
  * How readers pull: short pulls (5 s) with heartbeats every second; two missed heartbeats
@@ -18,8 +19,15 @@ import type { NatsConnection } from '@nats-io/nats-core';
  */
 export const PULL = { max_messages: 2048, expires: 5000, idle_heartbeat: 1000 };
 
-/** The timeout of a reader's JetStream API requests (stream info, consumer create). */
+/** The timeout of a reader's first JetStream API requests (stream info, consumer create). */
 export const READER_API_TIMEOUT_MS = 1500;
+
+/**
+ * The timeouts of the tries to make a reader's consumer: the first is short, so a try sent while
+ * the stream elects its leader gives way to another soon; the later ones are longer, so a server
+ * that is merely slow still answers (10.5 s in all, as one 10 s request before).
+ */
+const OPEN_TIMEOUTS_MS = [READER_API_TIMEOUT_MS, 3000, 6000];
 
 /** The consumer notifications after which a reader ends. */
 const LOST = new Set(['heartbeats_missed', 'consumer_not_found', 'consumer_deleted', 'stream_not_found', 'no_responders', 'reset']);
@@ -33,12 +41,25 @@ export class ReaderLostError extends Error {
 }
 
 /**
- * Creates an ordered consumer of `stream` from `fromSeq`. Resolves undefined when `signal`
- * aborts first (a consumer made meanwhile is deleted).
+ * Creates an ordered consumer of `stream` from `fromSeq`, trying again after an outage with
+ * longer timeouts (OPEN_TIMEOUTS_MS). Resolves undefined when `signal` aborts first (a consumer
+ * made meanwhile is deleted).
  */
-export async function openOrdered(js: JetStreamClient, stream: string, fromSeq: number, filter: string | string[], signal?: AbortSignal): Promise<Consumer | undefined> {
+export async function openOrdered(nc: NatsConnection, stream: string, fromSeq: number, filter: string | string[], signal?: AbortSignal): Promise<Consumer | undefined> {
+  for (let i = 0; ; i++) {
+    try {
+      return await openOnce(nc, OPEN_TIMEOUTS_MS[i]!, stream, fromSeq, filter, signal);
+    } catch (e) {
+      if (!isOutage(e) || i + 1 >= OPEN_TIMEOUTS_MS.length) throw e;
+      // No responders answers at once: give the election a moment.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function openOnce(nc: NatsConnection, timeout: number, stream: string, fromSeq: number, filter: string | string[], signal?: AbortSignal): Promise<Consumer | undefined> {
   if (signal?.aborted) return undefined;
-  const creating = js.consumers.get(stream, {
+  const creating = jetstream(nc, { timeout }).consumers.get(stream, {
     filter_subjects: filter,
     deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
     ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),

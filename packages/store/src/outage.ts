@@ -34,3 +34,19 @@ export function outagePause(attempt: number, random: number): number {
   const base = Math.min(500, 50 * 2 ** attempt);
   return base / 2 + random * (base / 2);
 }
+
+/**
+ * Runs `f` until it answers, for as long as it fails with outages (`isOutage`) and `budgetMs` is
+ * not spent, pausing as the write path does between tries; then its last error stands.
+ */
+export async function ridingOutages<T>(f: () => Promise<T>, budgetMs = OUTAGE_BUDGET_MS): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!isOutage(e) || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, outagePause(attempt, Math.random())));
+    }
+  }
+}
