@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pod = (name: string, labels: Record<string, string> = { load: 'ha' }) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }] } });
 
 /** Every stream and bucket a cluster named `ha` depends on, as JetStream names them. */
-const DEPENDED_ON = [STREAM, 'WHARF_HA_LOGS', ...['auth', 'nodefeed', 'heartbeats', 'proxies', 'nodeports', 'clusterips', 'alloc', 'reconcilers'].map((b) => `KV_wharf_HA_${b}`), 'OBJ_wharf_HA_snapshots'];
+const DEPENDED_ON = [STREAM, 'WHARF_HA_LOGS', ...['auth', 'nodefeed', 'heartbeats', 'proxies', 'nodeports', 'clusterips', 'podcidrs', 'alloc', 'reconcilers'].map((b) => `KV_wharf_HA_${b}`), 'OBJ_wharf_HA_snapshots'];
 
 describe('the store on an R3 cluster when the event log leader is killed', () => {
   let nats: NatsHandle;
