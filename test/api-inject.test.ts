@@ -95,7 +95,8 @@ describe('the API plugin, in-process with inject', () => {
       [call('PATCH', `${ns}/pods/web-1`, { json: {} }), status(415, 'UnsupportedMediaType')],
       [call('POST', `${ns}/pods`, { body: 'x', type: 'text/plain' }), status(415, 'UnsupportedMediaType')],
       [call('POST', '/api/v1/namespaces/missing/pods', { json: pod('x') }), status(404, 'NotFound', 'namespaces "missing" not found')],
-      [call('POST', `${ns}/pods`, { json: pod('web-1') }), status(409, 'AlreadyExists', 'pods "web-1" already exists')],
+      // Another body for a live name (the same body again is a retry of the create: 201, see ha-store).
+      [call('POST', `${ns}/pods`, { json: pod('web-1', { spec: { containers: [{ name: 'other', image: 'wharf.local/busybox:1' }] } }) }), status(409, 'AlreadyExists', 'pods "web-1" already exists')],
     ];
     for (const [res, want] of cases) {
       const r = await res;

@@ -135,8 +135,9 @@ describe('event store on a real nats-server', () => {
     const s = await EventStore.connect({ natsUrl: nats.url, cluster: 'pub', name: 'test' });
     const subject = s.subjects.object(Pod, 'default', 'a');
     const event = { type: 'PodCreated' as const, data: pod('a'), metadata: { actor: 'x', time: new Date().toISOString() } };
-    const results = await Promise.all([s.append(subject, event, 0, 'once'), s.append(subject, event, 0, 'once')]);
-    expect(results[0]).toBe(results[1]); // the second is the de-duplicated first
+    const first = await s.append(subject, event, 0, 'once');
+    // The same id again: nothing new is stored, and the error says where the first landed.
+    await expect(s.append(subject, event, 0, 'once')).rejects.toMatchObject({ name: 'DuplicateAppendError', seq: first });
     await expect(s.append(subject, event, 0)).rejects.toBeInstanceOf(StaleSequenceError);
     await expect(s.append('nobody.listens.here', event, 0)).rejects.toMatchObject({ name: 'JetStreamNotEnabled' });
     const quiet = new AckedPublisher(s.nc, 300);

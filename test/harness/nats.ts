@@ -121,6 +121,7 @@ export async function startNatsCluster(size = 3): Promise<NatsHandle> {
     );
     servers.push(await launch(config, ports[i]!, monitors[i]!, `n${i}`));
   }
+  await waitForMetaLeader(servers);
   return {
     url: servers.map((s) => s.url).join(','),
     servers,
@@ -130,6 +131,26 @@ export async function startNatsCluster(size = 3): Promise<NatsHandle> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until every server names the same JetStream meta leader (the routes formed and it was elected). */
+async function waitForMetaLeader(servers: NatsServer[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leaders = await Promise.all(
+      servers.map(async (s) => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${s.monitorPort}/jsz`, { signal: AbortSignal.timeout(1000) });
+          return ((await res.json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    if (leaders[0] && leaders.every((l) => l === leaders[0])) return;
+    if (Date.now() > deadline) throw new Error(`the NATS cluster elected no meta leader within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Stops servers by PID (SIGTERM, then SIGKILL). */

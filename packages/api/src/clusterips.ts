@@ -6,9 +6,9 @@
  * records the cluster's service range the first time an API server starts, and every later API
  * server must agree with it.
  */
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { formatIpv4Cidr, InternalError, InvalidError, type Ipv4Cidr, type Service } from '@wharf/model';
-import { createOrRead, type EventStore, type Projection, recordOnce, StartupError } from '@wharf/store';
+import { createOrRead, ensureBucket, type EventStore, type Projection, recordOnce, StartupError } from '@wharf/store';
 import { candidateIPs, clusterIPChange, heldClusterIP, parseServiceCidr, requestedIPCause } from './admission/clusterip.js';
 
 /** The owner record stored under an IP. */
@@ -46,7 +46,6 @@ export interface ClusterIPOptions {
   wanted?: string | undefined;
   /** The range of a new cluster when no flag asked. */
   fallback: string;
-  replicas?: number;
   /** Throws (StartupError) when this machine cannot use the range, e.g. it overlaps its networks. */
   check?: ((range: Ipv4Cidr) => void) | undefined;
 }
@@ -66,7 +65,7 @@ export class ClusterIPAllocator {
    */
   static async open(store: EventStore, projection: Projection, o: ClusterIPOptions): Promise<ClusterIPAllocator> {
     const check = o.check ?? (() => undefined);
-    const kv = await new Kvm(store.nc).create(store.subjects.clusterIPBucket, { history: 1, replicas: o.replicas ?? 1 });
+    const kv = await ensureBucket(store, store.subjects.clusterIPBucket);
     const proposedRange = parseServiceCidr(o.wanted ?? o.fallback);
     if (o.wanted !== undefined) check(proposedRange);
     const proposed = formatIpv4Cidr(proposedRange);

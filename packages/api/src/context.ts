@@ -70,7 +70,8 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const replicas = o.replicas ?? 1;
   const store = await EventStore.connect({ natsUrl: o.natsUrl, auth: o.natsAuth, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
   const t0 = Date.now();
-  const snapshots = o.snapshots ? await SnapshotStore.open(store, replicas) : undefined;
+  // Every bucket and stream below is made with the event log's replicas (buckets.ts).
+  const snapshots = o.snapshots ? await SnapshotStore.open(store) : undefined;
   const projection = new Projection(store, await initialState(store, snapshots, log));
   await projection.start();
   log.info({ seq: projection.seq, ms: Date.now() - t0 }, 'projection ready');
@@ -78,14 +79,14 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   snapshotter?.start();
   const timeTravel = new TimeTravel(store, snapshots, log);
   const objects = new Objects(store, projection);
-  const tokens = await Tokens.open(store, replicas);
+  const tokens = await Tokens.open(store);
   // The control plane makes every bucket and stream the nodes use: a node's credentials may
   // only open them.
-  const [, , , , podCIDRs] = await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas }), PodCIDRClaims.open(store, replicas)]);
-  const nodePorts = await NodePortAllocator.open(store, projection, replicas);
+  const [, , , , podCIDRs] = await Promise.all([NodeFeed.open(store), ensureBucket(store, store.subjects.heartbeatBucket), ProxyAcks.open(store), LogStore.open(store), PodCIDRClaims.open(store)]);
+  const nodePorts = await NodePortAllocator.open(store, projection);
   let clusterIPs: ClusterIPAllocator;
   try {
-    clusterIPs = await ClusterIPAllocator.open(store, projection, { wanted: o.serviceCidr, fallback: DEFAULT_SERVICE_CIDR, replicas, check: o.checkServiceRange });
+    clusterIPs = await ClusterIPAllocator.open(store, projection, { wanted: o.serviceCidr, fallback: DEFAULT_SERVICE_CIDR, check: o.checkServiceRange });
   } catch (e) {
     await snapshotter?.stop();
     projection.stop();

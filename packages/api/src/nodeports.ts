@@ -4,9 +4,9 @@
  * owns it (namespace, name, uid). A key whose owner no longer exists (a crash between claim and
  * write, or a namespace deletion) is reclaimed once it is older than a grace period.
  */
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { InvalidError, type Service } from '@wharf/model';
-import type { EventStore, Projection } from '@wharf/store';
+import { ensureBucket, type EventStore, type Projection } from '@wharf/store';
 import { candidatePorts, carryNodePorts, duplicateNodePorts, nodePortChanges, NODE_PORT_MAX, NODE_PORT_MIN } from './admission/nodeports.js';
 
 /** The owner record stored under a port. */
@@ -28,8 +28,8 @@ export class NodePortAllocator {
   private constructor(readonly kv: KV, readonly projection: Projection) {}
 
   /** Opens (creating if needed) the cluster's NodePort bucket. */
-  static async open(store: EventStore, projection: Projection, replicas = 1): Promise<NodePortAllocator> {
-    const kv = await new Kvm(store.nc).create(store.subjects.nodePortBucket, { history: 1, replicas });
+  static async open(store: EventStore, projection: Projection): Promise<NodePortAllocator> {
+    const kv = await ensureBucket(store, store.subjects.nodePortBucket);
     return new NodePortAllocator(kv, projection);
   }
 

@@ -3,7 +3,7 @@
  * kind, on the shared write path (Objects) and the in-memory projection. No HTTP in here.
  */
 import { BadRequestError, ConflictError, type Decision, existing, type FieldValidation, ForbiddenError, getObject, isKind, type KindInfo, type KObject, listObjects, matchesFields, matchesLabels, NotFoundError, parseFieldSelector, parseLabelSelector, parsePoint, rvOf, type State } from '@wharf/model';
-import type { Objects, Projection, TimeTravel } from '@wharf/store';
+import { generatedName, type Objects, type Projection, taggedUid, type TimeTravel, type WriteContext } from '@wharf/store';
 import { prepareCreate, prepareStatus, prepareUpdate } from './admission/prepare.js';
 import { sameObject, updateEventType } from './admission/eventtype.js';
 import { applyPatch } from './patch.js';
@@ -19,6 +19,13 @@ export interface WriteOptions {
   actor: string;
   fieldValidation: FieldValidation;
   dryRun: boolean;
+  /** The request's idempotency key (http/idempotency.ts): a retry is answered with what the first send stored. */
+  request?: string | undefined;
+}
+
+/** The write context of a request's writes. */
+function contextOf(o: WriteOptions): WriteContext {
+  return o.request ? { actor: o.actor, request: o.request } : { actor: o.actor };
 }
 
 /** Filters of a list or watch. */
@@ -54,9 +61,11 @@ export class Resources {
 
   /**
    * Runs a Service write with its ClusterIP and NodePorts reserved: what the write frees goes after
-   * it succeeds, what was claimed for it goes if it fails (or if a later reservation does).
+   * it succeeds, what was claimed for it goes if it fails (or if a later reservation does), or if
+   * `stored` says the result is not `next` (a retried create answered with the object its first
+   * send made).
    */
-  async #withAllocations<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>): Promise<T> {
+  async #withAllocations<T>(info: KindInfo, next: KObject, current: KObject | undefined, write: () => Promise<T>, stored: (result: T) => boolean = () => true): Promise<T> {
     if (!isKind(next, 'Service') || (current && !isKind(current, 'Service'))) return write();
     const uid = next.metadata.uid ?? '';
     const ips = this.clusterIPs ? await this.clusterIPs.reserve(next, current) : { onSuccess: [], onFailure: [] };
@@ -72,6 +81,11 @@ export class Resources {
       for (const p of ports.onFailure) await this.nodePorts!.release(p, uid);
       await undoIPs();
       throw e;
+    }
+    if (!stored(result)) {
+      for (const p of ports.onFailure) await this.nodePorts!.release(p, uid);
+      await undoIPs();
+      return result;
     }
     for (const p of ports.onSuccess) await this.nodePorts!.release(p, uid);
     for (const ip of ips.onSuccess) await this.clusterIPs!.release(ip, uid);
@@ -97,13 +111,21 @@ export class Resources {
     if (n.metadata.deletionTimestamp) throw new ForbiddenError(`${info.resource} "${String((n as KObject).metadata.name)}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
   }
 
-  /** Creates an object; 404 when its namespace is missing, 409 when the name is taken. */
+  /**
+   * Creates an object; 404 when its namespace is missing, 409 when the name is taken (but not by
+   * the object an earlier send of this request made: that one is the answer). With a request key,
+   * the uid carries the key's tag (taggedUid), and a generated name comes from the key.
+   */
   async create(info: KindInfo, ns: string | undefined, body: Record<string, unknown>, o: WriteOptions): Promise<{ object: KObject; warnings: string[] }> {
+    const md = body.metadata as { name?: unknown; generateName?: unknown } | undefined;
+    if (o.request && md && !md.name && typeof md.generateName === 'string' && md.generateName) md.name = generatedName(md.generateName, o.request);
     const { object, warnings } = prepareCreate(info, body, ns, o.fieldValidation);
+    if (o.request) object.metadata.uid = taggedUid(o.request);
     // No sync needed: the append itself checks that the name is free in the log.
     await this.#mustNamespace(info, ns);
     if (o.dryRun) return { object, warnings };
-    return { object: await this.#withAllocations(info, object, undefined, () => this.objects.create(info, object, { actor: o.actor })), warnings };
+    const write = () => this.objects.create(info, object, contextOf(o));
+    return { object: await this.#withAllocations(info, object, undefined, write, (r) => r.metadata.uid === object.metadata.uid), warnings };
   }
 
   /** The current object (or the one at `at`); 404 when missing. */
@@ -123,7 +145,7 @@ export class Resources {
 
   /** Replaces an object (PUT). A resourceVersion in the body pins it (409 when stale); without one it applies to the latest version. */
   async replace(info: KindInfo, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions): Promise<{ object: KObject; warnings: string[] }> {
-    pinnedVersion(body);
+    const pinned = pinnedVersion(body);
     await this.projection.sync();
     if (o.dryRun) {
       const { object, warnings } = replacement(info, body, this.#current(info, ns, name), o);
@@ -135,29 +157,34 @@ export class Resources {
       warnings = r.warnings;
       return r.decision;
     };
-    return { object: (await this.#change(info, ns, name, decide, o))!, warnings };
+    return { object: (await this.#change(info, ns, name, decide, o, () => pinned))!, warnings };
   }
 
   /** Replaces only the status (PUT .../status). */
   async replaceStatus(info: KindInfo, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions): Promise<KObject> {
     await this.projection.sync();
     if (o.dryRun) return statusReplacement(info, body, this.#current(info, ns, name), o).object;
-    return (await this.#change(info, ns, name, (current) => statusReplacement(info, body, current, o).decision, o))!;
+    const rv = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    return (await this.#change(info, ns, name, (current) => statusReplacement(info, body, current, o).decision, o, () => (rv ? Number(rv) : undefined)))!;
   }
 
   /** Applies a patch to the object or its status; a resourceVersion the patch sets pins it. */
   async patch(info: KindInfo, ns: string | undefined, name: string, type: PatchType, patch: unknown, o: WriteOptions, subresource?: 'status'): Promise<KObject> {
     await this.projection.sync();
+    let pinned: number | undefined;
     const patched = (current: KObject) => {
       const p = applyPatch(type, structuredClone(current), patch) as Record<string, unknown>;
       if (typeof p !== 'object' || p === null) throw new BadRequestError('the patch did not produce an object');
       const md = (p.metadata ?? {}) as { resourceVersion?: string };
       // A patch that names a resourceVersion is a precondition; without one it applies to the current.
-      if (md.resourceVersion !== undefined && md.resourceVersion !== current.metadata.resourceVersion) throw new ConflictError(info.resource, name);
+      if (md.resourceVersion !== undefined && md.resourceVersion !== current.metadata.resourceVersion) {
+        pinned = Number(md.resourceVersion);
+        throw new ConflictError(info.resource, name);
+      }
       return subresource === 'status' ? statusReplacement(info, p, current, o) : replacement(info, p, current, o);
     };
     if (o.dryRun) return patched(this.#current(info, ns, name)).object;
-    return (await this.#change(info, ns, name, (current) => patched(current).decision, o))!;
+    return (await this.#change(info, ns, name, (current) => patched(current).decision, o, () => pinned))!;
   }
 
   /** The object as the projection shows it; 404 when missing. */
@@ -167,11 +194,24 @@ export class Resources {
     return current;
   }
 
-  /** A change of an existing object on the write path, with the ClusterIP and NodePorts its Service versions claim reserved. */
-  #change(info: KindInfo, ns: string | undefined, name: string, decide: (current: KObject) => Decision | undefined, o: WriteOptions): Promise<KObject | undefined> {
-    return this.objects.change(info, ns, name, existing(info, name, decide), { actor: o.actor }, {
-      around: (current, next, append) => this.#withAllocations(info, next, current, append),
-    });
+  /**
+   * A change of an existing object on the write path, with the ClusterIP and NodePorts its Service
+   * versions claim reserved. A Conflict of a request pinned to a resourceVersion (`pinned`, read
+   * once the decision ran) is looked up first: when the version after the pinned one is this
+   * request's own write (an earlier send of it landed), that is the answer.
+   */
+  async #change(info: KindInfo, ns: string | undefined, name: string, decide: (current: KObject) => Decision | undefined, o: WriteOptions, pinned: () => number | undefined = () => undefined): Promise<KObject | undefined> {
+    try {
+      return await this.objects.change(info, ns, name, existing(info, name, decide), contextOf(o), {
+        around: (current, next, append) => this.#withAllocations(info, next, current, append),
+      });
+    } catch (e) {
+      const rv = pinned();
+      if (!(e instanceof ConflictError) || !o.request || !(rv! > 0)) throw e;
+      const own = await this.objects.recall(info, ns, name, rv!, o.request);
+      if (!own) throw e;
+      return own;
+    }
   }
 
   /** Deletes an object (gracefully for running pods); returns the object as the deletion left it. */

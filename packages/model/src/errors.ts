@@ -148,10 +148,10 @@ export class UnavailableError extends WharfError {
   }
 }
 
-/** 504: the write was made but was not observed in time. */
+/** 504: the write was made but was not observed in time; a retry of the request is answered with it (Retry-After 1, as kube-apiserver's timeouts). */
 export class TimeoutError extends WharfError {
   constructor(message: string) {
-    super('Timeout', 504, message);
+    super('Timeout', 504, message, { retryAfterSeconds: 1 });
   }
 }
 

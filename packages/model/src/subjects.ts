@@ -42,6 +42,8 @@ export class Subjects {
   readonly stream: string;
   /** All object subjects. */
   readonly allObjects: string;
+  /** JetStream's advisory that the event log stream elected a leader (appends waiting for an answer are sent again to it). */
+  readonly leaderElected: string;
   /** KV bucket for node heartbeats (history 1, out of the audit log). */
   readonly heartbeatBucket: string;
   /** KV bucket for API tokens (hashes only). */
@@ -71,6 +73,7 @@ export class Subjects {
     this.prefix = `wharf.${cluster}`;
     this.stream = `WHARF_${up}_EVENTS`;
     this.allObjects = `${this.prefix}.obj.>`;
+    this.leaderElected = `$JS.EVENT.ADVISORY.STREAM.LEADER_ELECTED.${this.stream}`;
     this.heartbeatBucket = `wharf_${up}_heartbeats`;
     this.authBucket = `wharf_${up}_auth`;
     this.snapshotBucket = `wharf_${up}_snapshots`;

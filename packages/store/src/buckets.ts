@@ -1,6 +1,19 @@
-/** Opening KV buckets that the control plane makes, from components that may not make them. */
+/**
+ * The KV buckets of a cluster: made by the components that may make them, with the event log's
+ * replicas, and opened by the others (nodes), which wait for the control plane to make them.
+ */
 import { Kvm, type KV } from '@nats-io/kv';
 import type { EventStore } from './eventstore.js';
+
+/** Settings of a bucket that ensureBucket makes. */
+export interface BucketOptions {
+  /** Values kept per key (default 1). */
+  history?: number;
+  /** Replicas; default: the event log stream's now, so every bucket follows the cluster's replication. */
+  replicas?: number;
+  /** How long a value lives, in ms (default: forever). */
+  ttl?: number;
+}
 
 /**
  * Opens an existing bucket; while it does not exist yet (the API server makes the buckets when it
@@ -24,14 +37,16 @@ export async function openBucket(store: EventStore, bucket: string, waitMs = 60_
 }
 
 /**
- * Creates the bucket when this component may (a development cluster, or the control plane), else
- * opens it as made by the control plane, waiting for it as openBucket does.
+ * Creates the bucket when this component may (a development cluster, or the control plane), with
+ * as many replicas as the event log stream has unless told otherwise; else (a node's
+ * credentials, or the bucket exists with other settings, such as fewer replicas from before the
+ * cluster grew) opens it as it is, waiting for it as openBucket does.
  */
-export async function ensureBucket(store: EventStore, bucket: string, opts: { history?: number; replicas?: number } = {}): Promise<KV> {
+export async function ensureBucket(store: EventStore, bucket: string, opts: BucketOptions = {}): Promise<KV> {
   try {
-    return await new Kvm(store.nc).create(bucket, { history: opts.history ?? 1, ...(opts.replicas ? { replicas: opts.replicas } : {}) });
+    const replicas = opts.replicas ?? (await store.currentReplicas());
+    return await new Kvm(store.nc).create(bucket, { history: opts.history ?? 1, replicas, ...(opts.ttl ? { ttl: opts.ttl } : {}) });
   } catch {
-    // Not allowed to create it (a node's credentials), or it exists with other settings.
     return openBucket(store, bucket);
   }
 }

@@ -27,6 +27,7 @@ export interface LogStoreOptions {
   maxBytes?: number;
   /** Lines kept per container subject. Default 100000. */
   maxMsgsPerSubject?: number;
+  /** Replicas of a new stream; default: the event log stream's. */
   replicas?: number;
 }
 
@@ -104,12 +105,13 @@ export class LogStore {
   }
 
   async #ensureStream(opts: LogStoreOptions): Promise<void> {
+    const replicas = opts.replicas ?? (await this.store.currentReplicas());
     const cfg: Partial<StreamConfig> & { name: string } = {
       name: this.#stream,
       subjects: [`${this.store.subjects.prefix}.logs.>`],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
-      num_replicas: opts.replicas ?? 1,
+      num_replicas: replicas,
       max_bytes: opts.maxBytes ?? 1024 ** 3,
       max_msgs_per_subject: opts.maxMsgsPerSubject ?? 100_000,
       discard: DiscardPolicy.Old,

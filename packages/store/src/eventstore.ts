@@ -2,41 +2,26 @@
  * The event store: one JetStream stream per cluster, one subject per object, optimistic
  * concurrency through `Nats-Expected-Last-Subject-Sequence`.
  */
-import {
-  DeliverPolicy,
-  DiscardPolicy,
-  jetstream,
-  jetstreamManager,
-  JetStreamApiError,
-  PubHeaders,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamClient,
-  type JetStreamManager,
-  type Consumer,
-  type ConsumerMessages,
-  type JsMsg,
-  type StreamConfig,
-} from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager, JetStreamApiError, PubHeaders, type JetStreamClient, type JetStreamManager, type ConsumerMessages, type JsMsg, type StreamConfig } from '@nats-io/jetstream';
+import { RequestError, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { connectNats, type NatsAuth } from './connect.js';
 import { CorruptLog } from './corrupt.js';
 import { createLogger } from './logger.js';
 import { AckedPublisher } from './publisher.js';
+import { DuplicateAppendError, StaleSequenceError } from './appenderrors.js';
+import { eventStreamConfig, settingsChanges, type StreamSettings } from './streamconfig.js';
+import { openOrdered, PULL, READER_API_TIMEOUT_MS, superviseReader } from './logreader.js';
 import { type DecodedEvent, decodeEvent, isCorrupt, type LoggedEvent, type StoredEvent, Subjects } from '@wharf/model';
 
 /** JetStream's error code for a failed expected-last-subject-sequence check. */
 const WRONG_LAST_SEQUENCE = 10071;
 
-/** Settings of the event log stream. */
-export interface StreamSettings {
-  /** 1 on a single server; 3 on an R3 cluster for HA. */
-  replicas?: number;
-  /** Maximum age of events in seconds; 0 keeps them forever; undefined leaves an existing stream's setting alone. */
-  maxAgeSeconds?: number;
-  /** Maximum size of the log in bytes; -1 is unlimited; undefined leaves an existing stream's setting alone. */
-  maxBytes?: number;
-}
+/**
+ * How long an append waits for its acknowledgement. An append whose answer does not come is
+ * sent again by the write path (Objects) with the same de-duplication id and expected sequence,
+ * so at most one of them lands: a short wait costs nothing but a lookup.
+ */
+const APPEND_TIMEOUT_MS = 4000;
 
 /** Options for EventStore.connect. */
 export interface EventStoreOptions extends StreamSettings {
@@ -48,19 +33,14 @@ export interface EventStoreOptions extends StreamSettings {
   auth?: NatsAuth | undefined;
 }
 
-/** An append was rejected because the subject moved past the expected sequence. */
-export class StaleSequenceError extends Error {
-  override name = 'StaleSequenceError';
-  constructor(readonly subject: string, readonly expected: number) {
-    super(`subject ${subject} is no longer at sequence ${expected}`);
-  }
+/** The message after a sequence on one subject: where a write that expected that sequence landed. */
+export interface Successor {
+  seq: number;
+  /** Its `Nats-Msg-Id`, when it has one. */
+  msgId: string | undefined;
+  /** The event, unless the message is corrupt. */
+  event: LoggedEvent | undefined;
 }
-
-/**
- * How readers pull: short pulls (5 s, heartbeats every 2.5 s) so that a lost server is noticed
- * and the ordered consumer re-created on another one within seconds.
- */
-const PULL = { max_messages: 2048, expires: 5000 };
 
 /** One message of the log, unparsed. */
 export interface LogMessage {
@@ -85,10 +65,16 @@ export class EventStore {
   readonly #ownsConnection: boolean;
   #turn: Promise<void> | undefined;
   readonly #publisher: AckedPublisher;
+  #replicas = 1;
+  #leaderSub: Subscription | undefined;
+  readonly #leaderListeners = new Set<() => void>();
+
+  /** The JetStream manager of `lastSequence` (short API timeouts). */
+  #quickJsm: JetStreamManager | undefined;
 
   private constructor(readonly nc: NatsConnection, jsm: JetStreamManager, cluster: string, owns: boolean, component: string) {
     this.js = jetstream(nc, { timeout: 10_000 });
-    this.#publisher = new AckedPublisher(nc, 10_000);
+    this.#publisher = new AckedPublisher(nc, APPEND_TIMEOUT_MS);
     this.jsm = jsm;
     this.subjects = new Subjects(cluster);
     this.#ownsConnection = owns;
@@ -115,7 +101,9 @@ export class EventStore {
       try {
         const jsm = await jetstreamManager(nc, { timeout: 5_000 });
         const store = new EventStore(nc, jsm, cluster, owns, component);
+        store.#quickJsm = await jetstreamManager(nc, { timeout: READER_API_TIMEOUT_MS, checkAPI: false });
         await store.ensureStream(settings);
+        store.#watchLeader();
         return store;
       } catch (e) {
         const transient = (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
@@ -126,47 +114,74 @@ export class EventStore {
     }
   }
 
-  /** The stream's configuration: file storage, no deletes or purges, direct gets for reads. */
-  streamConfig(settings: StreamSettings): Partial<StreamConfig> & { name: string } {
-    return {
-      name: this.subjects.stream,
-      subjects: [this.subjects.allObjects],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      num_replicas: settings.replicas ?? 1,
-      max_age: (settings.maxAgeSeconds ?? 0) * 1e9,
-      max_bytes: settings.maxBytes ?? -1,
-      discard: DiscardPolicy.Old,
-      // De-duplication by Nats-Msg-Id within 2 minutes (never longer than the retention).
-      duplicate_window: Math.min(120, settings.maxAgeSeconds || 120) * 1e9,
-      allow_direct: true,
-      deny_delete: true,
-      deny_purge: true,
-      description: `Wharf event log of cluster ${this.subjects.cluster}`,
-    };
+  /**
+   * Follows JetStream's advisory of a new leader of the event log stream. Appends still waiting
+   * for their acknowledgement then went to a leader that is gone (or got no answer during the
+   * election): they fail at once, and the write path sends them again to the new leader (same
+   * id and expected sequence) instead of waiting out their timeout. Listeners hear of it too.
+   */
+  #watchLeader(): void {
+    this.#leaderSub = this.nc.subscribe(this.subjects.leaderElected, {
+      callback: (err) => {
+        // Not permitted, or the connection closing: the appends' timeouts do the same, later.
+        if (err) return;
+        this.#publisher.failPending(new RequestError('the event log elected a new leader before the acknowledgement'));
+        for (const l of this.#leaderListeners) l();
+      },
+    });
   }
 
+  /** Calls `listener` each time the event log stream elects a leader; returns the function that stops it. */
+  onLeaderElected(listener: () => void): () => void {
+    this.#leaderListeners.add(listener);
+    return () => this.#leaderListeners.delete(listener);
+  }
+
+  /** The stream's configuration (streamconfig.ts). */
+  streamConfig(settings: StreamSettings): Partial<StreamConfig> & { name: string } {
+    return eventStreamConfig(this.subjects, settings);
+  }
+
+  /** Creates the stream, or changes what `settings` name explicitly on the existing one; notes its replicas. */
   async ensureStream(settings: StreamSettings): Promise<void> {
     const cfg = this.streamConfig(settings);
     try {
       const info = await this.jsm.streams.info(this.subjects.stream);
-      // Only settings given explicitly change an existing stream: a component that does not
-      // manage retention (reconcilers, agents) never resets what wharf-api configured.
-      const want: Partial<StreamConfig> = {};
-      if (settings.maxAgeSeconds !== undefined) Object.assign(want, { max_age: cfg.max_age, duplicate_window: cfg.duplicate_window });
-      if (settings.maxBytes !== undefined) want.max_bytes = cfg.max_bytes;
-      const changed = (Object.keys(want) as (keyof StreamConfig)[]).some((k) => info.config[k] !== want[k]);
-      if (changed) await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
+      const want = settingsChanges(info.config, settings, cfg);
+      if (want) await this.jsm.streams.update(this.subjects.stream, { ...info.config, ...want });
+      this.#replicas = info.config.num_replicas || 1;
     } catch (e) {
       if (!(e instanceof JetStreamApiError) || e.code !== 10059) throw e;
-      await this.jsm.streams.add(cfg);
+      const info = await this.jsm.streams.add(cfg);
+      this.#replicas = info.config.num_replicas || 1;
     }
+  }
+
+  /** The event log stream's replicas as last seen (at open, or by `currentReplicas`). */
+  get replicas(): number {
+    return this.#replicas;
+  }
+
+  /**
+   * The event log stream's replicas now: every bucket and stream the cluster depends on is made
+   * with as many (buckets.ts). Falls back to the last value seen when the server does not answer.
+   */
+  async currentReplicas(): Promise<number> {
+    try {
+      this.#replicas = (await this.jsm.streams.info(this.subjects.stream)).config.num_replicas || 1;
+    } catch {
+      // keep the last value seen
+    }
+    return this.#replicas;
   }
 
   /**
    * Appends one event to `subject`, but only if the subject's last sequence is `expected`
    * (0: the subject must be empty). Returns the new sequence: the object's resourceVersion.
-   * Throws StaleSequenceError when another write got there first.
+   * Throws StaleSequenceError when another write got there first, DuplicateAppendError when
+   * `msgID` names a write the stream holds already (a single server checks this first; an R3
+   * stream checks the expected sequence first, and answers a duplicate only while the first is
+   * in flight).
    */
   async append(subject: string, event: StoredEvent, expected: number, msgID?: string): Promise<number> {
     try {
@@ -174,6 +189,7 @@ export class EventStore {
       const headers: Record<string, string> = { [PubHeaders.ExpectedLastSubjectSequenceHdr]: String(expected) };
       if (msgID) headers[PubHeaders.MsgIdHdr] = msgID;
       const ack = await this.#publisher.publish(subject, JSON.stringify(event), headers);
+      if (ack.duplicate) throw new DuplicateAppendError(subject, expected, ack.seq);
       return ack.seq;
     } catch (e) {
       if (e instanceof JetStreamApiError && e.code === WRONG_LAST_SEQUENCE) throw new StaleSequenceError(subject, expected);
@@ -239,6 +255,28 @@ export class EventStore {
     return found;
   }
 
+  /**
+   * The first message on `subject` after sequence `after`, or undefined when there is none. An
+   * append that expected `after` and landed is exactly this message: its `Nats-Msg-Id` tells
+   * whose it is.
+   */
+  async successor(subject: string, after: number): Promise<Successor | undefined> {
+    const m = await this.jsm.direct.getMessage(this.subjects.stream, { seq: after + 1, next_by_subj: subject });
+    if (!m) return undefined;
+    const d = this.decode(m.data, m.seq, m.subject);
+    return { seq: m.seq, msgId: m.header?.get(PubHeaders.MsgIdHdr) || undefined, event: isCorrupt(d) ? undefined : d };
+  }
+
+  /**
+   * The first message of the log at or after `seq`, by a direct get: any replica of the stream
+   * answers, with no consumer, also while the stream elects its leader (a replica answers with
+   * what it holds, which may be less than the leader). Undefined when it holds none.
+   */
+  async nextMessage(seq: number): Promise<LogMessage | undefined> {
+    const m = await (this.#quickJsm ?? this.jsm).direct.getMessage(this.subjects.stream, { seq, next_by_subj: this.subjects.allObjects });
+    return m ? { seq: m.seq, subject: m.subject, pending: -1, data: m.data } : undefined;
+  }
+
   /** The sequence of the latest message on `subject` (wildcards allowed), or 0 when it has none. Parses nothing. */
   async lastSeq(subject: string): Promise<number> {
     const m = await this.jsm.direct.getMessage(this.subjects.stream, { last_by_subj: subject });
@@ -249,6 +287,15 @@ export class EventStore {
   async bounds(): Promise<{ first: number; last: number }> {
     const info = await this.jsm.streams.info(this.subjects.stream);
     return { first: info.state.first_seq, last: info.state.last_seq };
+  }
+
+  /**
+   * The stream's last sequence now, as its leader says (a linearizable point to read up to). A
+   * question sent while the stream elects its leader times out after 1.5 s, so its caller can ask
+   * again soon (`ridingOutages`) rather than wait 5 s for a leader that came meanwhile.
+   */
+  async lastSequence(): Promise<number> {
+    return (await (this.#quickJsm ?? this.jsm).streams.info(this.subjects.stream)).state.last_seq;
   }
 
   /**
@@ -276,10 +323,12 @@ export class EventStore {
 
   /**
    * Like `read`, but yields the messages unparsed: `data` is a view into the client's read
-   * buffer, valid only until the next message is requested (copy what you keep).
+   * buffer, valid only until the next message is requested (copy what you keep). `onOpen` is
+   * called once the consumer exists.
    */
-  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal): AsyncGenerator<LogMessage> {
-    const { msgs, close } = await this.#consume(fromSeq, filter, signal);
+  async *readMessages(fromSeq: number, filter: string | string[] = this.subjects.allObjects, signal?: AbortSignal, onOpen?: () => void): AsyncGenerator<LogMessage> {
+    const { msgs, close, open } = await this.#consume(fromSeq, filter, signal);
+    if (open) onOpen?.();
     try {
       for await (const m of msgs) {
         const { streamSequence: seq, pending } = m.info;
@@ -297,7 +346,8 @@ export class EventStore {
    * `data` is valid only during the call.
    */
   async consumeMessages(fromSeq: number, filter: string | string[], onMessage: (m: LogMessage) => boolean | void, signal?: AbortSignal): Promise<void> {
-    const c = await this.#orderedConsumer(fromSeq, filter);
+    const c = await openOrdered(this.nc, this.subjects.stream, fromSeq, filter, signal);
+    if (!c) return;
     let stopped = false;
     const msgs: ConsumerMessages = await c.consume({
       ...PULL,
@@ -310,7 +360,7 @@ export class EventStore {
         }
       },
     });
-    const close = stopOnAbort(msgs, signal);
+    const close = superviseReader(this.nc, c, msgs, signal);
     try {
       const err = await msgs.closed();
       if (err) throw err;
@@ -319,39 +369,22 @@ export class EventStore {
     }
   }
 
-  #orderedConsumer(fromSeq: number, filter: string | string[]): Promise<Consumer> {
-    return this.js.consumers.get(this.subjects.stream, {
-      filter_subjects: filter,
-      deliver_policy: fromSeq > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
-      ...(fromSeq > 1 ? { opt_start_seq: fromSeq } : {}),
-    });
-  }
-
-  /** An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on `close`. */
-  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void }> {
-    const c = await this.#orderedConsumer(fromSeq, filter);
+  /**
+   * An ordered consumer's messages from `fromSeq` on; they stop when `signal` aborts or on
+   * `close`, and fail with ReaderLostError when the consumer is lost. Nothing when `signal`
+   * aborted while the consumer was being made.
+   */
+  async #consume(fromSeq: number, filter: string | string[], signal: AbortSignal | undefined): Promise<{ msgs: AsyncIterable<JsMsg>; close: () => void; open: boolean }> {
+    const c = await openOrdered(this.nc, this.subjects.stream, fromSeq, filter, signal);
+    if (!c) return { msgs: (async function* () {})(), close: () => undefined, open: false };
     const msgs = await c.consume(PULL);
-    return { msgs, close: stopOnAbort(msgs, signal) };
+    return { msgs, close: superviseReader(this.nc, c, msgs, signal), open: true };
   }
 
   /** Closes the connection if this store opened it (appends in flight get their acks first). */
   async close(): Promise<void> {
+    this.#leaderSub?.unsubscribe();
     if (!this.#ownsConnection) this.#publisher.close();
     else if (!this.nc.isClosed()) await this.nc.drain();
   }
-}
-
-/**
- * Stops a consumer's messages when `signal` aborts; returns the function that detaches from the
- * signal and stops them. An abort while the consumer was being created fires no event any more:
- * then they stop at once.
- */
-function stopOnAbort(msgs: { stop(): void }, signal: AbortSignal | undefined): () => void {
-  const stop = () => msgs.stop();
-  if (signal?.aborted) stop();
-  signal?.addEventListener('abort', stop, { once: true });
-  return () => {
-    signal?.removeEventListener('abort', stop);
-    msgs.stop();
-  };
 }

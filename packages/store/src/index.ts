@@ -15,7 +15,12 @@ export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneS
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';
 export { readObject } from './direct.js';
-export { EventStore, type EventStoreOptions, type LogMessage, type PendingDecoded, StaleSequenceError, type StreamSettings } from './eventstore.js';
+export { DuplicateAppendError, StaleSequenceError } from './appenderrors.js';
+export { EventStore, type EventStoreOptions, type LogMessage, type PendingDecoded, type Successor } from './eventstore.js';
+export { eventStreamConfig, type StreamSettings } from './streamconfig.js';
+export { appendId, canonicalJson, DUPLICATE_WINDOW_SECONDS, generatedName, hasRequestTag, isOwnCreation, requestKey, taggedUid, type WriteRequest } from './dedup.js';
+export { ReaderLostError } from './logreader.js';
+export { isOutage, OUTAGE_BUDGET_MS } from './outage.js';
 export { causeChain, type DerivedEventQuery, derivedEvents, objectHistory, whyObject } from './history/queries.js';
 export { eventAt, type RangeOptions, readRange, readRangeDecoded, seqAtTime, subjectHistory } from './history/read.js';
 export { createLogger, type Logger } from './logger.js';

@@ -16,9 +16,9 @@ export type FeedEntry = { pod: Stored<Pod>; removed?: undefined; resourceVersion
 export class NodeFeed {
   private constructor(readonly kv: KV) {}
 
-  /** Opens (creating if needed) the cluster's node feed bucket. */
-  static async open(store: EventStore, replicas = 1): Promise<NodeFeed> {
-    return new NodeFeed(await ensureBucket(store, store.subjects.nodeFeedBucket, { replicas }));
+  /** Opens (creating if needed, with the event log's replicas unless told otherwise) the cluster's node feed bucket. */
+  static async open(store: EventStore, replicas?: number): Promise<NodeFeed> {
+    return new NodeFeed(await ensureBucket(store, store.subjects.nodeFeedBucket, replicas ? { replicas } : {}));
   }
 
   /**

@@ -1,74 +1,13 @@
 /**
  * The write path's semantics without servers: an in-memory log that checks expected sequences as
- * JetStream does, and a view that folds it up to what it has seen (a projection that can lag).
+ * JetStream does, and a view that folds it up to what it has seen (objects.fixtures.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError, ConflictError, type Decide, DEFAULT_RETRY, emptyState, evolve, getObject, type KindName, type KObject, type LoggedEvent, mustKind, NotFoundError, type State, type StoredEvent, Subjects } from '@wharf/model';
-import { StaleSequenceError } from './eventstore.js';
-import { type ObjectLog, Objects, type ObjectView } from './objects.js';
+import { AlreadyExistsError, ConflictError, type Decide, DEFAULT_RETRY, type KObject, mustKind, NotFoundError } from '@wharf/model';
+import { MemoryLog, MemoryView } from './objects.fixtures.js';
+import { Objects } from './objects.js';
 
 const Pod = mustKind('Pod');
-
-class MemoryLog implements ObjectLog {
-  readonly subjects = new Subjects('unit');
-  readonly events: LoggedEvent[] = [];
-  /** Messages the gate sets aside: they take a sequence and fold as nothing. */
-  readonly corrupt: { seq: number; subject: string }[] = [];
-  /** Runs once before the next append reaches the log: another writer's turn. */
-  interrupt: (() => void) | undefined;
-
-  async append(subject: string, event: StoredEvent, expected: number): Promise<number> {
-    const cut = this.interrupt;
-    this.interrupt = undefined;
-    cut?.();
-    return this.write(subject, event, expected);
-  }
-
-  get length(): number {
-    return this.events.length + this.corrupt.length;
-  }
-
-  write(subject: string, event: StoredEvent, expected: number): number {
-    if (this.#lastSeq(subject) !== expected) throw new StaleSequenceError(subject, expected);
-    const seq = this.length + 1;
-    this.events.push({ ...structuredClone(event), seq, subject });
-    return seq;
-  }
-
-  /** Junk published on `subject` by someone else (no expected sequence). */
-  poison(subject: string): number {
-    const seq = this.length + 1;
-    this.corrupt.push({ seq, subject });
-    return seq;
-  }
-
-  #lastSeq(subject: string): number {
-    return Math.max(0, ...[...this.events, ...this.corrupt].filter((m) => m.subject === subject).map((m) => m.seq));
-  }
-
-  async tail(subject: string): Promise<{ event: LoggedEvent | undefined; seq: number }> {
-    return { event: this.events.findLast((e) => e.subject === subject), seq: this.#lastSeq(subject) };
-  }
-}
-
-class MemoryView implements ObjectView {
-  state: State = emptyState();
-  syncs = 0;
-  constructor(readonly log: MemoryLog) {}
-  #upTo(seq: number) {
-    this.state = evolve(this.state, this.log.events.filter((e) => e.seq > this.state.seq && e.seq <= seq), seq).state;
-  }
-  get<T extends KObject = KObject>(kind: KindName, namespace: string | undefined, name: string): T | undefined {
-    return getObject(this.state, kind, namespace, name) as T | undefined;
-  }
-  async sync(): Promise<void> {
-    this.syncs++;
-    this.#upTo(this.log.length);
-  }
-  async waitFor(seq: number): Promise<void> {
-    this.#upTo(seq);
-  }
-}
 
 const pod = (labels: Record<string, string> = {}): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u1', labels }, spec: { containers: [{ name: 'c', image: 'x' }] } });
 const subject = (log: MemoryLog) => log.subjects.object(Pod, 'default', 'p');

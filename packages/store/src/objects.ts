@@ -5,9 +5,13 @@
  * (retryOnConflict). With a projection, reads come from it and a write waits until it shows the
  * result (read-your-writes); without one (the agent), reads go to the log.
  */
-import { StaleSequenceError, type EventStore } from './eventstore.js';
+import { randomUUID } from 'node:crypto';
+import { DuplicateAppendError, StaleSequenceError } from './appenderrors.js';
+import type { EventStore } from './eventstore.js';
 import type { Projection } from './projection.js';
-import { AlreadyExistsError, ConflictError, type Decide, decidedType, type EventType, isDeletion, type KindInfo, type KObject, objectOf, retryOnConflict, type RetryOptions, rvOf, type StoredEvent } from '@wharf/model';
+import { appendId, isOwnCreation } from './dedup.js';
+import { isOutage, OUTAGE_BUDGET_MS, outagePause } from './outage.js';
+import { AlreadyExistsError, ConflictError, type Decide, decidedType, type EventType, isCreation, isDeletion, type KindInfo, type KObject, objectOf, retryOnConflict, type RetryOptions, rvOf, type StoredEvent } from '@wharf/model';
 
 /** Who writes, why, and when. */
 export interface WriteContext {
@@ -17,10 +21,26 @@ export interface WriteContext {
   reason?: string;
   /** The write's clock (default: the system clock): decisions and the event's time read it. */
   clock?: () => Date;
+  /**
+   * The key of the client request this write serves (dedup.ts `requestKey`). A retry of the
+   * request is then recognized and answered with what the first one stored, not 409: its
+   * appends carry the key in their de-duplication id, and a create finds the object it made by
+   * its uid (which the caller made with `taggedUid`).
+   */
+  request?: string | undefined;
 }
 
 /** What the write path needs of the event store. */
-export type ObjectLog = Pick<EventStore, 'append' | 'tail' | 'subjects'>;
+export type ObjectLog = Pick<EventStore, 'append' | 'tail' | 'successor' | 'subjects'>;
+
+/** Tuning of Objects: the conflict retries (tests inject their sleep) and how long an outage of the log is ridden out. */
+export type ObjectsOptions = Omit<RetryOptions, 'retriable'> & { outageBudgetMs?: number };
+
+/** Where an append landed, and the event stored there when it was someone's earlier send of the same write. */
+interface Landed {
+  seq: number;
+  stored: StoredEvent | undefined;
+}
 
 /** What the write path needs of a projection. */
 export type ObjectView = Pick<Projection, 'get' | 'sync' | 'waitFor'>;
@@ -46,11 +66,11 @@ function eventOf(type: EventType, object: KObject, ctx: WriteContext, now: Date)
 
 /** Object-level writes on top of the event store and, where there is one, a projection. */
 export class Objects {
-  /** `retry` tunes the conflict retries (tests inject their sleep); which errors are retried is fixed. */
+  /** `retry` tunes the conflict retries (tests inject their sleep) and the outage budget; which errors are retried is fixed. */
   constructor(
     readonly store: ObjectLog,
     readonly projection?: ObjectView,
-    readonly retry: Omit<RetryOptions, 'retriable'> = {},
+    readonly retry: ObjectsOptions = {},
   ) {}
 
   /**
@@ -69,11 +89,12 @@ export class Objects {
       const d = decide(current, now);
       if (!d) return current;
       const event = eventOf(decidedType(info.kind, current, d), d.object, d.reason ? { ...ctx, reason: d.reason } : ctx, now);
-      const append = () => this.#append<T>(info, subject, event, seq);
+      const append = () => this.#append<T>(info, subject, event, seq, ctx);
       return opts.around ? opts.around(current, d.object, append) : append();
     };
     try {
-      return await retryOnConflict(step, { ...this.retry, retriable: (e) => e instanceof StaleSequenceError });
+      const { outageBudgetMs: _budget, ...retry } = this.retry;
+      return await retryOnConflict(step, { ...retry, retriable: (e) => e instanceof StaleSequenceError });
     } catch (e) {
       if (e instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
       throw e;
@@ -81,12 +102,14 @@ export class Objects {
   }
 
   /**
-   * Appends a creation event. Fails with AlreadyExists when a live object has the name. A name
-   * that was used before and deleted can be used again.
+   * Appends a creation event. Fails with AlreadyExists when a live object has the name, unless
+   * `ctx.request` made it (a retry of the create: isOwnCreation), which returns it as it is. A
+   * name that was used before and deleted can be used again.
    */
   async create<T extends KObject>(info: KindInfo, object: KObject, ctx: WriteContext, type: EventType = `${info.kind}Created`): Promise<T> {
     const { namespace, name } = object.metadata;
-    const decide: Decide<T> = (current) => {
+    const decide: Decide<T> = (current, now) => {
+      if (current && ctx.request && isOwnCreation(current, ctx.request, now)) return undefined;
       if (current) throw new AlreadyExistsError(info.resource, name);
       return { object, type };
     };
@@ -103,13 +126,13 @@ export class Objects {
     const subject = this.store.subjects.object(info, namespace, name);
     const event = eventOf(type, object, ctx, (ctx.clock ?? systemClock)());
     try {
-      return await this.#append<T>(info, subject, event, expectedRv);
+      return await this.#append<T>(info, subject, event, expectedRv, ctx);
     } catch (e) {
       if (!(e instanceof StaleSequenceError)) throw e;
       const tail = await this.store.tail(subject);
       if ((tail.event?.seq ?? 0) !== expectedRv || tail.seq <= expectedRv) throw new ConflictError(info.resource, name);
       try {
-        return await this.#append<T>(info, subject, event, tail.seq);
+        return await this.#append<T>(info, subject, event, tail.seq, ctx);
       } catch (again) {
         if (again instanceof StaleSequenceError) throw new ConflictError(info.resource, name);
         throw again;
@@ -144,9 +167,69 @@ export class Objects {
     return { current: last && !isDeletion(last.type) ? (objectOf(last) as T) : undefined, seq };
   }
 
+  /**
+   * The object that the write `request` stored as the next version after `expectedRv`, or
+   * undefined when that version is someone else's (or there is none): how a retried update whose
+   * precondition the first send already used up finds its own result.
+   */
+  async recall<T extends KObject>(info: KindInfo, namespace: string | undefined, name: string, expectedRv: number, request: string): Promise<T | undefined> {
+    const subject = this.store.subjects.object(info, namespace, name);
+    const next = await this.store.successor(subject, expectedRv);
+    if (!next?.event || next.msgId !== appendId(request, expectedRv)) return undefined;
+    return this.#shown<T>(info, next.event, next.seq);
+  }
+
   /** Appends `event` expecting `expected`; returns the object as stored (as the projection shows it, once it does). */
-  async #append<T extends KObject>(info: KindInfo, subject: string, event: StoredEvent, expected: number): Promise<T> {
-    const seq = await this.store.append(subject, event, expected);
+  async #append<T extends KObject>(info: KindInfo, subject: string, event: StoredEvent, expected: number, ctx: WriteContext): Promise<T> {
+    const basis = this.#basis(event, ctx);
+    const landed = await this.#land(subject, event, expected, appendId(basis, expected), basis === ctx.request);
+    return this.#shown<T>(info, landed.stored ?? event, landed.seq);
+  }
+
+  /**
+   * The first part of an append's de-duplication id. A request's creation: the new object's uid,
+   * which its caller made from the request (taggedUid) with a random part, so a retry of the
+   * request is told by the uid's tag (isOwnCreation) and a name deleted and created again is
+   * never taken for the old one. A request's other writes: the request's key. Any other write: a
+   * nonce for this call alone (its own re-sends are all it can be confused with).
+   */
+  #basis(event: StoredEvent, ctx: WriteContext): string {
+    if (!ctx.request) return randomUUID();
+    return isCreation(event.type) ? (event.data.metadata.uid ?? randomUUID()) : ctx.request;
+  }
+
+  /**
+   * Sends the append until the log answers. An outage (no answer in time, no stream leader, a lost
+   * connection) sends it again, with the same id and expected sequence, so at most one lands; a
+   * refusal (the subject moved on, or the id is stored already) looks up the subject's next
+   * message after `expected` when this write may have landed before (an earlier send of this
+   * call, or of the same request when `shared`): when it carries `id`, that is this write.
+   */
+  async #land(subject: string, event: StoredEvent, expected: number, id: string, shared: boolean): Promise<Landed> {
+    const deadline = Date.now() + (this.retry.outageBudgetMs ?? OUTAGE_BUDGET_MS);
+    const sleep = this.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const random = this.retry.random ?? Math.random;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        try {
+          return { seq: await this.store.append(subject, event, expected, id), stored: undefined };
+        } catch (e) {
+          const duplicate = e instanceof DuplicateAppendError && e.seq > 0;
+          if (!(e instanceof StaleSequenceError) && !duplicate) throw e;
+          if (!duplicate && !shared && attempt === 0) throw e;
+          const next = await this.store.successor(subject, expected);
+          if (next?.msgId === id) return { seq: next.seq, stored: next.event };
+          throw new StaleSequenceError(subject, expected);
+        }
+      } catch (e) {
+        if (!isOutage(e) || Date.now() >= deadline) throw e;
+        await sleep(outagePause(attempt, random()));
+      }
+    }
+  }
+
+  /** The object `event` stored at `seq`, as the projection shows it once it has folded it (when there is one). */
+  async #shown<T extends KObject>(info: KindInfo, event: StoredEvent, seq: number): Promise<T> {
     const stored = { ...event.data, metadata: { ...event.data.metadata, resourceVersion: String(seq) } } as T;
     if (!this.projection) return stored;
     await this.projection.waitFor(seq);

@@ -1,32 +1,51 @@
 /**
  * A live projection of the log: catches up with a compacted replay (the newest event per object,
- * folded once), then follows the stream with an ordered consumer, folds events in batches with
- * `evolve`, publishes immutable State snapshots and a change feed, and lets writers wait until
- * their own write is visible (read-your-writes). Corrupt messages (the model's gate) are set
- * aside, counted and passed over as if they were not there: see the README's "Corrupt messages".
+ * folded once; catchup.ts), then follows the stream with an ordered consumer, folds events in
+ * batches with `evolve`, publishes immutable State snapshots and a change feed, and lets writers
+ * wait until their own write is visible (read-your-writes). A reader that is lost or silent is
+ * replaced, and while writes wait on a silent one, direct gets fold what they wait for (see the
+ * README's "Following the log through a leader election"). Corrupt messages (the model's gate)
+ * are set aside, counted and passed over as if they were not there: see "Corrupt messages".
  */
 import type { EventStore } from './eventstore.js';
 import { LatestBySubject } from './compaction.js';
-import { type CorruptCount, CorruptCounter, validBefore } from './corrupt.js';
-import { type Change, type CorruptEvent, emptyState, evolve, foldLatest, getObject, isCorrupt, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, type State, TimeoutError, UnavailableError } from '@wharf/model';
+import { ReaderLostError } from './logreader.js';
+import { ridingOutages } from './outage.js';
+import { SeqWaiters } from './waiters.js';
+import type { LogMessage } from './eventstore.js';
+import { type CorruptCount, CorruptCounter } from './corrupt.js';
+import { compactedEvents, readCompacted } from './catchup.js';
+import { type Change, emptyState, evolve, foldLatest, getObject, isCorrupt, type KindName, type KObject, listObjects, type LoggedEvent, type ObjectOf, type State, UnavailableError } from '@wharf/model';
 
 /** Receives each folded batch of changes and the state after it. */
 export type ChangeListener = (changes: readonly Change[], state: State) => void;
 
-interface Waiter {
-  seq: number;
-  since: number;
-  resolve: () => void;
-}
-
-/** A reader that waits this long with no new event while writes are awaited is restarted. */
+/**
+ * A reader that has delivered nothing for this long (since its last event, or its start) while
+ * writes are awaited is restarted. A reader whose consumer is lost ends by itself sooner
+ * (logreader.ts); this catches one that stays connected but silent.
+ */
 const STALL_MS = 3000;
+
+/** The longest pause between two failed readers: short, since each try is bounded by short API timeouts. */
+const MAX_REREAD_PAUSE_MS = 500;
+
+/** When the stream elects a leader, a reader silent for this long while writes wait is restarted at once. */
+const ELECTION_STALL_MS = 500;
+
+/**
+ * A reader silent for this long while writes wait is helped by direct gets (#fill): any replica
+ * answers them, with no consumer and no meta leader, so a write that landed shows within
+ * milliseconds even while the reader makes a new consumer through an election.
+ */
+const FILL_AFTER_MS = 250;
 
 /** A projection of all objects of one cluster. */
 export class Projection {
   #state: State;
   #listeners = new Set<ChangeListener>();
-  #waiters: Waiter[] = [];
+  #waiters = new SeqWaiters();
+  #filling = false;
   #pending: LoggedEvent[] = [];
   /** The last sequence read by the follower (events and corrupt messages alike). */
   #readThrough = 0;
@@ -39,8 +58,11 @@ export class Projection {
   #flushScheduled = false;
   #abort = new AbortController();
   #reader: AbortController | undefined;
+  /** True once the current reader has its consumer. */
+  #readerOpen = false;
   #lastEventAt = Date.now();
   #watchdog: NodeJS.Timeout | undefined;
+  #unwatchLeader: (() => void) | undefined;
   #ready = false;
   #syncing: Promise<void> | undefined;
   #syncQueued: Promise<void> | undefined;
@@ -78,8 +100,9 @@ export class Projection {
     }
     const caughtUp = this.waitFor(last, 0);
     void this.#follow();
-    this.#watchdog = setInterval(() => this.#checkStall(), 1000);
+    this.#watchdog = setInterval(() => this.#tick(), FILL_AFTER_MS);
     this.#watchdog.unref();
+    this.#unwatchLeader = this.store.onLeaderElected(() => this.#onLeaderElected());
     await caughtUp;
     this.#ready = true;
   }
@@ -87,34 +110,95 @@ export class Projection {
   /**
    * Follows the log for as long as the projection runs. When a reader ends or fails (a server
    * died, a consumer vanished), a new one starts from the last folded sequence (while catching
-   * up, after the last message held), with back-off.
+   * up, after the last message held): at once when its consumer was lost, else after a short
+   * back-off (50 ms doubling to MAX_REREAD_PAUSE_MS).
    */
   async #follow(): Promise<void> {
-    for (let attempt = 0; !this.#abort.signal.aborted; attempt++) {
+    for (let failures = 0; !this.#abort.signal.aborted; ) {
       this.#reader = new AbortController();
+      this.#readerOpen = false;
+      this.#lastEventAt = Date.now();
       const signal = AbortSignal.any([this.#abort.signal, this.#reader.signal]);
+      let pause = 0;
       try {
         if (this.#compacting) await this.#catchUp(this.#compacting, signal);
         if (!this.#compacting && !signal.aborted) await this.#readFrom(this.#state.seq + 1, signal);
-        attempt = 0;
+        failures = 0;
+        // Ended by the stall watchdog: again at once; by itself (a closed consumer): after a moment.
+        if (!signal.aborted) pause = 50;
       } catch (e) {
         if (this.#abort.signal.aborted) return;
-        if (attempt === 2) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
+        if (!(e instanceof ReaderLostError)) {
+          pause = Math.min(MAX_REREAD_PAUSE_MS, 50 * 2 ** failures++);
+          if (failures === 3) process.stderr.write(`projection: reading the log failed (${(e as Error).message}); retrying\n`);
+        }
       }
       this.#flush();
-      if (!this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      if (pause && !this.#abort.signal.aborted) await new Promise((r) => setTimeout(r, pause));
     }
   }
 
-  /** Restarts a reader that went quiet while writers wait for sequences it should deliver. */
-  #checkStall(): void {
-    if (this.#repairing) return;
-    const now = Date.now();
-    const oldest = this.#waiters.reduce((m, w) => Math.min(m, w.since), Infinity);
-    if (now - oldest > STALL_MS && now - this.#lastEventAt > STALL_MS) {
-      this.#lastEventAt = now;
+  /**
+   * The stream elected a leader: a reader still making its consumer (its tries may be waiting
+   * out a long timeout sent during the election) starts over at once, and so does one silent
+   * for ELECTION_STALL_MS while writes wait.
+   */
+  #onLeaderElected(): void {
+    if (!this.#readerOpen && !this.#compacting) {
+      this.#lastEventAt = Date.now();
       this.#reader?.abort();
+    } else this.#checkStall(ELECTION_STALL_MS);
+  }
+
+  /** The watchdog's round: restarts a stalled reader, and helps a silent one by direct gets. */
+  #tick(): void {
+    this.#checkStall(STALL_MS);
+    if (!this.#compacting && this.#silentFor(FILL_AFTER_MS)) void this.#fill();
+  }
+
+  /** True when the reader delivered nothing for `ms` while writes have waited as long. */
+  #silentFor(ms: number): boolean {
+    const now = Date.now();
+    return this.#waiters.oldestAge(now) > ms && now - this.#lastEventAt > ms;
+  }
+
+  /**
+   * Restarts a reader that went quiet for `stallMs` while writers wait as long for sequences it
+   * should deliver: with STALL_MS on the watchdog's rounds, and with ELECTION_STALL_MS when the
+   * stream elects a leader (a reader still trying to make its consumer through the election
+   * starts over).
+   */
+  #checkStall(stallMs: number): void {
+    if (this.#repairing || !this.#silentFor(stallMs)) return;
+    this.#lastEventAt = Date.now();
+    this.#reader?.abort();
+  }
+
+  /**
+   * Folds the messages after the last one read by direct gets, one by one, while writes wait
+   * beyond it and the reader stays silent; the reader passes over what this folded. Stops at the
+   * end of the log (or of what the answering replica holds), and on any failure: the next round
+   * tries again.
+   */
+  async #fill(): Promise<void> {
+    if (this.#filling) return;
+    this.#filling = true;
+    try {
+      while (!this.#abort.signal.aborted && this.#waiters.waitsBeyond(this.#readSeq) && Date.now() - this.#lastEventAt > FILL_AFTER_MS) {
+        const m = await this.store.nextMessage(this.#readSeq + 1);
+        if (!m) return;
+        if (m.seq > this.#readSeq) this.#take(m);
+      }
+    } catch {
+      // An outage: the next round tries again.
+    } finally {
+      this.#filling = false;
     }
+  }
+
+  /** The last sequence read (by the reader or #fill), folded or about to be. */
+  get #readSeq(): number {
+    return Math.max(this.#readThrough, this.#state.seq);
   }
 
   /**
@@ -125,91 +209,56 @@ export class Projection {
    */
   async #catchUp(compacting: LatestBySubject, signal: AbortSignal): Promise<void> {
     for (;;) {
-      let done = false;
-      let full = false;
       const from = Math.max(this.#state.seq, compacting.lastSeq) + 1;
-      await this.store.consumeMessages(
-        from,
-        this.store.subjects.allObjects,
-        (m) => {
-          this.#lastEventAt = Date.now();
-          // Past the target (its event is gone): the live reader takes it from here.
-          if (m.seq > this.#catchUpTo) {
-            done = true;
-            return false;
-          }
-          if (!compacting.add(m.seq, m.subject, m.data)) {
-            full = true;
-            return false;
-          }
-          done = m.seq === this.#catchUpTo || m.pending === 0;
-          return !done;
-        },
-        signal,
-      );
-      if (full && !signal.aborted) {
-        await this.#foldCompacted(compacting, signal);
-        continue;
+      const end = await readCompacted(this.store, compacting, from, this.#catchUpTo, signal, () => (this.#lastEventAt = Date.now()));
+      if (end === 'stopped' || (end === 'full' && signal.aborted)) return;
+      await this.#foldCompacted(compacting, signal);
+      if (end === 'done') {
+        this.#compacting = undefined;
+        return;
       }
-      if (done) return this.#endCatchUp(compacting, signal);
-      if (!signal.aborted) throw new Error('the log reader stopped while catching up');
-      return;
     }
   }
 
   async #readFrom(from: number, signal: AbortSignal): Promise<void> {
-    for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal)) {
+    const opened = () => (this.#readerOpen = true);
+    for await (const m of this.store.readMessages(from, this.store.subjects.allObjects, signal, opened)) {
       this.#lastEventAt = Date.now();
-      this.#readThrough = m.seq;
-      const d = this.store.decode(m.data, m.seq, m.subject);
-      if (isCorrupt(d)) this.#corrupt.add(d);
-      else this.#pending.push(d);
-      // Fold in batches: everything that arrived within one turn of the event loop goes into
-      // one evolve, so a busy log costs one bucket copy per batch, not one per event.
-      if (this.#pending.length >= 4096) this.#flush();
-      else if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      // Already folded by #fill.
+      if (m.seq <= this.#readSeq) continue;
+      this.#take(m);
     }
   }
 
-  /** Folds the compacted catch-up (announcing nothing) and switches to following the log. */
-  async #endCatchUp(compacted: LatestBySubject, signal: AbortSignal): Promise<void> {
-    await this.#foldCompacted(compacted, signal);
-    this.#compacting = undefined;
+  /** Takes the next message of the log (the reader's or #fill's) into the batch to fold. */
+  #take(m: LogMessage): void {
+    this.#readThrough = m.seq;
+    const d = this.store.decode(m.data, m.seq, m.subject);
+    if (isCorrupt(d)) this.#corrupt.add(d);
+    else this.#pending.push(d);
+    // Fold in batches: everything that arrived within one turn of the event loop goes into
+    // one evolve, so a busy log costs one bucket copy per batch, not one per event.
+    if (this.#pending.length >= 4096) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
+
   /**
-   * Folds the messages the compactor holds. A subject whose newest message is corrupt keeps what
-   * its newest valid event says: that one is looked up in the log (after the state's sequence;
-   * none there means the state already holds the object's last valid version). The state changes
+   * Folds the messages the compactor holds (catchup.ts), announcing nothing. The state changes
    * only once everything is in hand: a failure or an abort meanwhile drops the compactor's
    * contents, and the restarted reader reads them again from the state's sequence.
    */
   async #foldCompacted(compacted: LatestBySubject, signal: AbortSignal): Promise<void> {
     const seq = compacted.lastSeq;
-    const base = this.#state.seq;
-    const events: LoggedEvent[] = [];
-    const corrupt: CorruptEvent[] = [];
-    for (const m of compacted.drain()) {
-      const d = this.store.decode(m.data, m.seq, m.subject);
-      if (isCorrupt(d)) corrupt.push(d);
-      else events.push(d);
-    }
-    if (corrupt.length) {
-      for (const c of corrupt) this.#corrupt.add(c);
-      this.#repairing = true;
-      const repaired = await validBefore(this.store, corrupt, base, signal).finally(() => {
-        this.#repairing = false;
-        this.#lastEventAt = Date.now();
-      });
-      if (signal.aborted) throw new Error('stopped while looking up the events before corrupt messages');
-      events.push(...repaired);
-      events.sort((a, b) => a.seq - b.seq);
-    }
+    const events = await compactedEvents(this.store, compacted, this.#state.seq, signal, this.#corrupt, (on) => {
+      this.#repairing = on;
+      this.#lastEventAt = Date.now();
+    });
     this.#state = foldLatest(this.#state, events, seq);
-    this.#resolveWaiters();
+    this.#waiters.settle(this.#state.seq);
   }
 
   #flush(): void {
@@ -219,42 +268,15 @@ export class Projection {
     this.#pending = [];
     const { state, changes } = evolve(this.#state, batch, this.#readThrough);
     this.#state = state;
-    this.#resolveWaiters();
+    this.#waiters.settle(this.#state.seq);
     if (changes.length) for (const l of this.#listeners) l(changes, state);
-  }
-
-  #resolveWaiters(): void {
-    if (!this.#waiters.length) return;
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (w.seq <= this.#state.seq) w.resolve();
-      else still.push(w);
-    }
-    this.#waiters = still;
   }
 
   /** Resolves once the projection has folded `seq`; rejects with 504 after `timeoutMs` (0: never). */
   waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
     if (this.#abort.signal.aborted) return Promise.reject(new UnavailableError('the event log projection is stopped'));
     if (seq <= this.#state.seq) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const w: Waiter = {
-        seq,
-        since: Date.now(),
-        resolve: () => {
-          if (timer) clearTimeout(timer);
-          resolve();
-        },
-      };
-      this.#waiters.push(w);
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((x) => x !== w);
-          reject(new TimeoutError(`the write at sequence ${seq} was not observed within ${timeoutMs} ms`));
-        }, timeoutMs);
-      }
-    });
+    return this.#waiters.wait(seq, timeoutMs);
   }
 
   /**
@@ -276,9 +298,9 @@ export class Projection {
     return this.#syncQueued;
   }
 
+  /** One round of sync: the stream's last sequence (through a leader election, up to the outage budget), then waiting for it. */
   async #syncOnce(): Promise<void> {
-    const { last } = await this.store.bounds();
-    await this.waitFor(last);
+    await this.waitFor(await ridingOutages(() => this.store.lastSequence()));
   }
 
   /**
@@ -306,6 +328,7 @@ export class Projection {
   /** Stops following the log. */
   stop(): void {
     this.#abort.abort();
+    this.#unwatchLeader?.();
     if (this.#watchdog) clearInterval(this.#watchdog);
   }
 }

@@ -49,6 +49,11 @@ export class AckedPublisher {
     });
   }
 
+  /** Fails every publish still waiting for its acknowledgement with `err` (their outcome is unknown). */
+  failPending(err: Error): void {
+    this.#failAll(err);
+  }
+
   /** Stops listening; publishes still waiting fail. */
   close(): void {
     this.#sub?.unsubscribe();
@@ -60,9 +65,22 @@ export class AckedPublisher {
   #start(): void {
     if (this.#sub) return;
     this.#sub = this.nc.subscribe(`${this.#inbox}.*`, { callback: (err, m) => (err ? this.#failAll(err) : this.#reply(m)) });
-    this.#sweep = setInterval(() => this.#expire(), 1000);
+    this.#sweep = setInterval(() => this.#expire(), 250);
     this.#sweep.unref();
     void this.nc.closed().then(() => this.close());
+    void this.#failOnDisconnect();
+  }
+
+  /**
+   * A publish whose connection drops will never get its acknowledgement (it went to the old
+   * server's reply subscription): it fails at once rather than at its timeout, so that the
+   * write path can send it again over the new connection.
+   */
+  async #failOnDisconnect(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (!this.#sub) return;
+      if (s.type === 'disconnect') this.#failAll(new RequestError('the connection to NATS was lost before the acknowledgement'));
+    }
   }
 
   #reply(m: Msg): void {

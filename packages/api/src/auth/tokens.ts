@@ -7,9 +7,9 @@
  * through its config file. The bindings of the bucket are kept next to the tokens (bindings.ts).
  */
 import * as crypto from 'node:crypto';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { identityOf, type TokenType, type UserInfo } from '@wharf/model';
-import type { EventStore } from '@wharf/store';
+import { ensureBucket, type EventStore } from '@wharf/store';
 import { Bindings } from './bindings.js';
 import { mirrorKeys } from './kvwatch.js';
 
@@ -86,8 +86,8 @@ export class Tokens {
   ) {}
 
   /** Opens the cluster's auth bucket and loads every token hash and binding. */
-  static async open(store: EventStore, replicas = 1): Promise<Tokens> {
-    const kv = await new Kvm(store.nc).create(store.subjects.authBucket, { history: 1, replicas });
+  static async open(store: EventStore): Promise<Tokens> {
+    const kv = await ensureBucket(store, store.subjects.authBucket);
     const t = new Tokens(kv, await Bindings.open(kv));
     t.#stop = await mirrorKeys(kv, 'token', {
       put: (h, e) => {

@@ -1,6 +1,7 @@
 /** One error handler for the whole API: every failure leaves as a Kubernetes Status, never a stack. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { BadRequestError, InternalError, NotFoundError, RequestEntityTooLargeError, UnavailableError, UnsupportedMediaTypeError, WharfError } from '@wharf/model';
+import { isOutage } from '@wharf/store';
 import { BODY_LIMITS } from './limits.js';
 import { NON_NEGATIVE_INTEGER } from './schemas.js';
 
@@ -48,8 +49,9 @@ export function toWharfError(err: unknown, req: RequestFacts = {}): WharfError {
       return new BadRequestError(e.validation ? validationMessage(e.validation, context, context === 'params' ? req.params : req.query) : e.message);
     }
   }
-  // NATS between servers (a leader election, a reconnect): the client may retry.
-  if (['JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError', 'ClosedConnectionError', 'TimeoutError', 'RequestError'].includes(e?.name) || /no responders|timeout|disconnect/i.test(e?.message ?? '')) {
+  // NATS between servers (a leader election, a reconnect) past the write path's outage budget:
+  // the client may retry (503 with Retry-After, which client-go honours for any verb).
+  if (isOutage(err) || ['JetStreamNotEnabled', 'NoRespondersError', 'ConnectionError', 'ClosedConnectionError', 'TimeoutError', 'RequestError'].includes(e?.name) || /no responders|timeout|disconnect/i.test(e?.message ?? '')) {
     return new UnavailableError('the event log is temporarily unavailable; retry shortly');
   }
   if (e?.statusCode === 400) return new BadRequestError(e.message);
@@ -78,6 +80,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (w.code === 503) req.log.warn({ err: (err as Error).message }, 'event log unavailable');
     else if (w.code >= 500) req.log.error({ err }, 'request failed');
     if (reply.sent || reply.raw.headersSent) return;
+    // As kube-apiserver: a Status that says when to retry says it in Retry-After too.
+    if (w.details?.retryAfterSeconds) void reply.header('retry-after', String(w.details.retryAfterSeconds));
     void reply.code(w.code).type('application/json').send(w.toStatus());
   });
   app.setNotFoundHandler((req, reply) => {

@@ -22,6 +22,10 @@ class MemoryLog implements ObjectLog {
     const event = this.events.findLast((e) => e.subject === subject);
     return { event, seq: event?.seq ?? 0 };
   }
+  async successor(subject: string, after: number) {
+    const event = this.events.find((e) => e.subject === subject && e.seq > after);
+    return event && { seq: event.seq, msgId: undefined, event };
+  }
 }
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));

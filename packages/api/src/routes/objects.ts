@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, KINDS, type KindInfo, type KObject, MethodNotAllowedError } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { objectBody, patchType } from '../http/body.js';
+import { writeRequestKey } from '../http/idempotency.js';
 import { bool, deleteOptions, dryRun, fieldValidation, str, type Query } from '../http/query.js';
 import { operationSchema } from '../http/schemas.js';
 import type { WriteOptions } from '../resources.js';
@@ -22,8 +23,9 @@ import { serveWatch } from './watch.js';
 type ObjectRequest = FastifyRequest<{ Params: { namespace?: string; name?: string }; Querystring: Query }>;
 type Handler = (req: ObjectRequest, reply: FastifyReply) => Promise<unknown>;
 
-function writeOptions(req: ObjectRequest): WriteOptions {
-  return { actor: actorOf(req), fieldValidation: fieldValidation(req.query), dryRun: dryRun(req.query) };
+/** The options of a write; `verb` (with its subresource) goes into the request's idempotency key. */
+function writeOptions(req: ObjectRequest, info: KindInfo, verb: string): WriteOptions {
+  return { actor: actorOf(req), fieldValidation: fieldValidation(req.query), dryRun: dryRun(req.query), request: writeRequestKey(req, info, verb) };
 }
 
 function selectors(q: Query) {
@@ -42,7 +44,7 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       return sendList(req, reply, info, items, resourceVersion);
     },
     async create(req, reply) {
-      const { object, warnings } = await r.create(info, req.params.namespace, objectBody(req.body), writeOptions(req));
+      const { object, warnings } = await r.create(info, req.params.namespace, objectBody(req.body), writeOptions(req, info, 'create'));
       return sendObject(req, sendWarnings(reply, warnings).code(201), info, object);
     },
     async createAcrossNamespaces() {
@@ -54,7 +56,7 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       const deleted: KObject[] = [];
       for (const o of items) {
         if (info.kind === 'Node') await ctx.nodeCredentials?.revokeNode(o.metadata.name);
-        deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOptions(req)));
+        deleted.push(await r.delete(info, o.metadata.namespace, o.metadata.name, opts, writeOptions(req, info, 'deletecollection')));
       }
       return sendList(req, reply, info, deleted, ctx.projection.seq);
     },
@@ -65,37 +67,37 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       return sendObject(req, reply, info, await r.get(info, namespace, name!, str(req.query, 'at')));
     },
     async update(req, reply) {
-      const { object, warnings } = await r.replace(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req));
+      const { object, warnings } = await r.replace(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req, info, 'update'));
       return sendObject(req, sendWarnings(reply, warnings), info, object);
     },
     async patch(req, reply) {
       if (req.body === undefined) throw new BadRequestError('the patch is empty');
-      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req)));
+      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req, info, 'patch')));
     },
     async delete(req, reply) {
       const { namespace, name } = req.params;
       // A node deleted loses its credentials first: if that fails, the node stays and the
       // delete can be retried; never a deleted node that can still connect.
       if (info.kind === 'Node' && ctx.projection.get('Node', undefined, name!)) await ctx.nodeCredentials?.revokeNode(name!);
-      const o = await r.delete(info, namespace, name!, deleteOptions(req.query, req.body), writeOptions(req));
+      const o = await r.delete(info, namespace, name!, deleteOptions(req.query, req.body), writeOptions(req, info, 'delete'));
       const gone = !ctx.projection.get(info.kind, namespace, name!);
       return sendObject(req, reply.code(gone ? 200 : 202), info, o);
     },
     async updateStatus(req, reply) {
-      return sendObject(req, reply, info, await r.replaceStatus(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req)));
+      return sendObject(req, reply, info, await r.replaceStatus(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req, info, 'update/status')));
     },
     async patchStatus(req, reply) {
       if (req.body === undefined) throw new BadRequestError('the patch is empty');
-      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req), 'status'));
+      return sendObject(req, reply, info, await r.patch(info, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req, info, 'patch/status'), 'status'));
     },
     async getScale(req) {
       return getScale(ctx, req.params.namespace, req.params.name!);
     },
     async updateScale(req) {
-      return putScale(ctx, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req));
+      return putScale(ctx, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req, info, 'update/scale'));
     },
     async patchScale(req) {
-      return patchScale(ctx, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req));
+      return patchScale(ctx, req.params.namespace, req.params.name!, patchType(req), req.body, writeOptions(req, info, 'patch/scale'));
     },
     async log(req, reply) {
       return serveLogs(ctx, req, reply, req.params.namespace!, req.params.name!);

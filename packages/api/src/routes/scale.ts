@@ -1,5 +1,5 @@
 /** The autoscaling/v1 Scale subresource of ReplicationControllers (`kubectl scale`): HTTP over the model's scale rules. */
-import { existing, kindInfo, NotFoundError, scaleOf, type ScalableController, type ScaleRequest, scaleTo } from '@wharf/model';
+import { ConflictError, existing, kindInfo, NotFoundError, scaleOf, type ScalableController, type ScaleRequest, scaleTo } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import { applyPatch } from '../patch.js';
 import type { PatchType } from '../http/body.js';
@@ -7,8 +7,12 @@ import type { WriteOptions } from '../resources.js';
 
 const RCInfo = kindInfo('ReplicationController')!;
 
-/** Sets the replicas `request` asks of the latest version of the controller; returns the Scale as stored (or as it would be, on a dry run). */
-async function writeScale(ctx: ApiContext, ns: string | undefined, name: string, o: WriteOptions, request: (rc: ScalableController) => ScaleRequest) {
+/**
+ * Sets the replicas `request` asks of the latest version of the controller; returns the Scale as
+ * stored (or as it would be, on a dry run). A request pinned to a resourceVersion that an earlier
+ * send of it used up is answered with what that send stored.
+ */
+async function writeScale(ctx: ApiContext, ns: string | undefined, name: string, o: WriteOptions, request: (rc: ScalableController) => ScaleRequest, pinned?: string) {
   await ctx.projection.sync();
   if (o.dryRun) {
     const rc = ctx.projection.get<ScalableController>('ReplicationController', ns, name);
@@ -16,7 +20,13 @@ async function writeScale(ctx: ApiContext, ns: string | undefined, name: string,
     return scaleOf((scaleTo(rc, request(rc))?.object as ScalableController | undefined) ?? rc);
   }
   const decide = existing<ScalableController>(RCInfo, name, (rc) => scaleTo(rc, request(rc)));
-  return scaleOf((await ctx.objects.change(RCInfo, ns, name, decide, { actor: o.actor }))!);
+  try {
+    return scaleOf((await ctx.objects.change(RCInfo, ns, name, decide, o.request ? { actor: o.actor, request: o.request } : { actor: o.actor }))!);
+  } catch (e) {
+    const own = e instanceof ConflictError && o.request && Number(pinned) > 0 ? await ctx.objects.recall<ScalableController>(RCInfo, ns, name, Number(pinned), o.request) : undefined;
+    if (!own) throw e;
+    return scaleOf(own);
+  }
 }
 
 /** GET .../scale */
@@ -31,7 +41,7 @@ export async function getScale(ctx: ApiContext, ns: string | undefined, name: st
 export async function putScale(ctx: ApiContext, ns: string | undefined, name: string, body: Record<string, unknown>, o: WriteOptions) {
   const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
   const resourceVersion = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-  return writeScale(ctx, ns, name, o, () => ({ replicas, resourceVersion }));
+  return writeScale(ctx, ns, name, o, () => ({ replicas, resourceVersion }), resourceVersion);
 }
 
 /** PATCH .../scale (merge or JSON patch on the Scale). */

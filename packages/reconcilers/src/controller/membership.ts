@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { encodeToken } from '@wharf/model';
-import type { EventStore, Logger } from '@wharf/store';
+import { ensureBucket, type EventStore, type Logger } from '@wharf/store';
 import { KvMirror } from './kvmirror.js';
 import { liveMembers, ownerOf, type Shard } from './shard.js';
 
@@ -49,9 +49,7 @@ export class Membership implements Shard {
   /** Joins the cluster's reconcilers; resolves once the current members are known. */
   static async join(store: EventStore, instance: string, log: Logger, intervalMs = MEMBER_INTERVAL_MS): Promise<Membership> {
     const m = new Membership(instance, intervalMs, log);
-    const kvm = new Kvm(store.nc);
-    const name = store.subjects.reconcilerBucket;
-    m.#kv = await kvm.create(name, { history: 1, ttl: 10 * intervalMs }).catch(() => kvm.open(name));
+    m.#kv = await ensureBucket(store, store.subjects.reconcilerBucket, { ttl: 10 * intervalMs });
     await m.#beat();
     m.#mirror = new KvMirror<MemberValue>(m.#kv, log);
     m.#mirror.onChange((_key, before, after) => {

@@ -4,9 +4,8 @@
  * key per node with `planLifecycle`: NodeReadinessChanged writes (compare-and-set on the node)
  * and evictions (forced PodDeleted, expected resourceVersion).
  */
-import { Kvm } from '@nats-io/kv';
 import { decodeToken, isChangeOf, listObjects, mustKind, rvOf } from '@wharf/model';
-import type { EventStore, Logger, Objects, Projection } from '@wharf/store';
+import { ensureBucket, type EventStore, type Logger, type Objects, type Projection } from '@wharf/store';
 import { Controller, type ReconcileContext, type Result } from '../controller/controller.js';
 import type { Shard } from '../controller/shard.js';
 import { objectKey, parseKey } from '../controller/keys.js';
@@ -56,9 +55,7 @@ export class NodeLifecycleReconciler {
 
   /** Loads the heartbeat mirror, then starts the controller. */
   async start(): Promise<void> {
-    const kvm = new Kvm(this.opts.store.nc);
-    const name = this.opts.store.subjects.heartbeatBucket;
-    const kv = await kvm.create(name, { history: 1 }).catch(() => kvm.open(name));
+    const kv = await ensureBucket(this.opts.store, this.opts.store.subjects.heartbeatBucket);
     this.#mirror = new KvMirror<unknown>(kv, this.opts.log);
     this.#started = Date.now();
     this.#mirror.onChange((key, _before, after) => {

@@ -5,9 +5,9 @@
  * instances can never reserve more than a node holds.
  */
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { decodeToken, encodeToken } from '@wharf/model';
-import type { EventStore, Logger } from '@wharf/store';
+import { ensureBucket, type EventStore, type Logger } from '@wharf/store';
 import { KvMirror } from '../controller/kvmirror.js';
 import { emptyLedger, type NodeLedger, type Reservation } from '@wharf/scheduler';
 
@@ -33,8 +33,8 @@ export class AllocationLedger {
   }
 
   /** Opens (creating if needed) the bucket and loads the mirror. */
-  static async open(store: EventStore, log: Logger, replicas = 1): Promise<AllocationLedger> {
-    const kv = await new Kvm(store.nc).create(store.subjects.allocBucket, { history: 1, replicas });
+  static async open(store: EventStore, log: Logger): Promise<AllocationLedger> {
+    const kv = await ensureBucket(store, store.subjects.allocBucket);
     const ledger = new AllocationLedger(kv, log);
     await ledger.mirror.start();
     return ledger;

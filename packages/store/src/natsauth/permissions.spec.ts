@@ -54,11 +54,11 @@ describe('permissionsFor', () => {
     );
   });
 
-  it('gives every user an inbox of its own, and only that to subscribe to (but the relay for the API)', () => {
-    expect(permissionsFor(s, 'agent', 'n1').sub.allow).toEqual([`${inboxPrefix('agent', 'n1')}.>`]);
-    expect(permissionsFor(s, 'proxy', 'n1').sub.allow).toEqual(['_INBOX_proxy_n1.>']);
-    expect(permissionsFor(s, 'reconcilers').sub.allow).toEqual(['_INBOX_reconcilers.>']);
-    expect(permissionsFor(s, 'api').sub.allow).toEqual(['_INBOX_api.>', `${s.prefix}.node.*.>`]);
+  it('gives every user an inbox of its own, and only that to subscribe to (but the event log leader advisory, and the relay for the API)', () => {
+    expect(permissionsFor(s, 'agent', 'n1').sub.allow).toEqual([`${inboxPrefix('agent', 'n1')}.>`, s.leaderElected]);
+    expect(permissionsFor(s, 'proxy', 'n1').sub.allow).toEqual(['_INBOX_proxy_n1.>', s.leaderElected]);
+    expect(permissionsFor(s, 'reconcilers').sub.allow).toEqual(['_INBOX_reconcilers.>', s.leaderElected]);
+    expect(permissionsFor(s, 'api').sub.allow).toEqual(['_INBOX_api.>', s.leaderElected, `${s.prefix}.node.*.>`]);
     expect(permissionsFor(s, 'api').resp).toBeDefined();
     expect(permissionsFor(s, 'agent', 'n1').resp).toBeUndefined();
   });

@@ -67,6 +67,8 @@ function logRead(s: Subjects): string[] {
 /** The permissions of one component; `node` names the node for the agent and the proxy. */
 export function permissionsFor(s: Subjects, role: NatsRole, node?: string): SubjectPermissions {
   const inbox = `${inboxPrefix(role, node)}.>`;
+  // Every component may hear that the event log elected a leader (it names servers, nothing else).
+  const leader = s.leaderElected;
   const base = ['$JS.API.INFO'];
   const deny = destructive();
   const authApi = streamApi(kvStream(s.authBucket));
@@ -76,7 +78,7 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
       // bucket, and serves the node relay. It may still destroy nothing.
       return {
         pub: { allow: ['$JS.API.>', `${s.prefix}.>`, '$KV.>', '$O.>', '$JS.ACK.>', '$JS.FC.>'], deny },
-        sub: { allow: [inbox, `${s.prefix}.node.*.>`], deny: [] },
+        sub: { allow: [inbox, leader, `${s.prefix}.node.*.>`], deny: [] },
         // Replies to the relay's requests go to each node's own inbox.
         resp: { max: 1, ttl: 60e9 },
       };
@@ -84,7 +86,7 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
       // Everything the controllers need on the log and their buckets; never the auth bucket.
       return {
         pub: { allow: ['$JS.API.>', `${s.prefix}.obj.>`, '$KV.>', '$O.>', '$JS.ACK.>', '$JS.FC.>'], deny: [...deny, ...authApi, `$KV.${s.authBucket}.>`] },
-        sub: { allow: [inbox], deny: [] },
+        sub: { allow: [inbox, leader], deny: [] },
       };
     case 'agent': {
       if (!node) throw new Error('an agent\'s credentials name its node');
@@ -106,7 +108,7 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
           ],
           deny,
         },
-        sub: { allow: [inbox], deny: [] },
+        sub: { allow: [inbox, leader], deny: [] },
       };
     }
     case 'proxy': {
@@ -114,7 +116,7 @@ export function permissionsFor(s: Subjects, role: NatsRole, node?: string): Subj
       const n = encodeToken(node);
       return {
         pub: { allow: [...base, ...logRead(s), ...kvWrite(s.proxyBucket, n), '$JS.FC.>'], deny },
-        sub: { allow: [inbox], deny: [] },
+        sub: { allow: [inbox, leader], deny: [] },
       };
     }
   }

@@ -22,10 +22,13 @@ export function snapshotName(seq: number): string {
 export class SnapshotStore {
   private constructor(readonly store: EventStore, readonly os: ObjectStore) {}
 
-  /** Opens (creating if needed) the cluster's snapshot bucket. */
-  static async open(store: EventStore, replicas = 1): Promise<SnapshotStore> {
+  /** Opens (creating if needed, with the event log's replicas unless told otherwise) the cluster's snapshot bucket. */
+  static async open(store: EventStore, replicas?: number): Promise<SnapshotStore> {
     const objm = new Objm(store.nc);
-    const os = await objm.create(store.subjects.snapshotBucket, { storage: StorageType.File, replicas, description: `Wharf projection snapshots of cluster ${store.subjects.cluster}` });
+    replicas ??= await store.currentReplicas();
+    const name = store.subjects.snapshotBucket;
+    // An existing bucket made with other settings (fewer replicas, before the cluster grew) is used as it is.
+    const os = await objm.create(name, { storage: StorageType.File, replicas, description: `Wharf projection snapshots of cluster ${store.subjects.cluster}` }).catch(() => objm.open(name));
     return new SnapshotStore(store, os);
   }
 
