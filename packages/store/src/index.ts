@@ -8,7 +8,7 @@ export { credsInboxPrefix, credsJwt, NatsIdentity, type NatsIdentitySeeds, newId
 export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
 export { ensureBucket, openBucket } from './buckets.js';
 export { pushAccount, type PushTarget, revokeUsers } from './natsauth/revoke.js';
-export { type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
+export { type ClusterSettings, routesFileText, type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
 export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';
@@ -30,3 +30,4 @@ export { type SnapshotPolicy, Snapshotter } from './snapshot/snapshotter.js';
 export { snapshotName, SnapshotStore } from './snapshot/store.js';
 export { replayOnto, TimeTravel } from './snapshot/timetravel.js';
 export { verifyReplay } from './snapshot/verify.js';
+export { clusterStreams, isClusterStream, isReplicated, type MetaCluster, metaCluster, removePeer, type ReplicaChange, setReplicas, type StreamReplicas, streamReplicas, waitReplicated } from './replicas.js';
