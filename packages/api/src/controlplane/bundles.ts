@@ -12,7 +12,8 @@
  * treat the pair like the CA key itself.
  */
 import type { KV } from '@nats-io/kv';
-import { type ControlPlaneBundle, newCertificateKey, sealBundle, type SealedBundle } from '@wharf/model';
+import { timingSafeEqual } from 'node:crypto';
+import { certificateKeyVerifier, type ControlPlaneBundle, newCertificateKey, sealBundle, type SealedBundle } from '@wharf/model';
 import type { ControlPlaneSecrets } from '@wharf/store';
 import type { RouteSecret } from './members.js';
 
@@ -26,17 +27,28 @@ export function bundleOf(secrets: ControlPlaneSecrets, route: RouteSecret): Cont
 /** Seals the bundle for a token under a new certificate key; returns the key (shown once, kept nowhere). */
 export async function sealForToken(kv: KV, tokenId: string, bundle: ControlPlaneBundle): Promise<string> {
   const certificateKey = newCertificateKey();
-  await kv.put(key(tokenId), JSON.stringify(sealBundle(bundle, certificateKey)));
+  const stored: Stored = { sealed: sealBundle(bundle, certificateKey), verifier: certificateKeyVerifier(certificateKey) };
+  await kv.put(key(tokenId), JSON.stringify(stored));
   return certificateKey;
 }
 
-/** The sealed bundle of a token, or undefined. */
-export async function sealedForToken(kv: KV, tokenId: string): Promise<SealedBundle | undefined> {
+interface Stored {
+  sealed: SealedBundle;
+  verifier: string;
+}
+
+/** The sealed bundle of a token: `missing` when it has none, `wrong-key` when `verifier` is not its key's. */
+export async function sealedForToken(kv: KV, tokenId: string, verifier: string): Promise<SealedBundle | 'missing' | 'wrong-key'> {
   const e = await kv.get(key(tokenId));
-  return e?.operation === 'PUT' ? e.json<SealedBundle>() : undefined;
+  if (e?.operation !== 'PUT') return 'missing';
+  const s = e.json<Stored>();
+  const a = Buffer.from(s.verifier, 'hex');
+  const b = Buffer.from(verifier, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b) ? s.sealed : 'wrong-key';
 }
 
 /** Forgets a token's sealed bundle (the token was deleted). */
 export async function forgetToken(kv: KV, tokenId: string): Promise<void> {
-  if (await sealedForToken(kv, tokenId)) await kv.delete(key(tokenId));
+  const e = await kv.get(key(tokenId));
+  if (e?.operation === 'PUT') await kv.delete(key(tokenId));
 }

@@ -37,8 +37,10 @@ export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     if (cp) {
       if (!req.user?.groups.includes(CONTROL_PLANE_JOINERS_GROUP)) throw new ForbiddenError(`${actorOf(req)} may join worker nodes only: a control-plane host needs a token from 'wharf token create --control-plane'`);
       if (!ctx.controlPlane) throw new ForbiddenError("this cluster takes no more control-plane hosts: it was made without 'wharf init --control-plane-endpoint'");
-      sealed = await sealedForToken(ctx.tokens.kv, actorOf(req).replace(/^system:bootstrap:/, ''));
-      if (!sealed) throw new ForbiddenError('the control plane keeps no secrets for this token (it was deleted, or made by another cluster)');
+      const found = await sealedForToken(ctx.tokens.kv, actorOf(req).replace(/^system:bootstrap:/, ''), cp.keyVerifier);
+      if (found === 'missing') throw new ForbiddenError('the control plane keeps no secrets for this token (it was deleted, or made by another cluster)');
+      if (found === 'wrong-key') throw new ForbiddenError('the certificate key does not open the secrets of this token: give the key printed with it');
+      sealed = found;
     }
     let status;
     try {
@@ -48,7 +50,7 @@ export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       throw e;
     }
     if (cp && sealed) {
-      const members = await ctx.controlPlane!.members.update((m) => withMember(m ?? { members: [] }, { name: spec.nodeName, ...cp }));
+      const members = await ctx.controlPlane!.members.update((m) => withMember(m ?? { members: [] }, { name: spec.nodeName, natsUrl: cp.natsUrl, routeUrl: cp.routeUrl, apiUrl: cp.apiUrl }));
       status = { ...status, natsServers: c.advertised.natsServers, apiServers: c.advertised.apiServers, controlPlane: { bundle: sealed, members } };
       req.log.info({ node: spec.nodeName, by: actorOf(req) }, 'control-plane host joined');
     }

@@ -7,7 +7,7 @@
  * CONTROL_PLANE_JOINERS_GROUP), over TLS that the joiner pinned to the cluster CA. The members
  * list says which hosts run a NATS server, an API server and reconcilers.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /** The group a control-plane bootstrap token's user is in, besides system:bootstrappers. */
 export const CONTROL_PLANE_JOINERS_GROUP = 'system:bootstrappers:wharf:control-plane';
@@ -41,6 +41,15 @@ export class BundleKeyError extends Error {
 /** A new certificate key (64 hex digits). */
 export function newCertificateKey(): string {
   return randomBytes(32).toString('hex');
+}
+
+/**
+ * What the control plane keeps to check a certificate key without holding it: a SHA-256 of the
+ * key under a label of its own (not the AES key, which it cannot give back). A joiner sends it,
+ * so that a wrong key is refused before anything is recorded.
+ */
+export function certificateKeyVerifier(key: string): string {
+  return createHash('sha256').update(`wharf-certificate-key-verifier:${key}`).digest('hex');
 }
 
 /** Seals `bundle` under `key` (64 hex digits). */

@@ -36,6 +36,8 @@ export const NodeJoinRequest = z.strictObject({
         natsUrl: z.string().regex(/^tls:\/\/[^\s/]+:\d{1,5}$/, 'must be tls://ADDRESS:PORT'),
         routeUrl: z.string().regex(/^nats-route:\/\/[^\s/@]+:\d{1,5}$/, 'must be nats-route://ADDRESS:PORT'),
         apiUrl: z.string().regex(/^https:\/\/[^\s/]+:\d{1,5}$/, 'must be https://ADDRESS:PORT'),
+        /** certificateKeyVerifier of the joiner's certificate key: a wrong key is refused before anything is recorded. */
+        keyVerifier: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
       })
       .optional(),
   }),

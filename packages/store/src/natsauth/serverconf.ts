@@ -29,7 +29,7 @@ export interface ClusterSettings {
   name: string;
   /** host:port the routes listen on. */
   listen: string;
-  /** The file that lists the routes (routesFileText), included so that it can be rewritten and reloaded alone. */
+  /** The file that lists the routes (routesFileText), relative to the config file (nats-server resolves includes there), included so that it can be rewritten and reloaded alone. */
   routesFile: string;
   /** The route user and password every route must present. */
   user: string;

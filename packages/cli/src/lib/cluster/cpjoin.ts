@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { Kvm } from '@nats-io/kv';
-import { BundleKeyError, type ControlPlaneBundle, type NodeJoinStatus, openBundle, Subjects } from '@wharf/model';
+import { BundleKeyError, certificateKeyVerifier, type ControlPlaneBundle, type NodeJoinStatus, openBundle, Subjects } from '@wharf/model';
 import { issueCert } from '@wharf/pki';
 import { connectNats, metaCluster, NatsIdentity, PKI_FILES, type Revocations } from '@wharf/store';
 import { CliError } from '../errors.js';
@@ -20,7 +20,7 @@ import type { JoinOptions } from './join.js';
 import { natsFlags, paths, writePublic, writeSecret } from './layout.js';
 import { natsClusterName, parseEndpoint, routeSecretPath, serverConfText, writeRoutes } from './natsconf.js';
 import { checkNatsServer, checkPortFree } from './preflight.js';
-import { replicate } from './replicate.js';
+import { controlPlaneServersUp, replicate } from './replicate.js';
 import { startService } from './supervise.js';
 import { waitFor } from './wait.js';
 
@@ -36,8 +36,8 @@ export interface ControlPlaneJoin {
 }
 
 /** The URLs this host's servers will have. */
-export function controlPlaneUrls(address: string, c: ControlPlaneJoin): { natsUrl: string; routeUrl: string; apiUrl: string } {
-  return { natsUrl: `tls://${address}:${c.natsPort}`, routeUrl: `nats-route://${address}:${c.natsClusterPort}`, apiUrl: `https://${address}:${c.apiPort}` };
+export function controlPlaneUrls(address: string, c: ControlPlaneJoin): { natsUrl: string; routeUrl: string; apiUrl: string; keyVerifier: string } {
+  return { natsUrl: `tls://${address}:${c.natsPort}`, routeUrl: `nats-route://${address}:${c.natsClusterPort}`, apiUrl: `https://${address}:${c.apiPort}`, keyVerifier: certificateKeyVerifier(c.certificateKey) };
 }
 
 /** Checks the ports before anything is sent. */
@@ -125,15 +125,16 @@ async function readRevocations(p: ReturnType<typeof paths>, natsUrl: string, clu
 /** After the node is Ready: with three control-plane hosts, every stream moves to 3 replicas (and says so). */
 export async function afterControlPlaneJoin(o: JoinOptions, s: NodeJoinStatus, say: Say): Promise<void> {
   const p = paths(o.dirs);
-  const count = s.controlPlane?.members.members.length ?? 0;
-  if (count < 3) {
-    say('replicas', `${count} control-plane host${count === 1 ? '' : 's'}: the streams keep 1 replica until the third joins`);
-    return;
-  }
   const natsUrl = controlPlaneUrls(o.address, o.controlPlane!).natsUrl;
   const c = await connectControlPlane(p, natsUrl, s.cluster, 'wharf join (replicas)');
   try {
-    say('replicas', 'three control-plane hosts: moving the event log, every bucket and the log stream to 3 replicas');
+    // Counted in the JetStream cluster, not in the members list: a host counts once its server is in.
+    const servers = await controlPlaneServersUp(c);
+    if (servers.length < 3) {
+      say('replicas', `${servers.length} control-plane NATS server${servers.length === 1 ? '' : 's'} up (${servers.join(', ')}): the streams keep 1 replica until the third joins`);
+      return;
+    }
+    say('replicas', `three control-plane NATS servers up (${servers.join(', ')}): moving the event log, every bucket and the log stream to 3 replicas`);
     await replicate(c, 3, (t) => say('replicas', t));
   } finally {
     await c.close();

@@ -7,7 +7,7 @@
  * first host also runs a small seed server until the third control-plane host has joined.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type ControlPlaneMembers, routeUrls } from '@wharf/model';
 import { NatsIdentity, PKI_FILES, routesFileText, secureServerConfig } from '@wharf/store';
 import { CliError } from '../errors.js';
@@ -56,7 +56,7 @@ export async function serverConfText(c: ServerConf): Promise<string> {
     preload: { [c.identity.systemAccountKey]: await c.identity.systemAccountJwt(), [c.identity.accountKey]: c.accountJwt },
     tls,
     ...(c.pidFile ? { pidFile: c.pidFile } : {}),
-    ...(c.cluster ? { cluster: { name: c.cluster.name, listen: c.cluster.listen, routesFile: c.p.natsRoutes, user: c.cluster.secret.user, password: c.cluster.secret.password, tls, ...(c.cluster.noAdvertise ? { noAdvertise: true } : {}) } } : {}),
+    ...(c.cluster ? { cluster: { name: c.cluster.name, listen: c.cluster.listen, routesFile: basename(c.p.natsRoutes), user: c.cluster.secret.user, password: c.cluster.secret.password, tls, ...(c.cluster.noAdvertise ? { noAdvertise: true } : {}) } } : {}),
   });
 }
 

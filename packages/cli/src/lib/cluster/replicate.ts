@@ -12,13 +12,20 @@ import { CliError } from '../errors.js';
 import type { ControlPlaneConn } from './clusterconn.js';
 import { readMembers } from './clusterconn.js';
 
+/** The JetStream servers up, by name, but the bootstrap seed: the control-plane hosts whose NATS servers are in the cluster. */
+export async function controlPlaneServersUp(c: ControlPlaneConn): Promise<string[]> {
+  const [meta, m] = await Promise.all([metaCluster(c.sys), readMembers(c.auth)]);
+  if (!meta) return [];
+  const seed = m?.members.seed?.name;
+  return [...(meta.leader ? [meta.leader] : []), ...meta.peers.filter((p) => !p.offline).map((p) => p.name)].filter((n) => n !== seed).sort();
+}
+
 /** Moves every stream to `n` replicas and, going to three, retires the seed; `say` prints each step. */
 export async function replicate(c: ControlPlaneConn, n: 1 | 3, say: (text: string) => void, timeoutMs = 180_000): Promise<void> {
   const m = await readMembers(c.auth);
   if (n === 3) {
-    const meta = await metaCluster(c.sys);
-    const servers = meta ? meta.peers.filter((x) => !x.offline).length + 1 : 0;
-    if (servers < 3) throw new CliError(`the JetStream cluster has ${servers} servers up: 3 replicas need three (join control-plane hosts with 'wharf join --control-plane')`);
+    const servers = await controlPlaneServersUp(c);
+    if (servers.length < 3) throw new CliError(`the JetStream cluster has ${servers.length} control-plane servers up (${servers.join(', ') || 'none'}): 3 replicas need three (join control-plane hosts with 'wharf join --control-plane')`);
   }
   const changes = await setReplicas(c.jsm, c.subjects, n);
   for (const ch of changes) say(`${ch.stream}: ${ch.from} -> ${ch.to} replicas`);
