@@ -103,8 +103,17 @@ export async function metaCluster(sys: NatsConnection, timeoutMs = 3000): Promis
 }
 
 /** Removes a server from the JetStream cluster (`$JS.API.SERVER.REMOVE`, system account): its replicas are placed elsewhere. */
-export async function removePeer(sys: NatsConnection, server: string): Promise<void> {
-  const r = await sys.request('$JS.API.SERVER.REMOVE', new TextEncoder().encode(JSON.stringify({ server })), { timeout: 5000 });
+export async function removePeer(sys: NatsConnection, server: string, attempts = 5): Promise<void> {
+  // Only the meta leader answers; while one is being elected the request times out: ask again.
+  let r;
+  for (let i = 1; ; i++) {
+    try {
+      r = await sys.request('$JS.API.SERVER.REMOVE', new TextEncoder().encode(JSON.stringify({ peer: server })), { timeout: 5000 });
+      break;
+    } catch (e) {
+      if (i >= attempts) throw new Error(`NATS did not answer the removal of ${server} from the JetStream cluster: ${(e as Error).message}`);
+    }
+  }
   const body = JSON.parse(new TextDecoder().decode(r.data)) as { success?: boolean; error?: { description?: string } };
   if (!body.success) throw new Error(`NATS did not remove ${server} from the JetStream cluster: ${body.error?.description ?? 'no reason given'}`);
 }
