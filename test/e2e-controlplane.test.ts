@@ -51,6 +51,7 @@ type Status = {
   streams: { stream: string; replicas: number; leader?: string; followers: { name: string; current: boolean; offline: boolean }[] }[];
   apiServers: { url: string; ready: boolean }[];
   reconcilers: { instance: string }[];
+  errors: Record<string, string>;
 };
 
 async function clusterStatus(h: Host): Promise<Status> {
@@ -191,13 +192,18 @@ describe('losing a control-plane host', () => {
       return p.length === 6 ? p : undefined;
     }, 120_000, 1000);
     for (const name of before) expect(after).toContain(name);
-    const s = await clusterStatus(h1);
-    for (const st of s.streams) expect(st.leader, st.stream).toMatch(/wharf-h[12]/);
+    // Every stream has a leader on a survivor.
+    const s = await eventually(async () => {
+      const x = await clusterStatus(h1).catch(() => undefined);
+      return x && !Object.keys(x.errors).length && x.streams.every((st) => /wharf-h[12]/.test(st.leader ?? '')) ? x : undefined;
+    }, 60_000, 1000);
+    expect(s.streams.length).toBeGreaterThanOrEqual(8);
   }, 300_000);
 
   it('wharf start on h0: it comes back and catches up', async () => {
-    const r = await h0.exec(process.execPath, [WHARF, 'start', '--data-dir', dirs.get('h0')!.data], { timeoutMs: 60_000 });
+    const r = await h0.exec(process.execPath, [WHARF, 'start', '--data-dir', dirs.get('h0')!.data], { timeoutMs: 600_000 });
     expect(r.code, r.stderr).toBe(0);
+    console.log(r.stderr);
     expect(r.stderr).not.toContain('wharf-nats-seed');
     const s = await eventually(async () => {
       const x = await clusterStatus(h0).catch(() => undefined);
@@ -211,7 +217,7 @@ describe('losing a control-plane host', () => {
       return x.code === 0 ? (JSON.parse(x.stdout) as { spec: { replicas: number } }) : undefined;
     }, 60_000, 1000);
     expect(rc.spec.replicas).toBe(6);
-  }, 300_000);
+  }, 900_000);
 });
 
 describe('a partition of h0', () => {

@@ -1,8 +1,8 @@
 /**
  * Waiting, on a control-plane host that starts again, until its own NATS server is back in the
- * JetStream cluster (current in the meta group, every stream of the cluster with a leader) before
- * wharf-api starts: wharf-api gives up on JetStream requests that time out while its server
- * catches up, and without systemd nothing would start it again.
+ * JetStream cluster (every stream of the cluster with a leader, the server current in the meta
+ * group) before wharf-api starts: wharf-api gives up on JetStream requests that time out while
+ * its server catches up.
  */
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -16,14 +16,24 @@ function flagOf(args: string[], flag: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** True once the local NATS server of wharf-api's saved flags is current and every stream has a leader; false after `timeoutMs`. */
-export async function waitLocalJetStream(api: Service, timeoutMs: number): Promise<boolean> {
+/** What the local NATS server says: JetStream answers and every stream has a leader (`ready`); this server is current in the meta group (`metaCurrent`). */
+export interface LocalJetStream {
+  ready: boolean;
+  metaCurrent: boolean;
+}
+
+/**
+ * Waits until JetStream answers through the local NATS server of wharf-api's saved flags and every
+ * stream has a leader, and (up to `timeoutMs`) until the server is current in the meta group.
+ */
+export async function waitLocalJetStream(api: Service, timeoutMs: number): Promise<LocalJetStream> {
   const url = flagOf(api.args, '--nats')?.split(',')[0];
   const pki = flagOf(api.args, '--pki-dir');
-  if (!url || !pki) return true;
+  if (!url || !pki) return { ready: true, metaCurrent: true };
   const tls = { caFile: flagOf(api.args, '--nats-ca'), certFile: flagOf(api.args, '--nats-cert'), keyFile: flagOf(api.args, '--nats-key') };
   const subjects = new Subjects(flagOf(api.args, '--cluster') ?? 'default');
   const deadline = Date.now() + timeoutMs;
+  let ready = false;
   while (Date.now() < deadline) {
     let nc: NatsConnection | undefined;
     let sys: NatsConnection | undefined;
@@ -34,8 +44,8 @@ export async function waitLocalJetStream(api: Service, timeoutMs: number): Promi
       const meta = await metaCluster(sys);
       const inMeta = !meta || meta.leader === self || meta.peers.some((p) => p.name === self && p.current && !p.offline);
       const streams = await clusterStreams(await jetstreamManager(nc, { timeout: 5000 }), subjects);
-      if (inMeta && meta?.leader !== undefined && streams.every((s) => s.leader)) return true;
-      if (!meta && streams.every((s) => s.leader)) return true;
+      ready = streams.every((s) => s.leader);
+      if (ready && inMeta) return { ready, metaCurrent: true };
     } catch {
       // Not up yet.
     } finally {
@@ -43,5 +53,5 @@ export async function waitLocalJetStream(api: Service, timeoutMs: number): Promi
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return false;
+  return { ready, metaCurrent: false };
 }

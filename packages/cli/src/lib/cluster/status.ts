@@ -19,17 +19,25 @@ export interface ClusterStatus {
   apiServers: { url: string; name?: string; ready: boolean; detail: string }[];
   reconcilers: { instance: string; intervalMs: number }[];
   members?: ControlPlaneMembers | undefined;
+  /** What could not be asked (a part that timed out while NATS elects leaders), by part. */
+  errors: Record<string, string>;
 }
 
 /** Gathers the status through this host's connections; `apiUrls` are checked besides the members' (a one-control-plane cluster has no list). */
 export async function gatherStatus(c: ControlPlaneConn, ca: string, apiUrls: string[]): Promise<ClusterStatus> {
-  const members = (await readMembers(c.auth))?.members;
+  const errors: Record<string, string> = {};
+  const part = <T>(name: string, p: Promise<T>, fallback: T): Promise<T> =>
+    p.catch((e: Error) => {
+      errors[name] = e.message;
+      return fallback;
+    });
+  const members = (await part('members', readMembers(c.auth), undefined))?.members;
   const urls = new Map<string, string | undefined>(apiUrls.map((u) => [u, undefined]));
   for (const m of members?.members ?? []) urls.set(m.apiUrl, m.name);
   const [meta, streams, reconcilers, apiServers] = await Promise.all([
     metaCluster(c.sys),
-    clusterStreams(c.jsm, c.subjects),
-    reconcilerMembers(c),
+    part('streams', clusterStreams(c.jsm, c.subjects), []),
+    part('reconcilers', reconcilerMembers(c), []),
     Promise.all(
       [...urls].map(async ([url, name]) => {
         const r = await httpsJson<string>(`${url}/readyz`, { ca }, { timeoutMs: 3000 }).catch((e: Error) => ({ status: 0, body: e.message }));
@@ -37,7 +45,7 @@ export async function gatherStatus(c: ControlPlaneConn, ca: string, apiUrls: str
       }),
     ),
   ]);
-  return { meta, streams, apiServers, reconcilers, members };
+  return { meta, streams, apiServers, reconcilers, members, errors };
 }
 
 async function reconcilerMembers(c: ControlPlaneConn): Promise<ClusterStatus['reconcilers']> {
@@ -66,6 +74,7 @@ export function renderStatus(s: ClusterStatus): string {
   out.push(table([['SERVER', 'HOST', 'READY', 'DETAIL'], ...s.apiServers.map((a) => [a.url, a.name ?? '-', String(a.ready), a.detail])]));
   out.push('', `RECONCILERS (${s.reconcilers.length} live):`);
   out.push(table([['INSTANCE', 'INTERVAL'], ...s.reconcilers.map((r) => [r.instance, `${r.intervalMs}ms`])]));
+  for (const [what, why] of Object.entries(s.errors)) out.push('', `could not read the ${what}: ${why}`);
   if (s.members?.seed && !s.members.seed.retired) out.push('', `The bootstrap NATS server ${s.members.seed.name} runs until the third control-plane host joins.`);
   return out.join('\n') + '\n';
 }
