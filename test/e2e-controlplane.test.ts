@@ -250,3 +250,24 @@ describe('a partition of h0', () => {
     expect(await running()).toHaveLength(7);
   }, 400_000);
 });
+
+describe('replicas by command, and more control-plane tokens', () => {
+  it('wharf cluster replicas 1 moves every stream down, 3 back up', async () => {
+    const down = await h1.exec(process.execPath, [WHARF, 'cluster', 'replicas', '1', ...hostDirs(h1)], { timeoutMs: 240_000 });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/WHARF_DEFAULT_EVENTS: 3 -> 1 replicas/);
+    expect(down.stdout).toContain('every stream of cluster default has 1 current replica');
+    const up = await h1.exec(process.execPath, [WHARF, 'cluster', 'replicas', '3', ...hostDirs(h1)], { timeoutMs: 240_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/WHARF_DEFAULT_EVENTS: 1 -> 3 replicas/);
+    const s = await clusterStatus(h1);
+    for (const st of s.streams) expect(st.replicas, st.stream).toBe(3);
+  }, 600_000);
+
+  it('wharf token create --control-plane prints a control-plane join with a new certificate key', async () => {
+    const r = await wharf('token', 'create', '--control-plane', '--ttl', '10m', '--print-join-command');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^wharf join --token [a-z0-9]{6}\.[a-z0-9]{16} \S+:6443 --discovery-token-ca-cert-hash sha256:[0-9a-f]{64} --control-plane --certificate-key [0-9a-f]{64}$/);
+    expect(r.stdout).not.toContain(cpJoinCommand[cpJoinCommand.indexOf('--certificate-key') + 1]!);
+  }, 60_000);
+});

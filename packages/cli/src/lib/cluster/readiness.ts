@@ -44,7 +44,8 @@ export async function waitLocalJetStream(api: Service, timeoutMs: number): Promi
       const meta = await metaCluster(sys);
       const inMeta = !meta || meta.leader === self || meta.peers.some((p) => p.name === self && p.current && !p.offline);
       const streams = await clusterStreams(await jetstreamManager(nc, { timeout: 5000 }), subjects);
-      ready = streams.every((s) => s.leader);
+      // A server outside a cluster has no meta group, and its streams name no leader.
+      ready = !meta || streams.every((s) => s.leader);
       if (ready && inMeta) return { ready, metaCurrent: true };
     } catch {
       // Not up yet.
