@@ -32,6 +32,7 @@ export async function waitLocalJetStream(api: Service, timeoutMs: number): Promi
   if (!url || !pki) return { ready: true, metaCurrent: true };
   const tls = { caFile: flagOf(api.args, '--nats-ca'), certFile: flagOf(api.args, '--nats-cert'), keyFile: flagOf(api.args, '--nats-key') };
   const subjects = new Subjects(flagOf(api.args, '--cluster') ?? 'default');
+  const clustered = api.args.includes('--nats-routes-file');
   const deadline = Date.now() + timeoutMs;
   let ready = false;
   while (Date.now() < deadline) {
@@ -42,10 +43,10 @@ export async function waitLocalJetStream(api: Service, timeoutMs: number): Promi
       sys = await connectNats(url, 'wharf start (system)', { ...tls, credsFile: join(pki, PKI_FILES.systemCreds) });
       const self = nc.info?.server_name;
       const meta = await metaCluster(sys);
-      const inMeta = !meta || meta.leader === self || meta.peers.some((p) => p.name === self && p.current && !p.offline);
+      const inMeta = !clustered || (meta !== undefined && (meta.leader === self || meta.peers.some((p) => p.name === self && p.current && !p.offline)));
       const streams = await clusterStreams(await jetstreamManager(nc, { timeout: 5000 }), subjects);
-      // A server outside a cluster has no meta group, and its streams name no leader.
-      ready = !meta || streams.every((s) => s.leader);
+      // A server outside a cluster (wharf-api without a routes file) has no meta group, and its streams name no leader.
+      ready = clustered ? Boolean(meta) && streams.every((s) => s.leader) : true;
       if (ready && inMeta) return { ready, metaCurrent: true };
     } catch {
       // Not up yet.
