@@ -63,6 +63,13 @@ async function clusterStatus(h: Host): Promise<Status> {
 type PodList = { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string } }[] };
 const running = async (): Promise<string[]> => (await json<PodList>('get', 'pods', '-l', 'name=microservice1')).items.filter((p) => p.status.phase === 'Running').map((p) => p.metadata.name).sort();
 
+/** The last lines of every daemon log of a host, for a failure's message. */
+function logsOf(h: Host): string {
+  const dir = join(dirs.get(h.name)!.data, 'run', 'logs');
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir).map((f) => `== ${h.name} ${f}\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-15).join('\n')}`).join('\n');
+}
+
 /** SIGKILL to every daemon init or join started on a host (their pid files), as a machine that dies. */
 function killAll(h: Host): number[] {
   const runDir = join(dirs.get(h.name)!.data, 'run');
@@ -95,8 +102,8 @@ afterAll(async () => {
 
 describe('three control-plane hosts', () => {
   it('init on h0 with --control-plane-endpoint prints a worker join and a control-plane join', async () => {
-    const r = await h0.exec(process.execPath, [WHARF, 'init', ...machineFlags(h0), '--config', admin, '--control-plane-endpoint', `${h0.address}:6443`, '--node-monitor-grace-period', '6s', '--pod-eviction-timeout', '6s'], { timeoutMs: 180_000 });
-    expect(r.code, r.stderr).toBe(0);
+    const r = await h0.exec(process.execPath, [WHARF, 'init', ...machineFlags(h0), '--config', admin, '--control-plane-endpoint', `${h0.address}:6443`, '--node-monitor-grace-period', '6s', '--pod-eviction-timeout', '6s'], { timeoutMs: 400_000 });
+    expect(r.code, `${r.stderr}\n${logsOf(h0)}`).toBe(0);
     expect(r.stderr).toContain('bootstrap NATS server');
     const lines = r.stdout.split('\n').map((l) => l.trim());
     joinCommand = lines.find((l) => l.startsWith('wharf join --token'))!.split(/\s+/).slice(2);
@@ -105,7 +112,7 @@ describe('three control-plane hosts', () => {
     cpJoinCommand = cp.split(/\s+/).slice(2);
     // The route password and the CA key are root-only files.
     for (const f of ['ca.key', 'nats-route.json']) expect((await run('stat', ['-c', '%a', join(dirs.get('h0')!.config, 'pki', f)])).stdout.trim()).toBe('600');
-  }, 200_000);
+  }, 420_000);
 
   it('an ordinary bootstrap token cannot join a control plane, nor a wrong certificate key', async () => {
     const key = cpJoinCommand.indexOf('--certificate-key');
@@ -125,11 +132,11 @@ describe('three control-plane hosts', () => {
 
   it('join --control-plane on h1, then h2: the third moves every stream to 3 replicas and says so', async () => {
     const r1 = await h1.exec(process.execPath, [WHARF, 'join', ...cpJoinCommand, ...machineFlags(h1)], { timeoutMs: 240_000 });
-    expect(r1.code, r1.stderr).toBe(0);
+    expect(r1.code, `${r1.stderr}\n${logsOf(h1)}`).toBe(0);
     expect(r1.stdout).toContain('control-plane host h1');
     expect(r1.stderr).toContain('keep 1 replica until the third joins');
     const r2 = await h2.exec(process.execPath, [WHARF, 'join', ...cpJoinCommand, ...machineFlags(h2)], { timeoutMs: 400_000 });
-    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.code, `${r2.stderr}\n${logsOf(h2)}`).toBe(0);
     console.log(r2.stderr.split('\n').filter((l) => l.startsWith('[replicas]')).join('\n'));
     expect(r2.stderr).toMatch(/WHARF_DEFAULT_EVENTS: 1 -> 3 replicas/);
     expect(r2.stderr).toMatch(/KV_wharf_DEFAULT_auth: 1 -> 3 replicas/);

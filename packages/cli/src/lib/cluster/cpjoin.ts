@@ -22,6 +22,7 @@ import { natsClusterName, parseEndpoint, routeSecretPath, serverConfText, writeR
 import { checkNatsServer, checkPortFree } from './preflight.js';
 import { controlPlaneServersUp, replicate } from './replicate.js';
 import { startService } from './supervise.js';
+import { startApiSupervised } from './startall.js';
 import { waitFor } from './wait.js';
 
 /** What `join --control-plane` adds to a join. */
@@ -103,8 +104,8 @@ export async function setUpControlPlane(o: JoinOptions, c: ControlPlaneJoin, url
   const api = daemonCommand('wharf-api');
   const common = ['--cluster', s.cluster];
   const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${c.apiPort}`, '--pki-dir', p.pki, '--advertise-url', urls.apiUrl, '--nats-advertise', urls.natsUrl, ...(c.registries?.length ? ['--registry', c.registries.join(',')] : []), ...controlPlaneApiFlags(p, s.nodeName, urls.routeUrl, endpoint)];
-  say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
-  await waitFor('wharf-api to be ready', 90_000, async () => (await httpsJson(`${urls.apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200, p.run);
+  await startApiSupervised({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run, urls.apiUrl, ca.cert, (t) => say('control-plane', t));
+  await waitFor('wharf-api to be ready', 30_000, async () => (await httpsJson(`${urls.apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200, p.run);
   const rec = daemonCommand('wharf-reconcilers');
   say('control-plane', `wharf-reconcilers: ${startService({ name: 'wharf-reconcilers', command: rec.command, args: [...rec.args, ...common, ...natsFlags(p, natsUrl, 'reconcilers', 'reconcilers')], description: 'Wharf reconcilers (scheduler, replication, endpoints, node lifecycle)' }, p.run)}`);
 }

@@ -13,6 +13,7 @@ import { issueCert, makeCA } from '@wharf/pki';
 import { NatsIdentity, newIdentitySeeds, PKI_FILES } from '@wharf/store';
 import { natsClusterName, newRouteSecret, parseEndpoint, routeSecretPath, serverConfText, writeRoutes } from './natsconf.js';
 import { SEED_SERVICE } from './supervise.js';
+import { startApiSupervised } from './startall.js';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
 import { daemonCommand } from './bins.js';
@@ -132,7 +133,7 @@ export async function init(o: InitOptions): Promise<InitResult> {
   const common = ['--cluster', o.cluster];
   const api = daemonCommand('wharf-api');
   const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : []), ...(endpoint ? controlPlaneApiFlags(p, o.nodeName, selfRoute, endpoint, { name: `wharf-${o.nodeName}-seed`, routeUrl: seedRoute }) : [])];
-  say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
+  await startApiSupervised({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run, apiUrl, ca.cert, (t) => say('control-plane', t));
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
   const rec = daemonCommand('wharf-reconcilers');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Io } from '../base.js';
 import { httpsJson } from './https.js';
 import { waitLocalJetStream } from './readiness.js';
-import { DAEMON_ORDER, runningPid, savedServices, type Service, startService, stopService } from './supervise.js';
+import { DAEMON_ORDER, hasSystemd, runningPid, savedServices, type Service, startService, stopService } from './supervise.js';
 
 function flagOf(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -53,16 +53,29 @@ async function startApi(s: Service, run: string, io: Io): Promise<void> {
   else if (!js.metaCurrent) io.err('[start] WARNING: this host\'s NATS server is still not current in the JetStream meta group (see wharf cluster status)\n');
   const url = flagOf(s.args, '--advertise-url')?.split(',')[0];
   const caFile = flagOf(s.args, '--nats-ca');
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  if (!url || !caFile) {
     io.err(`[start] ${s.name}: ${startService(s, run)}\n`);
-    if (!url || !caFile) return;
-    const ca = readFileSync(caFile, 'utf8');
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && runningPid(s.name, run)) {
-      if ((await httpsJson(`${url}/readyz`, { ca }).catch(() => undefined))?.status === 200) return;
+    return;
+  }
+  await startApiSupervised(s, run, url, readFileSync(caFile, 'utf8'), (t) => io.err(`[start] ${t}\n`));
+}
+
+/**
+ * Starts wharf-api and waits until `url`/readyz answers; when it exits before (it gives up on
+ * JetStream requests that time out while NATS elects leaders or catches up), starts it again, as
+ * systemd's Restart=always does for the unit. Returns true once it is ready.
+ */
+export async function startApiSupervised(s: Service, run: string, url: string, ca: string, say: (text: string) => void, attempts = 5, waitMs = 60_000): Promise<boolean> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    say(`${s.name}: ${startService(s, run)}`);
+    const deadline = Date.now() + waitMs;
+    // Under systemd there is no pid file: the unit restarts it, and only readiness is waited for.
+    while (Date.now() < deadline && (hasSystemd() || runningPid(s.name, run))) {
+      if ((await httpsJson(`${url}/readyz`, { ca }).catch(() => undefined))?.status === 200) return true;
       await new Promise((r) => setTimeout(r, 500));
     }
-    if (runningPid(s.name, run)) return;
-    io.err(`[start] ${s.name} exited before it was ready (see ${run}/logs/${s.name}.log); starting it again\n`);
+    if (hasSystemd() || runningPid(s.name, run)) return false;
+    say(`${s.name} exited before it was ready (see ${run}/logs/${s.name}.log); starting it again`);
   }
+  return false;
 }
