@@ -27,7 +27,10 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
-command -v haproxy >/dev/null 2>&1 || [ -z "${WHARF_BENCH_DEPS:-}" ] || missing+=(haproxy wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ -n "${WHARF_BENCH_DEPS:-}" ]; then  # the benchmarks' peers and load generators
+  for b in haproxy wrk dnsperf dnsmasq; do command -v "$b" >/dev/null 2>&1 || [ -x "/usr/sbin/$b" ] || missing+=("$b"); done
+fi
 
 if [ ${#missing[@]} -gt 0 ] || ! nats_ok; then need_root; fi
 

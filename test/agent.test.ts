@@ -9,7 +9,7 @@ import { type KObject, mustKind, type Node, type Pod } from '@wharf/model';
 import { EventStore, type LogLine, LogStore, NodeFeed, Objects, objectHistory, type ProxyAck, ProxyAcks, readObject, type ServedRelay, whyObject } from '@wharf/store';
 import { startNats, type NatsHandle } from './harness/nats.js';
 import { eventually } from './harness/ports.js';
-import { clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, startRelay, type AgentProcess } from './harness/agent.js';
+import { assertPodRoute, clusterContainers, createBoundPod, removeClusterContainers, requestDeletion, spawnAgent, startRelay, type AgentProcess } from './harness/agent.js';
 
 const cluster = `agent-t${process.pid}`;
 const NODE = 'node-a';
@@ -24,10 +24,16 @@ describe('wharf-agent on real Docker', () => {
   let relay: ServedRelay;
   let agent: AgentProcess;
   const agents: AgentProcess[] = [];
+  /** Starts the node's agent; a restart keeps the pod CIDR (and so the network and the pods' addresses). */
   const start = () => {
-    agent = spawnAgent(nats.url, cluster, NODE);
+    agent = spawnAgent(nats.url, cluster, NODE, [], agents.length ? { podCidr: agents[0]!.podCidr! } : {});
     agents.push(agent);
     return agent;
+  };
+  /** GET / of a pod at its pod IP, once it routes to a bridge of ours. */
+  const get = async (ip: string, port = 3000) => {
+    assertPodRoute(ip);
+    return (await fetch(`http://${ip}:${port}/`, { signal: AbortSignal.timeout(3000) })).text();
   };
   const pod = (name: string) => readObject<Pod & { metadata: { name: string } }>(store, PodKind, 'default', name);
   const status = async (name: string) => (await pod(name))?.status;
@@ -70,26 +76,28 @@ describe('wharf-agent on real Docker', () => {
   });
 
   it('refuses to start a second agent for a node that a live agent holds', async () => {
-    const second = spawnAgent(nats.url, cluster, NODE);
+    const second = spawnAgent(nats.url, cluster, NODE, [], { podCidr: agent.podCidr! });
     agents.push(second);
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/wharf-agent: node node-a is held by a live agent/);
     expect(second.output().split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  it('runs microservice1 and publishes its port: GET / answers with the pod name', async () => {
+  it('runs microservice1 on the node\'s pod network: GET podIP:3000 answers with the pod name, no port published', async () => {
     await createBoundPod(store, feed, NODE, 'web-1', { containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
     const s = await eventually(async () => {
       const st = await status('web-1');
-      return st?.phase === 'Running' && st.hostPorts?.length ? st : undefined;
+      return st?.phase === 'Running' && st.podIP ? st : undefined;
     }, 20_000);
     expect(s.hostIP).toBe('127.0.0.1');
+    const subnet = agent.podCidr!.replace(/0\/24$/, '');
+    expect(s.podIP!.startsWith(subnet)).toBe(true);
+    expect(s.podIPs).toEqual([{ ip: s.podIP }]);
+    expect(s.hostPorts).toBeUndefined();
     expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(s.containerStatuses?.[0]).toMatchObject({ name: 'web', ready: true, restartCount: 0, started: true, image: 'wharf.local/microservice1:1' });
     expect(s.containerStatuses?.[0]?.containerID).toMatch(/^docker:\/\//);
-    const hp = s.hostPorts![0]!;
-    expect(hp).toMatchObject({ containerPort: 3000, protocol: 'TCP', name: 'http' });
-    const body = await eventually(async () => (await fetch(`http://127.0.0.1:${hp.hostPort}/`)).text(), 10_000);
+    const body = await eventually(() => get(s.podIP!), 10_000);
     expect(body.trim()).toBe('web-1');
     const last = await store.last(store.subjects.object(PodKind, 'default', 'web-1'));
     expect(last).toMatchObject({ type: 'PodStatusUpdated', metadata: { actor: `system:node:${NODE}` } });
@@ -193,9 +201,9 @@ describe('wharf-agent on real Docker', () => {
 
   describe('termination ordering: SIGTERM only once no proxy routes to the pod', () => {
     const running = async (uid: string) => (await docker.listContainers({ filters: { label: [`wharf.pod-uid=${uid}`], status: ['running'] } })).length;
-    /** Writes the Endpoints of Service `web` as the endpoints controller would; returns its resourceVersion. */
-    const writeEndpoints = async (hostPorts: number[]) => {
-      const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: hostPorts.map((port) => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port, protocol: 'TCP' }] })) };
+    /** Writes the Endpoints of Service `web` (pod IPs, port 3000) as the endpoints controller would; returns its resourceVersion. */
+    const writeEndpoints = async (ips: string[]) => {
+      const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: ips.map((ip) => ({ addresses: [{ ip }], ports: [{ port: 3000, protocol: 'TCP' }] })) };
       const written = await new Objects(store).change(mustKind('Endpoints'), 'default', 'web', (cur) => ({ object: (cur ? { ...cur, subsets: ep.subsets } : ep) as KObject, type: cur ? 'EndpointsUpdated' : 'EndpointsCreated' }), { actor: 'system:endpoint-controller' });
       return Number(written!.metadata.resourceVersion);
     };
@@ -211,8 +219,8 @@ describe('wharf-agent on real Docker', () => {
 
     it('waits for the Endpoints to drop the pod, then for the live proxy to apply them, then stops it', async () => {
       const p = await createBoundPod(store, feed, NODE, 'drain-1', { terminationGracePeriodSeconds: 120, containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
-      const hostPort = (await eventually(async () => (await status('drain-1'))?.hostPorts?.[0]?.hostPort, 20_000))!;
-      const listed = await writeEndpoints([hostPort]);
+      const podIP = (await eventually(async () => (await status('drain-1'))?.podIP, 20_000))!;
+      const listed = await writeEndpoints([podIP]);
       await acks.put(ack('proxy-x', listed));
       await requestDeletion(store, feed, NODE, 'default', 'drain-1');
       await eventually(() => said('drain-1', 'the endpoints controller') >= 0, 20_000);
@@ -220,7 +228,7 @@ describe('wharf-agent on real Docker', () => {
       const dropped = await writeEndpoints([]);
       await eventually(() => said('drain-1', 'the proxies of proxy-x') >= 0, 20_000);
       expect(await running(p.metadata.uid!)).toBe(1);
-      expect((await (await fetch(`http://127.0.0.1:${hostPort}/`)).text()).trim()).toBe('drain-1');
+      expect((await get(podIP)).trim()).toBe('drain-1');
       await acks.put(ack('proxy-x', dropped));
       await eventually(async () => (await pod('drain-1')) === undefined, 20_000);
       expect(await clusterContainers(docker, cluster, p.metadata.uid)).toEqual([]);
@@ -232,7 +240,7 @@ describe('wharf-agent on real Docker', () => {
 
     it('stops waiting for a proxy silent for 3 of its intervals', async () => {
       const p = await createBoundPod(store, feed, NODE, 'drain-2', { terminationGracePeriodSeconds: 120, containers: [{ name: 'web', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000, name: 'http', protocol: 'TCP' }] }] });
-      await eventually(async () => (await status('drain-2'))?.hostPorts?.length, 20_000);
+      await eventually(async () => (await status('drain-2'))?.podIP, 20_000);
       await acks.put(ack('proxy-gone', 0, 2000));
       await requestDeletion(store, feed, NODE, 'default', 'drain-2');
       await eventually(() => said('drain-2', 'the proxies of proxy-gone') >= 0, 20_000);
@@ -263,6 +271,7 @@ describe('wharf-agent on real Docker', () => {
     const web = (await pod('web-1'))!;
     const before = (await clusterContainers(docker, cluster, web.metadata.uid)).map((c) => c.Id).sort();
     const restartsBefore = (await status('web-1'))?.containerStatuses?.[0]?.restartCount;
+    const ipBefore = (await status('web-1'))?.podIP;
     const follow = (await pod('follow-1'))!;
     agent.child.kill('SIGKILL');
     await agent.exited;
@@ -281,8 +290,10 @@ describe('wharf-agent on real Docker', () => {
     const s = await status('web-1');
     expect(s?.phase).toBe('Running');
     expect(s?.containerStatuses?.[0]?.restartCount).toBe(restartsBefore);
-    const hp = s!.hostPorts![0]!;
-    expect((await (await fetch(`http://127.0.0.1:${hp.hostPort}/`)).text()).trim()).toBe('web-1');
+    // The restarted agent reused its network: the pod kept its address.
+    expect(s?.podIP).toBe(ipBefore);
+    expect(agent.output()).toMatch(/"action":"reuse".*pod network ready/);
+    expect((await get(s!.podIP!)).trim()).toBe('web-1');
     // The log was resumed, not shipped twice: ticks are unique and consecutive.
     const ticks = (await readAll('follow-1', 'c')).map((l) => Number(l.text.split(' ')[1]));
     expect(ticks.length).toBeGreaterThanOrEqual(linesAtKill);

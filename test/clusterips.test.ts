@@ -1,7 +1,8 @@
 /**
  * ClusterIP allocation against a real nats-server and real wharf-api processes: allocation in the
  * service range, explicit and duplicate IPs, headless Services, release on delete, two API
- * servers racing, an exhausted range, and the start-up checks of --service-cluster-ip-range.
+ * servers racing, an exhausted range, the cluster DNS address kept for kube-dns, and the start-up
+ * checks of --service-cluster-ip-range.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,15 @@ describe('ClusterIP allocation', () => {
     expect((await b.fetch(`${ns}/services/pinned-2`)).status).toBe(404);
   });
 
+  it('keeps the cluster DNS address 10.96.0.10 for kube-system/kube-dns: 422 for any other Service', async () => {
+    const other = await create(a, 'not-dns', { clusterIP: '10.96.0.10' });
+    expect(other.status).toBe(422);
+    expect(other.svc.message).toBe('Service "not-dns" is invalid: spec.clusterIP: Invalid value: "10.96.0.10": provided IP is reserved for the cluster DNS Service (kube-system/kube-dns)');
+    const r = await a.fetch('/api/v1/namespaces/kube-system/services', { method: 'POST', json: { ...body('kube-dns', { clusterIP: '10.96.0.10' }), metadata: { name: 'kube-dns', namespace: 'kube-system' } } });
+    expect(r.status, await r.clone().text()).toBe(201);
+    expect(((await r.json()) as Svc).spec.clusterIPs).toEqual(['10.96.0.10']);
+  });
+
   it('refuses an IP outside the range with 422 in Kubernetes words', async () => {
     const r = await create(a, 'far', { clusterIP: '10.0.0.5' });
     expect(r.status).toBe(422);
@@ -149,14 +159,14 @@ describe('ClusterIP allocation in an exhausted range', () => {
     await nats?.stop();
   });
 
-  it('hands out the 13 addresses of a /28, then answers range is full and makes nothing', async () => {
+  it('hands out the 12 addresses of a /28 (not its cluster DNS address), then answers range is full and makes nothing', async () => {
     const made: string[] = [];
-    for (let i = 0; i < 13; i++) {
+    for (let i = 0; i < 12; i++) {
       const r = await api.fetch(`${ns}/services`, { method: 'POST', json: body(`s${i}`) });
       expect(r.status).toBe(201);
       made.push(((await r.json()) as Svc).spec.clusterIP!);
     }
-    expect(made.sort()).toEqual(Array.from({ length: 13 }, (_, i) => `10.96.0.${18 + i}`).sort());
+    expect(made.sort()).toEqual(['18', '19', '20', '21', '22', '23', '24', '25', '27', '28', '29', '30'].map((d) => `10.96.0.${d}`).sort());
     const full = await api.fetch(`${ns}/services`, { method: 'POST', json: body('one-too-many', { type: 'NodePort' }) });
     expect(full.status).toBe(500);
     expect(((await full.json()) as { message: string }).message).toBe('Internal error occurred: failed to allocate a serviceIP: range is full');

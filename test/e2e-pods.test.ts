@@ -5,11 +5,18 @@ import { BIN, ROOT } from './harness/api.js';
 import { startCluster, type TestCluster } from './harness/cluster.js';
 import { eventually } from './harness/ports.js';
 import { run } from './harness/exec.js';
+import { assertPodRoute } from './harness/agent.js';
 
 type Pod = {
   metadata: { name: string; uid: string };
   spec: { nodeName?: string };
-  status: { phase: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; hostPorts?: { containerPort: number; hostPort: number }[]; containerStatuses?: { restartCount: number; ready: boolean }[] };
+  status: { phase: string; podIP?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; hostPorts?: { containerPort: number; hostPort: number }[]; containerStatuses?: { restartCount: number; ready: boolean }[] };
+};
+
+/** GET / of a pod at its pod IP (once it routes to a bridge of ours). */
+const getPod = async (ip: string | undefined) => {
+  assertPodRoute(ip!);
+  return (await fetch(`http://${ip}:3000/`, { signal: AbortSignal.timeout(3000) })).text();
 };
 
 const pod = (name: string, spec: string) => `apiVersion: v1
@@ -37,30 +44,31 @@ describe('pods run: scheduler and agents on a real Docker engine', () => {
     return p.status.phase === 'Running' ? p : undefined;
   }, 30_000, 100);
 
-  it('runs the seed microservice1 pod, which answers HTTP with its name on its published port', async () => {
+  it('runs the seed microservice1 pod, which answers HTTP with its name on its pod IP', async () => {
     const r = await c.wharf('create', '-f', join(ROOT, 'examples/microservice1-pod.yaml'));
     expect(r.stdout.trim()).toBe('pod/microservice1 created');
     const p = await running('microservice1');
     expect(p.spec.nodeName).not.toBe('node-c');
-    const port = p.status.hostPorts?.find((h) => h.containerPort === 3000)?.hostPort;
-    expect(port).toBeGreaterThan(0);
-    const body = await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).text(), 10_000);
+    expect(p.status.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
+    // Nothing declares a hostPort: nothing is published.
+    expect(p.status.hostPorts).toBeUndefined();
+    const body = await eventually(() => getPod(p.status.podIP), 10_000);
     expect(body.trim()).toBe('microservice1');
     const table = await c.wharf('get', 'pods');
     expect(table.stdout).toMatch(/^microservice1\s+1\/1\s+Running\s+0\s+/m);
     const scheduled = await c.wharf('get', 'pod', 'microservice1', '-o', 'wide');
-    expect(scheduled.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1\\s+${p.spec.nodeName}`));
-    // A pod of one container has no infra container: that container owns the network and the port.
+    expect(scheduled.stdout).toMatch(new RegExp(`${p.status.podIP!.replace(/\./g, '\\.')}\\s+${p.spec.nodeName}`));
+    // A pod of one container has no infra container: that container owns the network.
     const own = await c.docker.listContainers({ filters: { label: [`wharf.pod-uid=${p.metadata.uid}`] } });
     expect(own.map((x) => x.Labels['wharf.container'])).toEqual(['microservice1']);
-    // Killed, it is restarted in a network of its own, and the status names the port it publishes now.
+    expect(own[0]!.Ports).toEqual([]);
+    // Killed, it is restarted on the node's network again, and the status names its address now.
     await c.docker.getContainer(own[0]!.Id).kill();
     const again = await eventually(async () => {
       const x = await c.getJson<Pod>('pod', 'microservice1');
       return x.status.phase === 'Running' && x.status.containerStatuses?.[0]?.restartCount === 1 && x.status.containerStatuses[0].ready ? x : undefined;
     }, 30_000, 100);
-    const port2 = again.status.hostPorts?.find((h) => h.containerPort === 3000)?.hostPort;
-    const body2 = await eventually(async () => (await fetch(`http://127.0.0.1:${port2}/`)).text(), 10_000);
+    const body2 = await eventually(() => getPod(again.status.podIP), 10_000);
     expect(body2.trim()).toBe('microservice1');
   });
 

@@ -144,7 +144,8 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     const names = [0, 1, 2, 3, 4].map((i) => `microservice1-${i}`);
     await waitReady(names);
     const ep = await c.wharf('get', 'endpoints', 'microservice1');
-    expect(ep.stdout).toMatch(/microservice1\s+127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ \+ 2 more\.\.\./);
+    // Endpoints are the pods' own addresses and container port (pod IP:targetPort).
+    expect(ep.stdout).toMatch(/microservice1\s+10\.244\.\d+\.\d+:3000,10\.244\.\d+\.\d+:3000,10\.244\.\d+\.\d+:3000 \+ 2 more\.\.\./);
     await eventually(async () => (await get(PROXIES[0]!, nodePort)).startsWith('microservice1-'), 20_000, 200);
     const seen: string[] = [];
     for (let i = 0; i < 10; i++) seen.push(await get(PROXIES[0]!, nodePort));
@@ -153,7 +154,7 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     const describe = await c.wharf('describe', 'svc', 'microservice1');
     expect(describe.stdout).toMatch(/^Name:\s+microservice1$/m);
     expect(describe.stdout).toMatch(new RegExp(`^NodePort:\\s+<unset>\\s+${nodePort}/TCP$`, 'm'));
-    expect(describe.stdout).toMatch(/^Endpoints:\s+127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ \+ 2 more\.\.\.$/m);
+    expect(describe.stdout).toMatch(/^Endpoints:\s+10\.244\.\d+\.\d+:3000,10\.244\.\d+\.\d+:3000,10\.244\.\d+\.\d+:3000 \+ 2 more\.\.\.$/m);
   });
 
   it('answers on the NodePort of every node', async () => {
@@ -164,7 +165,7 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     const load = steadyLoad(PROXIES, nodePort, 'microservice1-');
     await eventually(() => load.done() > 500, 30_000, 10);
     await (await containerOf('microservice1-0')).kill();
-    // The agent restarts the container on a new host port; the Endpoints follow.
+    // The agent restarts the container (at a new pod IP: the one container is its own sandbox); the Endpoints follow.
     await eventually(async () => ((await c.getJson<Pod>('pod', 'microservice1-0')).status.containerStatuses?.[0]?.restartCount ?? 0) > 0, 30_000, 100);
     await waitReady(['microservice1-0', 'microservice1-1', 'microservice1-2', 'microservice1-3', 'microservice1-4']);
     const at = load.done();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connectNats, EventStore, NodeFeed } from '@wharf/store';
+import { connectNats, EventStore, NodeFeed, PodCIDRClaims } from '@wharf/store';
 import { encodeToken } from '@wharf/model';
 import { startSecureNats, type SecureNats } from './harness/secure.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   api = await EventStore.connect({ natsUrl: nats.url, cluster: CLUSTER, name: 'test-api', auth: await nats.credentials('api') });
   // The buckets the API server makes at start.
   const kvm = new Kvm(api.nc);
-  for (const b of [api.subjects.authBucket, api.subjects.heartbeatBucket, api.subjects.nodeFeedBucket, api.subjects.proxyBucket]) await kvm.create(b, { history: 1 });
+  for (const b of [api.subjects.authBucket, api.subjects.heartbeatBucket, api.subjects.nodeFeedBucket, api.subjects.proxyBucket, api.subjects.podCIDRBucket]) await kvm.create(b, { history: 1 });
   await (await kvm.open(api.subjects.authBucket)).put('token.abc', '{"user":"admin"}');
 }, 60_000);
 
@@ -93,6 +93,13 @@ describe('a secured NATS server', () => {
       expect(await outcome(() => jsm.streams.add({ name: 'EVIL', subjects: ['evil.>'] }))).toMatch(/permission|timeout/i);
     });
 
+    it('can neither read nor claim pod CIDRs', async () => {
+      const kv = await new Kvm(agent.nc).open(api.subjects.podCIDRBucket, { allow_direct: true });
+      expect(await outcome(() => kv.get('10.244.1.0_24'))).toMatch(/permission|timeout/i);
+      expect(await outcome(() => kv.create('10.244.1.0_24', 'n1'))).not.toBe('ok');
+      expect(await (await new Kvm(api.nc).open(api.subjects.podCIDRBucket)).get('10.244.1.0_24')).toBeNull();
+    });
+
     it('writes its own heartbeat, not another node\'s', async () => {
       const hb = await new Kvm(agent.nc).open(api.subjects.heartbeatBucket, { allow_direct: true });
       expect(await outcome(() => hb.put(encodeToken('n1'), '{}'))).toBe('ok');
@@ -123,6 +130,19 @@ describe('a secured NATS server', () => {
       expect(got).toEqual([]);
       sub.unsubscribe();
     });
+  });
+
+  it('lets the reconcilers claim, read and free pod CIDRs', async () => {
+    const rec = await EventStore.connect({ natsUrl: nats.url, cluster: CLUSTER, name: 'test-reconcilers', auth: await nats.credentials('reconcilers') });
+    try {
+      const claims = new PodCIDRClaims(await new Kvm(rec.nc).open(api.subjects.podCIDRBucket));
+      const claim = await claims.claim('10.244.2.0/24', 'n2');
+      expect(claim?.node).toBe('n2');
+      expect((await claims.get('10.244.2.0/24'))?.node).toBe('n2');
+      expect(await claims.release(claim!)).toBe(true);
+    } finally {
+      await rec.close();
+    }
   });
 
   it('disconnects a revoked node, and refuses its credentials from then on', async () => {

@@ -2,7 +2,8 @@
  * A whole Wharf cluster for end-to-end tests: a real nats-server, wharf-api, wharf-reconcilers,
  * several wharf-agent processes (different node names on the one Docker engine) and, per node on
  * request, a wharf-proxy on its own loopback address, driven through the real `wharf` CLI. Containers are labelled with the test's cluster name and removed
- * at the end.
+ * at the end, with each node's pod network (every agent gets a pod CIDR of its own: see
+ * spawnAgent).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import Docker from 'dockerode';
@@ -11,6 +12,7 @@ import { BIN, startApi, type ApiHandle } from './api.js';
 import { spawnAgent, removeClusterContainers, type AgentProcess } from './agent.js';
 import { run, type RunResult } from './exec.js';
 import { eventually } from './ports.js';
+import { removeServiceRange } from '@wharf/proxy';
 
 /** One node to start: its name and extra agent flags (labels, taints). */
 export interface NodeSpec {
@@ -18,6 +20,8 @@ export interface NodeSpec {
   args?: string[];
   /** Also run a wharf-proxy for this node, listening on this loopback address (e.g. 127.0.0.2). */
   proxy?: string;
+  /** --pod-cidr of the agent: default the next free 10.244.<k>.0/24; false for none (it waits for its Node's podCIDR). */
+  podCidr?: string | false;
 }
 
 /** A running wharf-proxy. */
@@ -72,7 +76,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return JSON.parse(r.stdout);
     },
     async startAgent(node) {
-      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? []);
+      const a = spawnAgent(nats.url, cluster, node.name, node.args ?? [], node.podCidr === undefined ? {} : { podCidr: node.podCidr });
       c.agents.set(node.name, a);
       specs.set(node.name, node);
       if (node.proxy) c.startProxy(node.name, node.proxy);
@@ -82,7 +86,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
     async restartAgent(node) {
       const before = c.agents.get(node)!;
       if (before.child.exitCode === null && before.child.signalCode === null) throw new Error(`the agent of ${node} is still running`);
-      const a = spawnAgent(nats.url, cluster, node, specs.get(node)!.args ?? [], before.stateDir);
+      const a = spawnAgent(nats.url, cluster, node, specs.get(node)!.args ?? [], { stateDir: before.stateDir, podCidr: before.podCidr ?? false });
       c.agents.set(node, a);
       const exited = a.exited.then((code) => Promise.reject(new Error(`wharf-agent ${node} exited (${code}) on restart:\n${a.output()}`)));
       exited.catch(() => undefined);
@@ -90,7 +94,10 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       return a;
     },
     startProxy(node, address) {
-      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address], {
+      // The proxy makes the service CIDR local and serves the cluster DNS (one proxy of the
+      // machine binds each cluster IP and 10.96.0.10:53; the others retry). Names outside the
+      // cluster go to a dead loopback port, never to the machine's resolver.
+      const child = spawn(process.execPath, [BIN.proxy, '--nats', nats.url, '--cluster', cluster, '--node', node, '--address', address, '--dns-upstream', '127.0.0.1:9'], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, WHARF_LOG_LEVEL: process.env.WHARF_LOG_LEVEL ?? 'info' },
       });
@@ -116,6 +123,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
         p.kill('SIGTERM');
       })));
       await removeClusterContainers(docker, cluster);
+      if (c.proxies.size) await removeServiceRange(cluster).catch(() => undefined);
       await api.stop();
       await nats.stop();
     },

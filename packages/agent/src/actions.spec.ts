@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Pod, Stored } from '@wharf/model';
+import type { Pod, Service, Stored } from '@wharf/model';
 import { createLogger } from '@wharf/store';
 import { PodActions } from './actions.js';
 import type { KubeletDeps } from './kubelet.js';
@@ -73,7 +73,7 @@ describe('PodActions: pods applied at the same time', () => {
   beforeEach(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'wharf-actions-'));
     runtime = new RecordingRuntime();
-    const ctx: SpecContext = { cluster: 'c', node: 'node-a', address: '127.0.0.1', stateDir, pauseImage: 'wharf.local/busybox:1' };
+    const ctx: SpecContext = { cluster: 'c', node: 'node-a', address: '127.0.0.1', stateDir, pauseImage: 'wharf.local/busybox:1', clusterDns: '10.96.0.10', clusterDomain: 'cluster.local' };
     // Creating containers needs only the runtime, the spec context and a logger.
     const deps = { runtime, ctx, log: createLogger('actions-spec', 'silent') } as Pick<KubeletDeps, 'runtime' | 'ctx' | 'log'> as KubeletDeps;
     actions = new PodActions(deps, new Map(), new Set(), () => undefined);
@@ -110,5 +110,36 @@ describe('PodActions: pods applied at the same time', () => {
     infraA.release();
     await Promise.all([a, b]);
     expect(runtime.joins()).toEqual(ownNetworks);
+  });
+});
+
+describe('PodActions: the pod network, resolv.conf and Service variables', () => {
+  let stateDir: string;
+  afterEach(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('given a pod in shop, then its sandbox joins the node network, and its container gets the pod resolv.conf and the variables of shop\'s Services', async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'wharf-actions-'));
+    const runtime = new RecordingRuntime();
+    await runtime.createNetwork({ name: 'wharf-c-node-a', subnet: '10.244.1.0/24', gateway: '10.244.1.1', bridge: 'wharf00000000', labels: {} });
+    const ctx: SpecContext = { cluster: 'c', node: 'node-a', address: '127.0.0.1', stateDir, pauseImage: 'wharf.local/busybox:1', network: 'wharf-c-node-a', clusterDns: '10.96.0.10', clusterDomain: 'cluster.local' };
+    const db: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: '10.96.0.5', ports: [{ port: 5432 }] } };
+    const other: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '10.96.0.6', ports: [{ port: 80 }] } };
+    const routing = { view: () => ({ synced: true, seq: 0, endpoints: [], acks: [] }), services: () => ({ synced: true, services: [db, other] }) };
+    const deps = { runtime, ctx, routing, log: createLogger('actions-spec', 'silent') } as Pick<KubeletDeps, 'runtime' | 'ctx' | 'log' | 'routing'> as KubeletDeps;
+    const pod = podOf('p', ['a', 'b']);
+    pod.metadata.namespace = 'shop';
+    await new PodActions(deps, new Map(), new Set(), () => undefined).apply(plan(input({ pods: [{ pod }] })).pods[0]!);
+    const specs = [...runtime.specs.values()];
+    const infra = specs.find((s) => s.labels[LABELS.container] === INFRA)!;
+    expect(infra.network).toBe('wharf-c-node-a');
+    const [infraInfo] = await runtime.list({ [LABELS.container]: INFRA });
+    expect(infraInfo!.ip).toBe('10.244.1.2');
+    const a = specs.find((s) => s.labels[LABELS.container] === 'a')!;
+    expect(a.env).toContain('DB_SERVICE_HOST=10.96.0.5');
+    expect(a.env.some((e) => e.startsWith('WEB_'))).toBe(false);
+    expect(a.mounts).toContainEqual({ kind: 'bind', source: `${stateDir}/pods/uid-p/resolv.conf`, target: '/etc/resolv.conf', readOnly: false });
+    expect(await readFile(`${stateDir}/pods/uid-p/resolv.conf`, 'utf8')).toBe('nameserver 10.96.0.10\nsearch shop.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n');
   });
 });

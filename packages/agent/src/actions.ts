@@ -3,16 +3,24 @@
  * has one) and the pod's containers (pulling images by imagePullPolicy), stop, remove, clean up, and append
  * PodDeleted once a deleted pod's containers are gone. Start failures are recorded for back-off.
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { defaultPullPolicy, existing, ForbiddenError, type KObject, mustKind, NotFoundError, type Pod, rvOf } from '@wharf/model';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { defaultPullPolicy, existing, ForbiddenError, type KObject, mustKind, NotFoundError, type Pod, rvOf, serviceEnvFor } from '@wharf/model';
 import type { StartFailure } from './backoff.js';
 import { INFRA, LABELS } from './labels.js';
 import type { KubeletDeps } from './kubelet.js';
 import type { Action, PodPlan } from './plan.js';
-import { containerSpec, emptyDirs, infraSpec, podDir } from './spec.js';
+import { containerSpec, emptyDirs, infraSpec, podDir, podResolvConf, resolvConfPath, type SpecContext } from './spec.js';
 import { failureKey } from './views.js';
 
 type Failure = Pick<StartFailure, 'reason' | 'message'>;
+
+/** Writes the pod's resolv.conf into its directory (each container start: the file is bind-mounted). */
+async function writeResolvConf(ctx: SpecContext, pod: Pod): Promise<void> {
+  const text = podResolvConf(ctx, pod);
+  if (text === undefined) return;
+  await mkdir(podDir(ctx, pod.metadata.uid ?? ''), { recursive: true });
+  await writeFile(resolvConfPath(ctx, pod.metadata.uid ?? ''), text);
+}
 
 const PodKind = mustKind('Pod');
 
@@ -88,7 +96,9 @@ export class PodActions {
           try {
             const infraId = a.infraId === null ? null : a.infraId || run.infraId;
             if (infraId === undefined) throw new Error('no pod sandbox to join');
-            spec = containerSpec(ctx, pod, c, infraId, a.restartCount, a.backoffStep);
+            const services = this.deps.routing?.services().services ?? [];
+            spec = containerSpec(ctx, pod, c, infraId, a.restartCount, a.backoffStep, serviceEnvFor(services, pod.metadata.namespace ?? 'default', pod.spec.enableServiceLinks ?? true));
+            await writeResolvConf(ctx, pod);
           } catch (e) {
             return { reason: 'CreateContainerConfigError', message: (e as Error).message };
           }

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Endpoints } from '@wharf/model';
-import { publishedBackends, routed, type RoutingView, type SeenAck, stopGate, type Termination } from './drain.js';
+import { podBackends, routed, type RoutingView, type SeenAck, stopGate, type Termination } from './drain.js';
 
-const POD = [{ ip: '127.0.0.1', port: 32001 }];
-const endpoints = (...ports: number[]): Endpoints => ({
+/** The terminating pod's address; 10.244.1.6 is another pod's. */
+const POD = ['10.244.1.5'];
+const endpoints = (...ips: string[]): Endpoints => ({
   apiVersion: 'v1',
   kind: 'Endpoints',
   metadata: { name: 'web', namespace: 'default' },
-  subsets: ports.map((port) => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port, protocol: 'TCP' as const }] })),
+  subsets: ips.map((ip) => ({ addresses: [{ ip }], ports: [{ port: 3000, protocol: 'TCP' as const }] })),
 });
 const ack = (node: string, seq: number, o: Partial<SeenAck> = {}): SeenAck => ({ node, seq, draining: [], intervalMs: 2000, receivedAt: 100_000, ...o });
-const view = (o: Partial<RoutingView> = {}): RoutingView => ({ synced: true, seq: 40, endpoints: [endpoints(32002)], acks: [ack('a', 40), ack('b', 41)], ...o });
+const view = (o: Partial<RoutingView> = {}): RoutingView => ({ synced: true, seq: 40, endpoints: [endpoints('10.244.1.6')], acks: [ack('a', 40), ack('b', 41)], ...o });
 const since: Termination = { since: 100_000 };
 
 describe('stopGate: a terminating pod waits until no proxy routes to it', () => {
@@ -22,7 +23,7 @@ describe('stopGate: a terminating pod waits until no proxy routes to it', () => 
   });
 
   it('given an Endpoints still listing the pod, waits for the endpoints controller until half the grace period', () => {
-    const r = stopGate(since, 30, POD, view({ endpoints: [endpoints(32001, 32002)] }), 100_100);
+    const r = stopGate(since, 30, POD, view({ endpoints: [endpoints('10.244.1.5', '10.244.1.6')] }), 100_100);
     expect(r.gate).toEqual({ open: false, until: 115_000, waitingFor: 'the endpoints controller' });
   });
 
@@ -35,9 +36,9 @@ describe('stopGate: a terminating pod waits until no proxy routes to it', () => 
   });
 
   it('given a proxy still carrying a connection to the pod, waits until it drained', () => {
-    const draining = view({ acks: [ack('a', 41, { draining: [{ ip: '127.0.0.1', port: 32001 }] })] });
+    const draining = view({ acks: [ack('a', 41, { draining: [{ ip: '10.244.1.5', port: 3000 }] })] });
     expect(stopGate(since, 30, POD, draining, 100_100).gate).toMatchObject({ open: false, waitingFor: 'the proxies of a' });
-    const other = view({ acks: [ack('a', 41, { draining: [{ ip: '127.0.0.1', port: 32009 }] })] });
+    const other = view({ acks: [ack('a', 41, { draining: [{ ip: '10.244.1.6', port: 3000 }] })] });
     expect(stopGate(since, 30, POD, other, 100_100).gate.open).toBe(true);
   });
 
@@ -53,26 +54,26 @@ describe('stopGate: a terminating pod waits until no proxy routes to it', () => 
   });
 
   it('given the pod back in an Endpoints, forgets the mark and waits again', () => {
-    const r = stopGate({ since: 100_000, outAt: 40 }, 30, POD, view({ endpoints: [endpoints(32001)] }), 100_100);
+    const r = stopGate({ since: 100_000, outAt: 40 }, 30, POD, view({ endpoints: [endpoints('10.244.1.5')] }), 100_100);
     expect(r.termination).toEqual({ since: 100_000 });
     expect(r.gate.open).toBe(false);
   });
 
   it('after half the grace period, opens anyway with what is left of it, saying what it waited for', () => {
-    const r = stopGate(since, 30, POD, view({ endpoints: [endpoints(32001)] }), 115_000);
+    const r = stopGate(since, 30, POD, view({ endpoints: [endpoints('10.244.1.5')] }), 115_000);
     expect(r.gate).toEqual({ open: true, graceSeconds: 15, timedOut: true, waitingFor: 'the endpoints controller' });
   });
 
-  it('never waits for a pod that publishes nothing, nor for a grace period of 0', () => {
+  it('never waits for a pod without an address, nor for a grace period of 0', () => {
     expect(stopGate(since, 30, [], view({ synced: false }), 100_000).gate).toEqual({ open: true, graceSeconds: 30, timedOut: false });
     expect(stopGate(since, 0, POD, view({ synced: false }), 100_000).gate).toEqual({ open: true, graceSeconds: 0, timedOut: false });
   });
 
   it('property: closed only before half the grace period, waking no later; open with between half and all of the grace period', () => {
-    const arbAck = fc.record({ node: fc.constantFrom('a', 'b', 'c'), seq: fc.nat(60), draining: fc.subarray(POD), intervalMs: fc.integer({ min: 1, max: 5000 }), receivedAt: fc.integer({ min: 80_000, max: 130_000 }) });
+    const arbAck = fc.record({ node: fc.constantFrom('a', 'b', 'c'), seq: fc.nat(60), draining: fc.subarray([{ ip: '10.244.1.5', port: 3000 }]), intervalMs: fc.integer({ min: 1, max: 5000 }), receivedAt: fc.integer({ min: 80_000, max: 130_000 }) });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 100_000, max: 250_000 }), fc.boolean(), fc.boolean(), fc.array(arbAck, { maxLength: 4 }), (grace, now, synced, listed, acks) => {
-        const { gate } = stopGate(since, grace, POD, view({ synced, endpoints: [endpoints(listed ? 32001 : 32002)], acks }), now);
+        const { gate } = stopGate(since, grace, POD, view({ synced, endpoints: [endpoints(listed ? '10.244.1.5' : '10.244.1.6')], acks }), now);
         if (!gate.open) {
           expect(now).toBeLessThan(since.since + grace * 500);
           expect(gate.until).toBeGreaterThan(now);
@@ -86,18 +87,17 @@ describe('stopGate: a terminating pod waits until no proxy routes to it', () => 
   });
 });
 
-describe('routed and publishedBackends', () => {
-  it('matches a backend by address and TCP port of the same subset only', () => {
-    const ep: Endpoints = { ...endpoints(), subsets: [{ addresses: [{ ip: '127.0.0.2' }], notReadyAddresses: [{ ip: '127.0.0.1' }], ports: [{ port: 32001 }] }] };
+describe('routed and podBackends', () => {
+  it('matches a pod by its address among the ready addresses of a subset with a TCP port', () => {
+    const ep: Endpoints = { ...endpoints(), subsets: [{ addresses: [{ ip: '10.244.1.6' }], notReadyAddresses: [{ ip: '10.244.1.5' }], ports: [{ port: 3000 }] }] };
     expect(routed([ep], POD)).toBe(false);
-    expect(routed([ep], [{ ip: '127.0.0.2', port: 32001 }])).toBe(true);
-    expect(routed([{ ...ep, subsets: [{ addresses: [{ ip: '127.0.0.2' }], ports: [{ port: 32001, protocol: 'UDP' }] }] }], [{ ip: '127.0.0.2', port: 32001 }])).toBe(false);
+    expect(routed([ep], ['10.244.1.6'])).toBe(true);
+    expect(routed([{ ...ep, subsets: [{ addresses: [{ ip: '10.244.1.6' }], ports: [{ port: 53, protocol: 'UDP' }] }] }], ['10.244.1.6'])).toBe(false);
   });
 
-  it('takes the TCP host ports of a pod on its host address, none without one', () => {
-    const hostPorts = [{ containerPort: 3000, hostPort: 32001, protocol: 'TCP' as const }, { containerPort: 53, hostPort: 32053, protocol: 'UDP' as const }];
-    expect(publishedBackends({ hostIP: '127.0.0.1', hostPorts })).toEqual(POD);
-    expect(publishedBackends({ hostPorts })).toEqual([]);
-    expect(publishedBackends(undefined)).toEqual([]);
+  it('takes the pod IPs of a pod, none without one', () => {
+    expect(podBackends({ podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }], hostIP: '127.0.0.1' })).toEqual(POD);
+    expect(podBackends({ hostIP: '127.0.0.1' })).toEqual([]);
+    expect(podBackends(undefined)).toEqual([]);
   });
 });

@@ -46,21 +46,22 @@ export type StopGate =
 /** A proxy whose last acknowledgement is older than this many of its intervals is taken for gone. */
 export const STALE_INTERVALS = 3;
 
-/** The backends a proxy may route to for a pod: its published TCP ports on its node's address (from its status). */
-export function publishedBackends(status: PodStatus | undefined): HostPort[] {
-  const ip = status?.hostIP;
-  if (!ip) return [];
-  return (status.hostPorts ?? []).filter((p) => p.protocol === 'TCP').map((p) => ({ ip, port: p.hostPort }));
+/**
+ * The addresses a proxy may route to for a pod: its pod IPs (from its status). Every backend of
+ * the pod is `podIP:port`, and a pod IP belongs to one pod only, so an address stands for all of
+ * the pod's ports, declared or not (a Service's numeric targetPort need not be declared).
+ */
+export function podBackends(status: PodStatus | undefined): string[] {
+  const ips = new Set([...(status?.podIPs ?? []).map((p) => p.ip), ...(status?.podIP ? [status.podIP] : [])]);
+  return [...ips];
 }
 
-/** True when some Endpoints lists one of `backends` among its ready addresses (what a proxy routes to). */
-export function routed(endpoints: readonly Endpoints[], backends: readonly HostPort[]): boolean {
+/** True when some Endpoints lists one of the pod addresses `backends` among its ready addresses with a TCP port (what a proxy routes to). */
+export function routed(endpoints: readonly Endpoints[], backends: readonly string[]): boolean {
   for (const ep of endpoints) {
     for (const s of ep.subsets ?? []) {
-      const ports = s.ports ?? [];
-      for (const a of s.addresses ?? []) {
-        for (const b of backends) if (a.ip === b.ip && ports.some((p) => p.port === b.port && (p.protocol ?? 'TCP') === 'TCP')) return true;
-      }
+      if (!(s.ports ?? []).some((p) => (p.protocol ?? 'TCP') === 'TCP')) continue;
+      for (const a of s.addresses ?? []) if (backends.includes(a.ip)) return true;
     }
   }
   return false;
@@ -68,12 +69,12 @@ export function routed(endpoints: readonly Endpoints[], backends: readonly HostP
 
 /**
  * Decides the stop gate of one terminating pod whose grace period is `grace` seconds and whose
- * published ports are `backends`, and returns the termination memory to keep. Open when the pod
- * publishes nothing; else closed until the view is synced, no Endpoints routes to it, and every
- * live proxy has applied the view's sequence from which it was out and drains none of its
- * backends; open anyway once half the grace period has passed since `t.since`.
+ * addresses are `backends` (its pod IPs), and returns the termination memory to keep. Open when
+ * the pod has no address; else closed until the view is synced, no Endpoints routes to it, and
+ * every live proxy has applied the view's sequence from which it was out and drains no
+ * connection to it; open anyway once half the grace period has passed since `t.since`.
  */
-export function stopGate(t: Termination, grace: number, backends: readonly HostPort[], view: RoutingView, now: number): { gate: StopGate; termination: Termination } {
+export function stopGate(t: Termination, grace: number, backends: readonly string[], view: RoutingView, now: number): { gate: StopGate; termination: Termination } {
   const waited = Math.max(0, now - t.since);
   const graceSeconds = grace <= 0 ? 0 : Math.max(Math.ceil(grace / 2), Math.ceil(grace - waited / 1000));
   const deadline = t.since + grace * 500;
@@ -90,7 +91,7 @@ export function stopGate(t: Termination, grace: number, backends: readonly HostP
   for (const a of view.acks) {
     const staleAt = a.receivedAt + STALE_INTERVALS * a.intervalMs;
     if (now >= staleAt) continue;
-    if (a.seq < outAt || a.draining.some((d) => backends.some((b) => b.ip === d.ip && b.port === d.port))) {
+    if (a.seq < outAt || a.draining.some((d) => backends.includes(d.ip))) {
       waiting.push(a.node);
       until = Math.min(until, staleAt);
     }

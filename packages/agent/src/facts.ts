@@ -35,5 +35,6 @@ export function machineFacts(cfg: AgentConfig, containerRuntimeVersion: string):
     containerRuntimeVersion,
     machineID: read('/etc/machine-id'),
     bootID: read('/proc/sys/kernel/random/boot_id'),
+    ...(cfg.podCidr ? { podCidr: cfg.podCidr } : {}),
   };
 }

@@ -1,12 +1,13 @@
 /** wharf-agent's command line: flags, durations and lists, parsed into an AgentConfig. */
-import type { Taint } from '@wharf/model';
+import { formatIpv4Cidr, ipv4ToNumber, type Taint } from '@wharf/model';
 import { type FlagSpec, type NatsAuth, natsAuthOf, parseFlags, shutdownTimeoutMs, UsageError } from '@wharf/store';
 import type { BackoffSettings } from './backoff.js';
+import { cidrWithin, parseCidr } from './network/plan.js';
 
 /** The agent's flags (plus core's --nats and --cluster). */
 export const AGENT_FLAGS: Record<string, FlagSpec> = {
   node: { description: 'this node\'s name', env: 'WHARF_NODE', required: true },
-  address: { description: 'the address the node advertises; container ports are published on it', env: 'WHARF_NODE_ADDRESS', required: true },
+  address: { description: 'the address the node advertises (its InternalIP: other nodes route this node\'s pods via it); declared host ports are published on it', env: 'WHARF_NODE_ADDRESS', required: true },
   labels: { description: 'extra node labels, k=v,k2=v2', default: '' },
   taints: { description: 'node taints at registration, key=value:Effect,...', default: '' },
   'heartbeat-interval': { description: 'how often to heartbeat', default: '2s' },
@@ -20,6 +21,10 @@ export const AGENT_FLAGS: Record<string, FlagSpec> = {
   'resync-interval': { description: 'how often to look at every container even without events', default: '2s' },
   runtime: { description: 'container runtime: docker, or fake (hollow node: in-memory, runs nothing; for benchmarks and scale tests only)', default: 'docker' },
   'log-max-bytes': { description: 'size of the cluster\'s log stream; the oldest lines go first', default: String(1024 ** 3) },
+  'cluster-cidr': { description: 'the cluster CIDR every node\'s pod CIDR lies in; pod traffic inside it is neither masqueraded nor dropped', default: '10.244.0.0/16' },
+  'pod-cidr': { description: 'this node\'s pod CIDR (standalone mode); default: the Node\'s spec.podCIDR, which the nodeipam reconciler assigns' },
+  'cluster-dns': { description: 'the cluster DNS address written into pods\' resolv.conf', default: '10.96.0.10' },
+  'cluster-domain': { description: 'the cluster DNS domain (pods\' search list)', default: 'cluster.local' },
 };
 
 /** The agent's settings. */
@@ -44,6 +49,12 @@ export interface AgentConfig {
   runtime: 'docker' | 'fake';
   /** How long a graceful stop may take before the process exits 1. */
   shutdownTimeoutMs: number;
+  /** The cluster CIDR, canonical. */
+  clusterCidr: string;
+  /** This node's pod CIDR from --pod-cidr (canonical), if given. */
+  podCidr?: string;
+  clusterDns: string;
+  clusterDomain: string;
 }
 
 /** Parses "500ms", "2s", "1.5m", "1h" (a bare number is seconds) into milliseconds. */
@@ -89,6 +100,27 @@ function runtimeName(v: string): 'docker' | 'fake' {
   return v;
 }
 
+/** Parses a CIDR flag into its canonical form. */
+function cidrFlag(flag: string, v: string): string {
+  try {
+    return formatIpv4Cidr(parseCidr(`--${flag}`, v));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The network flags: the cluster CIDR, the pod CIDR inside it (if given), the DNS address and domain. */
+function networkFlags(f: Record<string, string>): Pick<AgentConfig, 'clusterCidr' | 'podCidr' | 'clusterDns' | 'clusterDomain'> {
+  const clusterCidr = cidrFlag('cluster-cidr', f['cluster-cidr']!);
+  const podCidr = f['pod-cidr'] ? cidrFlag('pod-cidr', f['pod-cidr']) : undefined;
+  if (podCidr && !cidrWithin(parseCidr('--pod-cidr', podCidr), parseCidr('--cluster-cidr', clusterCidr))) throw new UsageError(`--pod-cidr: ${podCidr} is not inside the cluster CIDR ${clusterCidr} (--cluster-cidr)`);
+  const clusterDns = f['cluster-dns']!;
+  if (ipv4ToNumber(clusterDns) === undefined) throw new UsageError(`--cluster-dns: "${clusterDns}" is not an IPv4 address`);
+  const clusterDomain = f['cluster-domain']!.replace(/\.$/, '');
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/i.test(clusterDomain)) throw new UsageError(`--cluster-domain: "${f['cluster-domain']}" is not a DNS domain`);
+  return { clusterCidr, ...(podCidr ? { podCidr } : {}), clusterDns, clusterDomain };
+}
+
 /** Parses argv into the agent's settings; prints help and exits on --help. */
 export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
   const f = parseFlags('wharf-agent', 'wharf-agent: the node agent (kubelet) of a Wharf cluster', AGENT_FLAGS, argv) as Record<string, string>;
@@ -111,5 +143,6 @@ export function agentConfig(argv = process.argv.slice(2)): AgentConfig {
     logMaxBytes: positiveInt('log-max-bytes', f['log-max-bytes']!),
     runtime: runtimeName(f.runtime ?? 'docker'),
     shutdownTimeoutMs: shutdownTimeoutMs(f['shutdown-timeout']),
+    ...networkFlags(f),
   };
 }

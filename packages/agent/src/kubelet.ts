@@ -6,12 +6,12 @@
  * container event, an ended job, a timer); after a feed change or a probe verdict alone, it
  * plans again on the list it has, which spares the engine a list per status write.
  */
-import type { Pod, Stored } from '@wharf/model';
+import type { Pod, Service, Stored } from '@wharf/model';
 import { type FeedEntry, type Logger, type NodeFeed, RelayUnavailableError } from '@wharf/store';
 import type { BackoffSettings, StartFailure } from './backoff.js';
 import { INFRA, LABELS, nodeSelector, observe, type Observed } from './labels.js';
 import { graceOf, plan, type DesiredPod, type PodPlan } from './plan.js';
-import { publishedBackends, type RoutingView, type StopGate, stopGate, type Termination } from './drain.js';
+import { podBackends, type RoutingView, type StopGate, stopGate, type Termination } from './drain.js';
 import { PodActions } from './actions.js';
 import type { LogShipper } from './logship.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -33,10 +33,14 @@ export interface KubeletDeps {
   resyncMs: number;
   log: Logger;
   /**
-   * What the agent sees of routing (see drain.ts); without it, a terminating pod's containers
-   * are stopped at once. Call `Kubelet.routingChanged` when it changes.
+   * What the agent sees of routing (see drain.ts) and the Services (their variables go into
+   * containers, which wait until they are read); without it, a terminating pod's containers are
+   * stopped at once and containers get no Service variables. Call `Kubelet.routingChanged` when
+   * it changes.
    */
-  routing?: { view(): RoutingView };
+  routing?: { view(): RoutingView; services(): { synced: boolean; services: Service[] } };
+  /** The node's pod network: no container is created until it is ready; call `Kubelet.kick` once it is. */
+  network?: { ready(): boolean };
 }
 
 /** The node agent's pod loop. */
@@ -49,6 +53,8 @@ export class Kubelet {
   readonly #terminations = new Map<string, { t: Termination; said?: string }>();
   /** True when the last pass held back some pod's stop: routing changes then ask for a pass. */
   #gated = false;
+  /** True when the last pass held every start back (no pod network, or Services not read yet). */
+  #held = false;
   /** Pods whose action job ended while the current pass was listing: its list is stale for them. */
   readonly #endedDuringPass = new Set<string>();
   readonly #abort = new AbortController();
@@ -158,7 +164,9 @@ export class Kubelet {
       const now = Date.now();
       const serving = new Set(containers.filter((o) => o.container !== INFRA && o.info.running).map((o) => o.podUid));
       const gates = this.#stopGates(pods, serving, now);
-      const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized, gates });
+      const startAllowed = (this.deps.network?.ready() ?? true) && (this.deps.routing?.services().synced ?? true);
+      this.#held = !startAllowed;
+      const p = plan({ pods, containers, feedSynced: this.#feedSynced, now, backoff: this.deps.backoff, failures: this.#failures, finalized: this.#finalized, gates, startAllowed });
       wakeAt = p.wakeAt;
       const byPod = new Map<string, Observed[]>();
       for (const o of containers) {
@@ -182,9 +190,9 @@ export class Kubelet {
     }
   }
 
-  /** Asks for a pass when routing changed and some pod's stop waits for it. */
+  /** Asks for a pass when routing changed and some pod's stop (or every start) waits for it. */
   routingChanged(): void {
-    if (this.#gated) this.kick(false);
+    if (this.#gated || this.#held) this.kick(false);
   }
 
   /**
@@ -200,7 +208,7 @@ export class Kubelet {
       if (!routing || !d.pod.metadata.deletionTimestamp || !serving.has(uid)) continue;
       view ??= routing.view();
       const mem = this.#terminations.get(uid) ?? { t: { since: now } };
-      const { gate, termination } = stopGate(mem.t, graceOf(d.pod), publishedBackends(d.status), view, now);
+      const { gate, termination } = stopGate(mem.t, graceOf(d.pod), podBackends(d.status), view, now);
       mem.t = termination;
       this.#terminations.set(uid, mem);
       gates.set(uid, gate);

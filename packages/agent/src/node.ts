@@ -3,10 +3,11 @@
  * info, labels, taints, Ready condition). `nodeObject` is pure; `registerNode` writes it through
  * the node relay (which appends it as `system:node:<name>`). As a kubelet, the agent sets its
  * taints only when it registers the Node: later they are the cluster's (NodeRestriction refuses a
- * node's change of its own spec).
+ * node's change of its own spec, its podCIDR included). Ready is False, reason NetworkNotReady,
+ * while the node has no pod CIDR (`nodeReadiness` keeps it so afterwards).
  */
 import { randomUUID } from 'node:crypto';
-import { type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Stored, type Taint, timestamp } from '@wharf/model';
+import { type Condition, type Decide, type Decision, type EventType, type KObject, mustKind, type Node, type Stored, type Taint, timestamp } from '@wharf/model';
 import type { NodeObjects } from './relay.js';
 
 /** The kubelet version Wharf's agent reports. */
@@ -31,6 +32,47 @@ export interface NodeFacts {
   containerRuntimeVersion: string;
   machineID: string;
   bootID: string;
+  /** The pod CIDR given on the command line (`--pod-cidr`, standalone mode), if any. */
+  podCidr?: string;
+}
+
+/** The Ready reason of a node whose pod network is not ready. */
+export const NETWORK_NOT_READY = 'NetworkNotReady';
+
+/** Why a node without a pod CIDR is not ready, in one line. */
+export function noPodCidrMessage(node: string): string {
+  return `network not ready: node ${node} has no podCIDR yet (the nodeipam reconciler of wharf-reconcilers assigns one; or start wharf-agent with --pod-cidr)`;
+}
+
+/** The node's network problem: none when it has a pod CIDR (from the flag or its Node), else the one line saying so. */
+export function networkProblem(node: string, podCidrFlag: string | undefined, current: Node | undefined): string | undefined {
+  return podCidrFlag || current?.spec?.podCIDR || current?.spec?.podCIDRs?.[0] ? undefined : noPodCidrMessage(node);
+}
+
+/** The Ready condition the agent reports: True, or False with NetworkNotReady and `problem`; the transition time kept while the status stays. */
+export function readyCondition(prev: Condition | undefined, problem: string | undefined, now: string): Condition {
+  const status = problem ? 'False' : 'True';
+  return {
+    type: 'Ready',
+    status,
+    reason: problem ? NETWORK_NOT_READY : 'KubeletReady',
+    message: problem ?? 'kubelet is posting ready status',
+    lastHeartbeatTime: now,
+    lastTransitionTime: prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
+  };
+}
+
+/**
+ * The Node with its Ready condition set from the agent's network state, or undefined when it
+ * says that already: False (NetworkNotReady, `problem`) over True or another False; True over a
+ * False of NetworkNotReady. Unknown is the node lifecycle controller's (a heartbeat turns it True).
+ */
+export function nodeReadiness<N extends Node>(current: N, problem: string | undefined, now: string): N | undefined {
+  const ready = current.status?.conditions?.find((c) => c.type === 'Ready');
+  if (!ready || ready.status === 'Unknown') return undefined;
+  if (problem ? ready.status === 'False' && ready.reason === NETWORK_NOT_READY && ready.message === problem : !(ready.status === 'False' && ready.reason === NETWORK_NOT_READY)) return undefined;
+  const conditions = (current.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? readyCondition(c, problem, now) : c));
+  return { ...current, status: { ...current.status, conditions } };
 }
 
 /** Maps Node.js's `os.arch()` onto Kubernetes' architecture names. */
@@ -45,6 +87,7 @@ export function goArch(arch: string): string {
 export function nodeObject(current: Node | undefined, f: NodeFacts, now: string, uid: string = randomUUID()): { object: Stored<Node>; type: EventType } {
   const resources = { cpu: String(f.cpus), memory: `${Math.floor(f.memoryBytes / 1024)}Ki`, pods: String(f.maxPods) };
   const prevReady = current?.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyCondition(prevReady, networkProblem(f.name, f.podCidr, current), now);
   const object: Stored<Node> = {
     apiVersion: 'v1',
     kind: 'Node',
@@ -64,16 +107,7 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
       ...current?.status,
       capacity: resources,
       allocatable: resources,
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'KubeletReady',
-          message: 'kubelet is posting ready status',
-          lastHeartbeatTime: now,
-          lastTransitionTime: prevReady?.status === 'True' && prevReady.lastTransitionTime ? prevReady.lastTransitionTime : now,
-        },
-      ],
+      conditions: [ready],
       addresses: [
         { type: 'InternalIP', address: f.address },
         { type: 'Hostname', address: f.hostname },

@@ -35,6 +35,17 @@ describe('plan: a new pod', () => {
     ]);
   });
 
+  it('given starts held (no pod network yet), creates nothing and reports the pod waiting; running pods and deletions go on', () => {
+    const pod = podOf('p', ['a', 'b']);
+    const held = plan(input({ pods: [{ pod }], startAllowed: false })).pods[0]!;
+    expect(held).toMatchObject({ actions: [], report: true });
+    expect(held.views.map((v) => v.state.kind)).toEqual(['creating', 'creating']);
+    const running = plan(input({ pods: [{ pod }], containers: [inst('p', INFRA, { id: 'infra' }), inst('p', 'a'), inst('p', 'b')], startAllowed: false })).pods[0]!;
+    expect(running).toMatchObject({ actions: [], report: true });
+    const gone = plan(input({ pods: [], containers: [inst('q', 'a', { id: 'qa' })], startAllowed: false })).pods[0]!;
+    expect(types(gone.actions)).toEqual(['stop', 'remove', 'cleanup']);
+  });
+
   it('given a pod of one container that completed, has nothing to stop (no infra container holds its ports)', () => {
     const pod = podOf('p', ['a'], { restartPolicy: 'Never' });
     const r = plan(input({ pods: [{ pod }], containers: [inst('p', 'a', { running: false, exitCode: 0 })] }));

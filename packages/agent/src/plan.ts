@@ -33,6 +33,12 @@ export interface PlanInput {
    * grace period.
    */
   gates?: ReadonlyMap<string, StopGate>;
+  /**
+   * False while containers may not be created: the node's pod network is not ready (no podCIDR
+   * yet) or the Services were not read yet (their variables go into every container). Running
+   * containers keep running and stops go on; nothing is created. Default true.
+   */
+  startAllowed?: boolean;
 }
 
 /** One step of a plan. Steps of one pod run in order. */
@@ -164,7 +170,10 @@ function live(d: DesiredPod, mine: Observed[], input: PlanInput): PodPlan {
     for (const o of oldInfra) actions.push(...stopThenRemove([o], () => INFRA_GRACE_SECONDS));
     actions.push(...containerActions(views, infra.id, input, wakes));
   }
-  const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pod, actions, views, report: actions.length === 0 };
+  // Nothing is created while starts are held; the pod is reported as it is (waiting), and a
+  // change of the hold asks for a pass.
+  const held = input.startAllowed === false ? actions.filter((a) => a.type !== 'createInfra' && a.type !== 'createContainer') : actions;
+  const p: PodPlan = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, pod, actions: held, views, report: held.length === 0 };
   if (wakes.length) p.wakeAt = Math.min(...wakes);
   return p;
 }

@@ -4,7 +4,7 @@
  * proxies' acknowledgements from their bucket, each stamped with the agent's clock when it came.
  * Calls `onChange` after every change of either.
  */
-import { type Endpoints, listObjects } from '@wharf/model';
+import { type Endpoints, listObjects, type Service } from '@wharf/model';
 import { type EventStore, type Logger, type ProxyAcks, ServiceFeed } from '@wharf/store';
 import type { RoutingView, SeenAck } from './drain.js';
 
@@ -45,6 +45,11 @@ export class RoutingObserver {
       this.#acks.clear();
       await new Promise((r) => setTimeout(r, 1000));
     }
+  }
+
+  /** The Services of the cluster as folded now, and whether they hold the whole log yet (their variables go into containers). */
+  services(): { synced: boolean; services: Service[] } {
+    return { synced: this.#feed.synced, services: listObjects(this.#feed.state, 'Service') as Service[] };
   }
 
   /** The view now (plain data for `stopGate`). */

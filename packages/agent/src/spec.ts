@@ -1,10 +1,12 @@
 /**
  * Pod spec → runtime create specs (pure). The infra container owns the pod's network and UTS
- * namespaces and publishes every container port; the pod's containers join it. A pod of one
- * container has no infra container: that container owns them itself. Kubernetes semantics:
- * `command` replaces the image's entrypoint, `args` its command.
+ * namespaces: it joins the node's pod network (its address there is the pod IP) and publishes
+ * the container ports that declare a `hostPort`; the pod's containers join it. A pod of one
+ * container has no infra container: that container owns them itself. Every app container gets
+ * the pod's resolv.conf (bind-mounted from the pod's directory) and the Service variables of its
+ * namespace. Kubernetes semantics: `command` replaces the image's entrypoint, `args` its command.
  */
-import { bytes, type Container, parseQuantity, type Pod } from '@wharf/model';
+import { bytes, type Container, parseQuantity, type Pod, renderPodResolvConf, type ServiceEnvVar } from '@wharf/model';
 import { INFRA, LABELS } from './labels.js';
 import type { CreateSpec, MountSpec, PortSpec } from './runtime/runtime.js';
 
@@ -18,6 +20,12 @@ export interface SpecContext {
   stateDir: string;
   /** The image of infra containers. */
   pauseImage: string;
+  /** The Docker network a pod's sandbox joins (the node's pod network); the runtime's default when absent. */
+  network?: string;
+  /** The cluster DNS address pods resolve through (`--cluster-dns`). */
+  clusterDns: string;
+  /** The cluster's DNS domain (`--cluster-domain`). */
+  clusterDomain: string;
 }
 
 /** The infra container's program: sleeps forever and exits at once on SIGTERM. */
@@ -57,16 +65,42 @@ export function containerLabels(ctx: SpecContext, pod: Pod, container: string, r
   };
 }
 
-/** Every container port of the pod, published on the node's address. */
+/** The container ports of the pod that declare a host port, published on `hostIP` (default the node's address). */
 export function podPorts(ctx: SpecContext, pod: Pod): PortSpec[] {
   return pod.spec.containers.flatMap((c) =>
-    (c.ports ?? []).map((p) => ({
-      containerPort: p.containerPort,
-      protocol: (p.protocol ?? 'TCP').toLowerCase() as PortSpec['protocol'],
-      hostIp: p.hostIP ?? ctx.address,
-      hostPort: p.hostPort ?? 0,
-    })),
+    (c.ports ?? [])
+      .filter((p) => (p.hostPort ?? 0) > 0)
+      .map((p) => ({
+        containerPort: p.containerPort,
+        protocol: (p.protocol ?? 'TCP').toLowerCase() as PortSpec['protocol'],
+        hostIp: p.hostIP || ctx.address,
+        hostPort: p.hostPort!,
+      })),
   );
+}
+
+/** Where the pod's resolv.conf lives on the node. */
+export function resolvConfPath(ctx: SpecContext, uid: string): string {
+  return `${podDir(ctx, uid)}/resolv.conf`;
+}
+
+/**
+ * The text of the pod's resolv.conf, as the kubelet writes it: ClusterFirst (the default, and
+ * ClusterFirstWithHostNet) resolves through the cluster DNS with the pod's search list; None gets
+ * an empty file; Default (the node's resolver) gets none, so the runtime's own applies.
+ */
+export function podResolvConf(ctx: SpecContext, pod: Pod): string | undefined {
+  const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
+  if (policy === 'Default') return undefined;
+  if (policy === 'None') return '';
+  return renderPodResolvConf({ nameservers: [ctx.clusterDns], namespace: pod.metadata.namespace ?? 'default', clusterDomain: ctx.clusterDomain });
+}
+
+/** The container's environment: its own variables, then the Service variables it does not set itself. */
+export function envOf(c: Container, serviceEnv: readonly ServiceEnvVar[]): string[] {
+  const own = (c.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`);
+  const mine = new Set((c.env ?? []).map((e) => e.name));
+  return [...own, ...serviceEnv.filter((v) => !mine.has(v.name)).map((v) => `${v.name}=${v.value}`)];
 }
 
 /** The pod's hostname: the spec's, else its name. */
@@ -84,6 +118,7 @@ export function infraSpec(ctx: SpecContext, pod: Pod): CreateSpec {
     env: [],
     labels: containerLabels(ctx, pod, INFRA, 0, 0),
     hostname: hostnameOf(pod),
+    ...(ctx.network ? { network: ctx.network } : {}),
     ports: podPorts(ctx, pod),
     mounts: [],
   };
@@ -111,17 +146,20 @@ export function mountsOf(ctx: SpecContext, pod: Pod, c: Container): MountSpec[] 
 
 /**
  * The create spec of one app container: joining the network of the infra container `infraId`,
- * or, when `infraId` is null, owning the pod's network (hostname and published ports) itself.
+ * or, when `infraId` is null, owning the pod's network (pod network, hostname and published
+ * ports) itself. `serviceEnv` are the Service variables of the pod (see serviceEnvFor).
  */
-export function containerSpec(ctx: SpecContext, pod: Pod, c: Container, infraId: string | null, restartCount: number, backoffStep: number): CreateSpec {
+export function containerSpec(ctx: SpecContext, pod: Pod, c: Container, infraId: string | null, restartCount: number, backoffStep: number, serviceEnv: readonly ServiceEnvVar[] = []): CreateSpec {
+  const ownResolv = (c.volumeMounts ?? []).some((m) => m.mountPath === '/etc/resolv.conf');
+  const resolv: MountSpec[] = ownResolv || podResolvConf(ctx, pod) === undefined ? [] : [{ kind: 'bind', source: resolvConfPath(ctx, pod.metadata.uid ?? ''), target: '/etc/resolv.conf', readOnly: false }];
   const spec: CreateSpec = {
     name: containerName(ctx, pod, c.name, restartCount),
     image: c.image,
-    env: (c.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
+    env: envOf(c, serviceEnv),
     labels: containerLabels(ctx, pod, c.name, restartCount, backoffStep),
-    ...(infraId === null ? { hostname: hostnameOf(pod) } : { joinNetworkOf: infraId }),
+    ...(infraId === null ? { hostname: hostnameOf(pod), ...(ctx.network ? { network: ctx.network } : {}) } : { joinNetworkOf: infraId }),
     ports: infraId === null ? podPorts(ctx, pod) : [],
-    mounts: mountsOf(ctx, pod, c),
+    mounts: [...mountsOf(ctx, pod, c), ...resolv],
   };
   if (c.command) {
     spec.entrypoint = c.command;

@@ -10,16 +10,27 @@ const statusOf = (pod: ReturnType<typeof podOf>, containers: ReturnType<typeof i
 };
 
 describe('pod status', () => {
-  it('given all containers running, is Running and Ready, with host ports and IPs', () => {
+  it('given all containers running, is Running and Ready, with the declared host ports, the node address and the sandbox\'s pod IP', () => {
     const pod = podOf('p', ['a']);
-    pod.spec.containers[0]!.ports = [{ containerPort: 3000, name: 'http' }];
-    const s = statusOf(pod, [inst('p', INFRA, { hostPort: 32001 }), inst('p', 'a', { id: 'abc', startedAt: 50_000 })]);
+    pod.spec.containers[0]!.ports = [{ containerPort: 3000, name: 'http', hostPort: 32001 }, { containerPort: 4000, name: 'metrics' }];
+    const s = statusOf(pod, [inst('p', INFRA, { hostPort: 32001, ip: '10.244.1.7' }), inst('p', 'a', { id: 'abc', startedAt: 50_000 })]);
     expect(s.phase).toBe('Running');
     expect(s.hostIP).toBe('127.0.0.1');
-    expect(s.podIP).toBe('127.0.0.1');
+    expect(s.hostIPs).toEqual([{ ip: '127.0.0.1' }]);
+    expect(s.podIP).toBe('10.244.1.7');
+    expect(s.podIPs).toEqual([{ ip: '10.244.1.7' }]);
     expect(s.hostPorts).toEqual([{ containerPort: 3000, hostPort: 32001, protocol: 'TCP', name: 'http' }]);
     expect(s.conditions?.map((c) => [c.type, c.status])).toEqual([['Initialized', 'True'], ['Ready', 'True'], ['ContainersReady', 'True'], ['PodScheduled', 'True']]);
     expect(s.containerStatuses?.[0]).toEqual({ name: 'a', state: { running: { startedAt: '1970-01-01T00:00:50Z' } }, ready: true, restartCount: 0, image: 'wharf.local/busybox:1', started: true, containerID: 'docker://abc', imageID: 'docker://sha256:abc' });
+  });
+
+  it('given no pod IP yet, reports none; once the sandbox is gone, keeps the last one, as the kubelet does', () => {
+    const pod = podOf('p', ['a']);
+    const none = statusOf(pod, [inst('p', INFRA), inst('p', 'a')]);
+    expect(none.podIP).toBeUndefined();
+    expect(none.podIPs).toBeUndefined();
+    const stopped = statusOf(pod, [inst('p', INFRA, { running: false, ip: '10.244.1.9' }), inst('p', 'a', { running: false, exitCode: 1 })], 100_000, { podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }] });
+    expect(stopped.podIP).toBe('10.244.1.7');
   });
 
   it('given a running container that fails its readiness probe, is Running but not Ready', () => {

@@ -1,7 +1,9 @@
 /**
  * Pod status from container views, as the kubelet reports it: phase, conditions, container
- * statuses, host and pod IP, start time, and Wharf's published host ports. Pure: transition times
- * and the start time come from the previous status, so an unchanged pod gives an equal status.
+ * statuses, host IP (the node's address) and pod IP (the sandbox's address on the node's pod
+ * network), start time, and Wharf's published host ports. Pure: transition times, the start time
+ * and the pod IP while no sandbox runs come from the previous status, so an unchanged pod gives
+ * an equal status.
  */
 import type { Condition, ContainerState as KContainerState, ContainerStatus, Pod, PodHostPort, PodStatus } from '@wharf/model';
 import type { Observed } from './labels.js';
@@ -107,18 +109,24 @@ function condition(type: string, ok: boolean, previous: PodStatus | undefined, n
   return c;
 }
 
-/** The published host ports of the pod, named after the spec's container ports. */
+/** The declared host ports of the pod as published, named after the spec's container ports. */
 export function hostPorts(pod: Pod, sandbox: Observed | undefined): PodHostPort[] {
   if (!sandbox?.info.running) return [];
   const out: PodHostPort[] = [];
   for (const c of pod.spec.containers) {
     for (const p of c.ports ?? []) {
       const protocol = p.protocol ?? 'TCP';
+      if (!p.hostPort) continue;
       const pub = sandbox.info.ports.find((x) => x.containerPort === p.containerPort && x.protocol === protocol.toLowerCase() && x.hostPort > 0);
       if (pub) out.push({ containerPort: p.containerPort, hostPort: pub.hostPort, protocol, ...(p.name ? { name: p.name } : {}) });
     }
   }
   return out;
+}
+
+/** The pod IP: the running sandbox's address, else the last one reported (as the kubelet keeps it). */
+export function podIPOf(sandbox: Observed | undefined, previous: PodStatus | undefined): string | undefined {
+  return (sandbox?.info.running && sandbox.info.ip) || previous?.podIP || undefined;
 }
 
 /** The pod's status; `previous` supplies start and transition times and fields the agent does not own. */
@@ -139,10 +147,16 @@ export function podStatus(pod: Pod, views: readonly ContainerView[], sandbox: Ob
       condition('PodScheduled', true, previous, now),
     ],
     hostIP: address,
-    podIP: address,
+    hostIPs: [{ ip: address }],
     startTime: previous?.startTime ?? k8sTime(now),
     containerStatuses,
   };
+  const ip = podIPOf(sandbox, previous);
+  if (ip) Object.assign(status, { podIP: ip, podIPs: [{ ip }] });
+  else {
+    delete status.podIP;
+    delete status.podIPs;
+  }
   const ports = hostPorts(pod, sandbox);
   if (ports.length) status.hostPorts = ports;
   else delete status.hostPorts;

@@ -8,7 +8,7 @@
  */
 import { Kvm, type KV } from '@nats-io/kv';
 import { formatIpv4Cidr, InternalError, InvalidError, type Ipv4Cidr, type Service } from '@wharf/model';
-import { type EventStore, type Projection, StartupError } from '@wharf/store';
+import { createOrRead, type EventStore, type Projection, recordOnce, StartupError } from '@wharf/store';
 import { candidateIPs, clusterIPChange, heldClusterIP, parseServiceCidr, requestedIPCause } from './admission/clusterip.js';
 
 /** The owner record stored under an IP. */
@@ -70,14 +70,7 @@ export class ClusterIPAllocator {
     const proposedRange = parseServiceCidr(o.wanted ?? o.fallback);
     if (o.wanted !== undefined) check(proposedRange);
     const proposed = formatIpv4Cidr(proposedRange);
-    let recorded: string | undefined;
-    try {
-      await kv.create(RANGE_KEY, proposed);
-      recorded = proposed;
-    } catch {
-      recorded = (await kv.get(RANGE_KEY))?.string();
-    }
-    if (!recorded) throw new StartupError('cannot read the service range recorded for this cluster; retry');
+    const recorded = await recordOnce(kv, RANGE_KEY, proposed, 'service range');
     if (o.wanted !== undefined && recorded !== proposed) {
       throw new StartupError(`--service-cluster-ip-range ${proposed} differs from this cluster's service range ${recorded} (recorded by its first API server): every API server must use ${recorded}`);
     }
@@ -98,21 +91,17 @@ export class ClusterIPAllocator {
   /** Claims one IP for `owner`; false when another live Service holds it. */
   async claim(ip: string, owner: ClusterIPOwner): Promise<boolean> {
     for (let i = 0; i < 4; i++) {
+      const got = await createOrRead(this.kv, ip, JSON.stringify(owner), 1);
+      if (!got) continue;
+      if (got.created) return true;
+      const held = got.entry.json<ClusterIPOwner>();
+      if (held.uid === owner.uid) return true;
+      if (this.#live(held, ip) || Date.now() - held.at < STALE_MS) return false;
       try {
-        await this.kv.create(ip, JSON.stringify(owner));
+        await this.kv.update(ip, JSON.stringify(owner), got.entry.revision);
         return true;
       } catch {
-        const e = await this.kv.get(ip);
-        if (!e || e.operation !== 'PUT') continue;
-        const held = e.json<ClusterIPOwner>();
-        if (held.uid === owner.uid) return true;
-        if (this.#live(held, ip) || Date.now() - held.at < STALE_MS) return false;
-        try {
-          await this.kv.update(ip, JSON.stringify(owner), e.revision);
-          return true;
-        } catch {
-          // Someone else moved the key: look again.
-        }
+        // Someone else moved the key: look again.
       }
     }
     return false;

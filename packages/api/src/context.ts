@@ -1,8 +1,8 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
 import type { NodeCredentials } from './join/credentials.js';
 import type { ControlPlaneMembersList, RouteSecret } from './controlplane/members.js';
-import type { Ipv4Cidr } from '@wharf/model';
-import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
+import { clusterDNSAddress, DEFAULT_CLUSTER_CIDR, DEFAULT_CLUSTER_DOMAIN, formatIpv4Cidr, type Ipv4Cidr } from '@wharf/model';
+import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, PodCIDRClaims, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
 import { ensureNamespaces } from './bootstrap.js';
 import { NodePortAllocator } from './nodeports.js';
@@ -29,6 +29,17 @@ export interface ApiContext {
   nodeCredentials?: NodeCredentials | undefined;
   /** The control-plane hosts and the route secret: only on a cluster made with `wharf init --control-plane-endpoint`. */
   controlPlane?: { members: ControlPlaneMembersList; secret: RouteSecret } | undefined;
+  /** The cluster's networks, as /cluster-info advertises them. */
+  networks?: ClusterNetworks | undefined;
+}
+
+/** The cluster's networks a joining node is told. */
+export interface ClusterNetworks {
+  /** The cluster CIDR the nodeipam reconciler recorded, else wharf-api's --cluster-cidr. */
+  clusterCIDR(): Promise<string>;
+  serviceCIDR: string;
+  clusterDNS: string;
+  clusterDomain: string;
 }
 
 /** Settings of openApiContext. */
@@ -43,6 +54,10 @@ export interface ContextOptions extends StreamSettings {
   serviceCidr?: string | undefined;
   /** Refuses a service range this machine cannot use (StartupError); the daemon checks its own networks. */
   checkServiceRange?: ((range: Ipv4Cidr) => void) | undefined;
+  /** --cluster-cidr: the pod network advertised until a nodeipam reconciler records one (default 10.244.0.0/16). */
+  clusterCidr?: string | undefined;
+  /** --cluster-domain (default cluster.local). */
+  clusterDomain?: string | undefined;
   log: Logger;
 }
 
@@ -69,7 +84,7 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const tokens = await Tokens.open(store, replicas);
   // The control plane makes every bucket and stream the nodes use: a node's credentials may
   // only open them.
-  await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas })]);
+  const [, , , , podCIDRs] = await Promise.all([NodeFeed.open(store, replicas), ensureBucket(store, store.subjects.heartbeatBucket, { replicas }), ProxyAcks.open(store), LogStore.open(store, { replicas }), PodCIDRClaims.open(store, replicas)]);
   const nodePorts = await NodePortAllocator.open(store, projection, replicas);
   let clusterIPs: ClusterIPAllocator;
   try {
@@ -82,10 +97,17 @@ export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
     throw e;
   }
   const resources = new Resources(objects, projection, { nodePorts, clusterIPs, timeTravel });
+  const clusterCidr = o.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
+  const networks: ClusterNetworks = {
+    clusterCIDR: async () => (await podCIDRs.recordedRange().catch(() => undefined))?.clusterCIDR ?? clusterCidr,
+    serviceCIDR: formatIpv4Cidr(clusterIPs.range),
+    clusterDNS: clusterDNSAddress(clusterIPs.range),
+    clusterDomain: o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+  };
   await ensureNamespaces(objects);
   const relay = startNodeRelay(store, log);
   return {
-    ctx: { store, projection, objects, resources, tokens, snapshots, timeTravel },
+    ctx: { store, projection, objects, resources, tokens, snapshots, timeTravel, networks },
     async close() {
       await relay.stop();
       await snapshotter?.stop();

@@ -1,7 +1,7 @@
 /** wharf-api: owns the flags, listen, logging, TLS, start-up checks and the graceful close around the API plugin. */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
-import { closeOnSignals, createLogger, describeOverlap, hostNetworks, overlappingNetwork, natsAuthOf, parseFlags, readControlPlaneSecrets, shutdownTimeoutMs, StartupError } from '@wharf/store';
+import { closeOnSignals, createLogger, natsAuthOf, parseFlags, readControlPlaneSecrets, refuseHostOverlap, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { apiPlugin, serverOptions } from './app.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './auth/authorizer.js';
 import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
@@ -11,7 +11,7 @@ import { openApiContext } from './context.js';
 import { type Advertised, NodeCredentials } from './join/credentials.js';
 import { ControlPlaneMembersList, type LocalControlPlane, readRouteSecret, type RouteSecret } from './controlplane/members.js';
 import { issueCert } from '@wharf/pki';
-import { isRegistryAddress, type Ipv4Cidr } from '@wharf/model';
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_CLUSTER_DOMAIN, DnsSubdomain, formatIpv4Cidr, isRegistryAddress, parseIpv4Cidr } from '@wharf/model';
 import { DEFAULT_SERVICE_CIDR, MAX_SERVICE_PREFIX, MIN_SERVICE_PREFIX, parseServiceCidr } from './admission/clusterip.js';
 
 const FLAGS = {
@@ -42,6 +42,8 @@ const FLAGS = {
   'nats-pid-file': { description: "this host's nats-server pid file" },
   'nats-seed': { description: 'NAME=nats-route://ADDRESS:PORT of the bootstrap NATS server of the first control-plane host (recorded when the members list is made)' },
   'run-dir': { description: "where this host's detached services keep their pid files (to stop the retired bootstrap NATS server)" },
+  'cluster-cidr': { description: "the pod network that /cluster-info advertises until the nodeipam reconciler records the cluster's (wharf-reconcilers --cluster-cidr)", default: DEFAULT_CLUSTER_CIDR, env: 'WHARF_CLUSTER_CIDR' },
+  'cluster-domain': { description: 'the cluster DNS domain that /cluster-info advertises', default: DEFAULT_CLUSTER_DOMAIN, env: 'WHARF_CLUSTER_DOMAIN' },
   'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
 };
 
@@ -61,6 +63,14 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   } catch (e) {
     throw new StartupError(`--service-cluster-ip-range: ${(e as Error).message}`);
   }
+  let clusterCidr: string;
+  try {
+    clusterCidr = formatIpv4Cidr(parseIpv4Cidr(String(f['cluster-cidr']).trim()));
+  } catch (e) {
+    throw new StartupError(`--cluster-cidr: ${(e as Error).message}`);
+  }
+  const clusterDomain = String(f['cluster-domain']).replace(/\.$/, '');
+  if (!DnsSubdomain.safeParse(clusterDomain).success) throw new StartupError(`--cluster-domain must be a DNS name such as cluster.local, got "${String(f['cluster-domain'])}"`);
   const secrets = f['pki-dir'] ? readControlPlaneSecrets(String(f['pki-dir'])) : undefined;
   const { ctx, close } = await openApiContext({
     natsUrl: String(f.nats),
@@ -70,7 +80,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     ...(f['retention-max-age'] !== undefined ? { maxAgeSeconds: Number(f['retention-max-age']) } : {}),
     ...(f['retention-max-bytes'] !== undefined ? { maxBytes: Number(f['retention-max-bytes']) } : {}),
     serviceCidr,
-    checkServiceRange: refuseHostOverlap,
+    checkServiceRange: (range) => refuseHostOverlap('service-cluster-ip-range', range),
+    clusterCidr,
+    clusterDomain,
     snapshots: f['no-snapshots'] ? false : { everyEvents: Number(f['snapshot-interval']), everyMs: Number(f['snapshot-interval-seconds']) * 1000, keep: Number(f['snapshot-keep']) },
     log,
   });
@@ -118,12 +130,6 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
   log.info({ server, cluster: ctx.store.subjects.cluster, authorizationMode }, 'wharf-api listening');
-}
-
-/** Refuses a service range that overlaps one of this machine's networks (its traffic would be shadowed). */
-function refuseHostOverlap(range: Ipv4Cidr): void {
-  const hit = overlappingNetwork(range, hostNetworks());
-  if (hit) throw new StartupError(`--service-cluster-ip-range: ${describeOverlap(range, hit)}; choose a range clear of it`);
 }
 
 /** This host's part in the members list, from the flags; StartupError when one is missing. */

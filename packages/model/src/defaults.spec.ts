@@ -126,6 +126,14 @@ describe('applyDefaults for a Service', () => {
   });
 });
 
+describe('applyDefaults for a Node', () => {
+  it('given podCIDR or podCIDRs alone, mirrors it into the other', () => {
+    const out = (spec: Record<string, unknown>) => defaulted({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec } as KObject).spec;
+    expect(out({ podCIDR: '10.244.1.0/24' })).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] });
+    expect(out({ podCIDRs: ['10.244.2.0/24'] })).toEqual({ podCIDR: '10.244.2.0/24', podCIDRs: ['10.244.2.0/24'] });
+  });
+});
+
 describe('applyDefaults for other kinds', () => {
   it('given a namespace, adds the kubernetes finalizer and makes it Active', () => {
     const ns = defaulted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } } as KObject);

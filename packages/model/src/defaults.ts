@@ -5,7 +5,7 @@
 import type { ReplicationController } from './schemas/controller.js';
 import type { Pod, PodSpec, PodTemplateSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
-import type { Namespace } from './schemas/cluster.js';
+import type { Namespace, Node } from './schemas/cluster.js';
 import { isKind, type KObject } from './object.js';
 import { bytes, milliCPU } from './quantity.js';
 
@@ -96,6 +96,14 @@ function defaultService(s: Service): void {
   s.status ??= { loadBalancer: {} };
 }
 
+function defaultNode(n: Node): void {
+  // podCIDRs mirrors podCIDR (IPv4 only), as Kubernetes' conversion keeps them in step.
+  const spec = n.spec;
+  if (!spec) return;
+  if (!spec.podCIDR && spec.podCIDRs?.length) spec.podCIDR = spec.podCIDRs[0];
+  if (spec.podCIDR && !spec.podCIDRs?.length) spec.podCIDRs = [spec.podCIDR];
+}
+
 function defaultNamespace(n: Namespace): void {
   n.spec ??= { finalizers: ['kubernetes'] };
   n.status = { phase: 'Active' };
@@ -107,4 +115,5 @@ export function applyDefaults(o: KObject): void {
   else if (isKind(o, 'ReplicationController')) defaultRC(o);
   else if (isKind(o, 'Service')) defaultService(o);
   else if (isKind(o, 'Namespace')) defaultNamespace(o);
+  else if (isKind(o, 'Node')) defaultNode(o);
 }

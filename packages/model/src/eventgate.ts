@@ -51,6 +51,8 @@ const SPECIFIC: Readonly<Record<SpecificEventType, KindName>> = {
   NodeCordoned: 'Node',
   NodeUncordoned: 'Node',
   NodeReadinessChanged: 'Node',
+  NodePodCIDRAssigned: 'Node',
+  NodeCIDRNotAvailable: 'Node',
   EndpointsUpdated: 'Endpoints',
 };
 /** The event types each kind's subject may carry. */

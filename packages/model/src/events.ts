@@ -31,6 +31,8 @@ export type SpecificEventType =
   | 'NodeCordoned'
   | 'NodeUncordoned'
   | 'NodeReadinessChanged'
+  | 'NodePodCIDRAssigned'
+  | 'NodeCIDRNotAvailable'
   | 'EndpointsUpdated';
 
 /** The type of a stored event, e.g. "PodCreated" or "PodBound". */

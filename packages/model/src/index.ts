@@ -49,3 +49,5 @@ export { allObjects, type Change, type ChangeOf, emptyState, evolve, foldLatest,
 export { checkClusterName, decodeToken, encodeToken, Subjects } from './subjects.js';
 export { validateObject, validatePodSpec } from './validation.js';
 export { cidrContains, cidrSize, cidrsOverlap, CidrSyntaxError, formatIpv4Cidr, isIpAddress, type Ipv4Cidr, ipv4ToNumber, numberToIpv4, parseIpv4Cidr } from './net/ipv4.js';
+export { CLUSTER_DNS_OFFSET, CLUSTER_DNS_SERVICE, clusterDNSAddress, DEFAULT_CLUSTER_DOMAIN } from './net/clusterdns.js';
+export { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, describeNodeCidrRange, freeSubnets, lowestFreeSubnet, MAX_NODE_CIDR_MASK_SIZE, MAX_NODE_CIDR_SPLIT_BITS, NodeCidrMaskError, type NodeCidrRange, nodeCidrRange, parseMaskSize, podCIDRKey, subnetAt, subnetCount, subnetIndex, subnetOfKey } from './net/nodecidrs.js';

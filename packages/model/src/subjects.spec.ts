@@ -90,7 +90,7 @@ describe('Subjects', () => {
     expect(s.stream).toBe('WHARF_PROD_EU_EVENTS');
     expect(s.logStream).toBe('WHARF_PROD_EU_LOGS');
     expect(s.allObjects).toBe('wharf.prod-eu.obj.>');
-    expect([s.heartbeatBucket, s.authBucket, s.snapshotBucket, s.nodeFeedBucket, s.allocBucket, s.nodePortBucket, s.clusterIPBucket, s.reconcilerBucket, s.proxyBucket]).toEqual([
+    expect([s.heartbeatBucket, s.authBucket, s.snapshotBucket, s.nodeFeedBucket, s.allocBucket, s.nodePortBucket, s.clusterIPBucket, s.podCIDRBucket, s.reconcilerBucket, s.proxyBucket]).toEqual([
       'wharf_PROD_EU_heartbeats',
       'wharf_PROD_EU_auth',
       'wharf_PROD_EU_snapshots',
@@ -98,6 +98,7 @@ describe('Subjects', () => {
       'wharf_PROD_EU_alloc',
       'wharf_PROD_EU_nodeports',
       'wharf_PROD_EU_clusterips',
+      'wharf_PROD_EU_podcidrs',
       'wharf_PROD_EU_reconcilers',
       'wharf_PROD_EU_proxies',
     ]);

@@ -58,6 +58,8 @@ export class Subjects {
   readonly nodePortBucket: string;
   /** KV bucket of allocated ClusterIPs: key = IP, value = the owning Service (create-if-absent); `range` = the service range. */
   readonly clusterIPBucket: string;
+  /** KV bucket of nodes' pod CIDRs: key = subnet with `/` as `_`, value = the node's name (create-if-absent); `range` = the cluster CIDR and node mask. */
+  readonly podCIDRBucket: string;
   /** KV bucket of live wharf-reconcilers instances (their leases), by which they share the work. */
   readonly reconcilerBucket: string;
   /** KV bucket of each node's wharf-proxy: the log sequence its routes follow and the backends it still drains (history 1). */
@@ -77,6 +79,7 @@ export class Subjects {
     this.allocBucket = `wharf_${up}_alloc`;
     this.nodePortBucket = `wharf_${up}_nodeports`;
     this.clusterIPBucket = `wharf_${up}_clusterips`;
+    this.podCIDRBucket = `wharf_${up}_podcidrs`;
     this.reconcilerBucket = `wharf_${up}_reconcilers`;
     this.proxyBucket = `wharf_${up}_proxies`;
   }

@@ -179,3 +179,18 @@ describe('validateObject: Service', () => {
     expect(validateObject(svc([], 'NodePort'), true)).toEqual([{ reason: 'FieldValueRequired', field: 'spec.ports', message: 'Required value' }]);
   });
 });
+
+describe('validateObject: Node', () => {
+  const node = (spec: Record<string, unknown>): KObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec });
+  it('given a valid pod CIDR in both fields, or none, reports nothing', () => {
+    expect(validateObject(node({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] }), false)).toEqual([]);
+    expect(validateObject(node({}), false)).toEqual([]);
+  });
+
+  it('given a pod CIDR that is not an IPv4 CIDR, podCIDRs that disagree with podCIDR, or two of them, reports the field', () => {
+    expect(validateObject(node({ podCIDR: '10.244.1.0' }), false)).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.podCIDR', message: 'Invalid value: "10.244.1.0": must be a valid IPv4 CIDR value, (e.g. 10.244.1.0/24)' }]);
+    expect(fields(validateObject(node({ podCIDR: 'x', podCIDRs: ['x'] }), false))).toEqual(['spec.podCIDR', 'spec.podCIDRs[0]']);
+    expect(validateObject(node({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.2.0/24'] }), false)[0]?.message).toBe('Invalid value: ["10.244.2.0/24"]: first value must match `podCIDR`');
+    expect(validateObject(node({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24', '10.244.2.0/24'] }), false)[0]?.message).toContain('may specify no more than one CIDR for each IP family');
+  });
+});

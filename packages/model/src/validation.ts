@@ -8,7 +8,8 @@ import type { ReplicationController } from './schemas/controller.js';
 import type { PodSpec } from './schemas/pod.js';
 import type { Service } from './schemas/service.js';
 import { DnsLabel, DnsSubdomain } from './schemas/meta.js';
-import { isIpAddress } from './net/ipv4.js';
+import { isIpAddress, parseIpv4Cidr } from './net/ipv4.js';
+import type { Node } from './schemas/cluster.js';
 
 const invalid = (field: string, message: string): StatusCause => ({ reason: 'FieldValueInvalid', field, message });
 const duplicate = (field: string, value: string): StatusCause => ({ reason: 'FieldValueDuplicate', field, message: `Duplicate value: "${value}"` });
@@ -119,11 +120,36 @@ function clusterIPCauses(s: Service): StatusCause[] {
   return out;
 }
 
+/** A Node's pod CIDRs: IPv4 CIDRs, podCIDRs[0] the same as podCIDR, one per family (Wharf is IPv4 only). */
+function validateNode(n: Node): StatusCause[] {
+  const out: StatusCause[] = [];
+  const one = n.spec?.podCIDR;
+  const all = n.spec?.podCIDRs ?? [];
+  const notCidr = (field: string, v: string) => invalid(field, `Invalid value: "${v}": must be a valid IPv4 CIDR value, (e.g. 10.244.1.0/24)`);
+  if (one !== undefined && one !== '' && !isIpv4Cidr(one)) out.push(notCidr('spec.podCIDR', one));
+  all.forEach((c, i) => {
+    if (!isIpv4Cidr(c)) out.push(notCidr(`spec.podCIDRs[${i}]`, c));
+  });
+  if (all.length && (one ?? '') !== all[0]) out.push(invalid('spec.podCIDRs', `Invalid value: ${JSON.stringify(all)}: first value must match \`podCIDR\``));
+  else if (all.length > 1) out.push(invalid('spec.podCIDRs', `Invalid value: ${JSON.stringify(all)}: may specify no more than one CIDR for each IP family`));
+  return out;
+}
+
+function isIpv4Cidr(s: string): boolean {
+  try {
+    parseIpv4Cidr(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** All semantic causes for an object about to be stored (after defaults). */
 export function validateObject(o: KObject, namespaced: boolean): StatusCause[] {
   const out = validateName(o, namespaced);
   if (isKind(o, 'Pod')) out.push(...validatePodSpec(o.spec, 'spec'));
   else if (isKind(o, 'ReplicationController')) out.push(...validateRC(o));
   else if (isKind(o, 'Service')) out.push(...validateService(o));
+  else if (isKind(o, 'Node')) out.push(...validateNode(o));
   return out;
 }

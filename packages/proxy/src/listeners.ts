@@ -1,22 +1,23 @@
 /**
- * The listener diff (pure): which NodePorts to open and which to close so that the open set
- * matches the desired one. Ports that failed to bind are tried again on the next diff.
+ * The listener diff (pure): which listeners (`address:port` keys) to open and which to close so
+ * that the open set matches the desired one. Listeners that failed to bind are tried again on
+ * the next diff.
  */
 
-/** The ports to open and to close, each sorted. */
+/** The listener keys to open and to close, each sorted. */
 export interface ListenerDiff {
-  open: number[];
-  close: number[];
+  open: string[];
+  close: string[];
 }
 
-/** Compares the desired NodePorts with the open (or opening) ones. */
-export function diffListeners(desired: Iterable<number>, open: Iterable<number>): ListenerDiff {
+/** Compares the desired listener keys with the open (or opening) ones. */
+export function diffListeners(desired: Iterable<string>, open: Iterable<string>): ListenerDiff {
   const want = new Set(desired);
   const have = new Set(open);
   const diff: ListenerDiff = { open: [], close: [] };
-  for (const p of want) if (!have.has(p)) diff.open.push(p);
-  for (const p of have) if (!want.has(p)) diff.close.push(p);
-  diff.open.sort((a, b) => a - b);
-  diff.close.sort((a, b) => a - b);
+  for (const k of want) if (!have.has(k)) diff.open.push(k);
+  for (const k of have) if (!want.has(k)) diff.close.push(k);
+  diff.open.sort();
+  diff.close.sort();
   return diff;
 }

@@ -1,64 +1,68 @@
 /**
- * wharf-proxy's main: one process per node. Follows Services and Endpoints from the log, serves
- * every NodePort on the node's address and acknowledges what it applied, until SIGTERM/SIGINT.
+ * wharf-proxy's main: one process per node. Makes the service CIDR local, follows Services and
+ * Endpoints from the log, serves every NodePort on the node's address and every service port on
+ * its cluster IP, serves the cluster DNS, and acknowledges what it applied, until SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { parseResolvConf } from '@wharf/model';
-import { closeOnSignals, createLogger, EventStore, type Logger, type NatsAuth, natsAuthOf, parseFlags, ProxyAcks, ServiceFeed, shutdownTimeoutMs, StartupError, UsageError } from '@wharf/store';
+import { formatIpv4Cidr } from '@wharf/model';
+import { closeOnSignals, createLogger, EventStore, natsAuthOf, parseFlags, ProxyAcks, refuseHostOverlap, ServiceFeed, shutdownTimeoutMs, StartupError } from '@wharf/store';
 import { AckWriter } from './ack.js';
+import { configOf, FLAGS, type ProxyConfig } from './config.js';
 import { DnsServer } from './dns/server.js';
-import { parseUpstream, type Upstream } from './dns/upstream.js';
-import { DEFAULT_CLUSTER_DOMAIN } from './dns/zone.js';
-import { NodePortProxy } from './proxy.js';
+import { checkLocalRangePrerequisites, ensureLocalRange, LocalRange } from './localrange.js';
+import { ServiceProxy } from './proxy.js';
 
 const BIN = 'wharf-proxy';
-
-const FLAGS = {
-  node: { description: "this node's name (for logs)", env: 'WHARF_NODE', required: true },
-  address: { description: 'the address to listen on for NodePorts (the node\'s advertised address)', env: 'WHARF_NODE_ADDRESS', required: true },
-  'connect-timeout': { description: 'ms to wait for a backend to accept before trying the next one', default: '1000' },
-  'replay-limit': { description: 'client bytes kept for a retry until the backend answers', default: '65536' },
-  'heartbeat-interval': { description: 'ms between two acknowledgements when nothing changes; agents stop waiting for a proxy silent for 3 intervals', default: '2000' },
-  'dns-listen': { description: 'ADDR:PORT to serve the cluster DNS on (UDP and TCP); off when not given', env: 'WHARF_DNS_LISTEN' },
-  'dns-upstream': { description: 'comma-separated resolvers (HOST or HOST:PORT) for names outside the cluster domain; default: the nameservers of /etc/resolv.conf' },
-  'cluster-domain': { description: 'the cluster DNS domain', default: DEFAULT_CLUSTER_DOMAIN },
-};
+const SUMMARY = `${BIN}: the NodePort proxy of a Wharf node, which also serves every Service's cluster IP and the cluster DNS (kube-proxy, kube-dns); round-robins each TCP connection over a Service's ready endpoints`;
 
 /** A running proxy. */
 export interface RunningProxy {
-  proxy: NodePortProxy;
-  /** The DNS responder, when asked for. */
+  proxy: ServiceProxy;
+  /** The DNS responder, when on (it may still be retrying its bind: see its log). */
   dns?: DnsServer;
+  /** The keeper of the local service range, when a service CIDR is served. */
+  localRange?: LocalRange;
   feed: ServiceFeed;
   acks: AckWriter;
   stop(): Promise<void>;
 }
 
-/** Settings of startProxy. */
-export interface ProxyConfig {
-  natsUrl: string;
-  /** NATS credentials and TLS. */
-  natsAuth?: NatsAuth;
-  cluster: string;
-  node: string;
-  address: string;
-  connectTimeoutMs: number;
-  replayLimit: number;
-  /** ms between two acknowledgements when nothing changes (default 2000). */
-  heartbeatMs?: number;
-  /** Serve the cluster DNS here, from the same feed. */
-  dns?: { address: string; port: number; upstreams: Upstream[]; domain: string };
-  log?: Logger;
+/** Checks and makes the service CIDR local before anything listens; one-line StartupErrors. */
+async function makeRangeLocal(cfg: ProxyConfig, range: LocalRange): Promise<void> {
+  const cidr = range.cidr;
+  try {
+    await checkLocalRangePrerequisites(cidr);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
+  refuseHostOverlap('service-cidr', cidr);
+  try {
+    await ensureLocalRange(range.link, cidr);
+  } catch (e) {
+    throw new StartupError(`--service-cidr ${formatIpv4Cidr(cidr)}: ${(e as Error).message}`);
+  }
+  range.log.info({ link: range.link, serviceCidr: formatIpv4Cidr(cidr), cluster: cfg.cluster }, 'service CIDR is local');
 }
 
-/** Connects to the log and starts serving NodePorts. */
+/** Connects to the log and starts serving NodePorts, cluster IPs and DNS. */
 export async function startProxy(cfg: ProxyConfig): Promise<RunningProxy> {
   const log = cfg.log ?? createLogger(BIN).child({ node: cfg.node });
+  const range = cfg.serviceCidr && new LocalRange(cfg.cluster, cfg.serviceCidr, log);
+  if (range) await makeRangeLocal(cfg, range);
   const store = await EventStore.connect({ natsUrl: cfg.natsUrl, auth: cfg.natsAuth, cluster: cfg.cluster, name: `${BIN} ${cfg.node}` });
   let acks: AckWriter | undefined;
-  const proxy = new NodePortProxy({ address: cfg.address, log, connectTimeoutMs: cfg.connectTimeoutMs, replayLimit: cfg.replayLimit, onDrainChange: () => acks?.request() });
+  const onAddressMissing = () => void range?.ensure();
+  const proxy = new ServiceProxy({
+    address: cfg.address,
+    serviceCidr: cfg.serviceCidr,
+    log,
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    replayLimit: cfg.replayLimit,
+    ...(cfg.rebindMs ? { rebindMs: cfg.rebindMs } : {}),
+    onDrainChange: () => acks?.request(),
+    onAddressMissing,
+  });
   try {
     const bucket = await ProxyAcks.open(store);
     const id = { node: cfg.node, instance: randomUUID(), address: cfg.address, intervalMs: cfg.heartbeatMs ?? 2000 };
@@ -68,7 +72,7 @@ export async function startProxy(cfg: ProxyConfig): Promise<RunningProxy> {
     throw e;
   }
   const writer = acks;
-  const dns = cfg.dns && new DnsServer({ ...cfg.dns, log });
+  const dns = cfg.dns && new DnsServer({ ...cfg.dns, log, onAddressMissing, ...(cfg.rebindMs ? { rebindMs: cfg.rebindMs } : {}) });
   // Every applied state is acknowledged: agents wait for it before stopping a removed pod. The
   // DNS responder answers from the first synced state on (SERVFAIL before, never a false NXDOMAIN).
   const feed: ServiceFeed = new ServiceFeed(store, log, (state) => {
@@ -76,50 +80,28 @@ export async function startProxy(cfg: ProxyConfig): Promise<RunningProxy> {
     writer.request();
     if (feed.synced) dns?.setState(state);
   });
-  try {
-    await dns?.start();
-  } catch (e) {
-    await writer.stop();
-    await store.close();
-    throw new StartupError(`--dns-listen ${cfg.dns!.address}:${cfg.dns!.port}: ${(e as Error).message}`);
-  }
+  // A responder that cannot bind (port 53 taken, the address not local yet) is retried, and
+  // the proxy serves meanwhile.
+  await dns?.serve();
   feed.start();
   writer.start();
-  log.info({ address: cfg.address, cluster: cfg.cluster }, 'proxy started');
+  range?.start(cfg.syncPeriodMs ?? 30_000);
+  log.info({ address: cfg.address, cluster: cfg.cluster, ...(cfg.serviceCidr ? { serviceCidr: formatIpv4Cidr(cfg.serviceCidr) } : {}), ...(cfg.dns ? { dns: `${cfg.dns.address}:${cfg.dns.port}` } : {}) }, 'proxy started');
   return {
     proxy,
     feed,
     acks: writer,
     ...(dns ? { dns } : {}),
+    ...(range ? { localRange: range } : {}),
     async stop() {
       await feed.stop();
       await dns?.stop();
       await proxy.stop();
+      await range?.stop();
       await writer.stop();
       await store.close();
     },
   };
-}
-
-function positive(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag}: "${v}" is not a positive integer`);
-  return n;
-}
-
-/** The DNS settings of the flags: off without --dns-listen; upstreams from --dns-upstream or /etc/resolv.conf, never the responder itself. */
-function dnsOf(f: Record<string, string>): ProxyConfig['dns'] {
-  const listen = f['dns-listen'];
-  if (!listen) return undefined;
-  const at = parseUpstream(listen);
-  if (!isIP(at.host) || !Number.isInteger(at.port) || at.port < 1 || at.port > 65535) throw new UsageError(`--dns-listen: "${listen}" is not ADDR:PORT`);
-  const given = f['dns-upstream'];
-  const names = given ? given.split(',').map((s) => s.trim()).filter(Boolean) : parseResolvConf(readResolvConf()).nameservers;
-  const upstreams = names.map(parseUpstream).filter((u) => !(u.host === at.host && u.port === at.port));
-  for (const u of upstreams) if (!isIP(u.host) || !Number.isInteger(u.port) || u.port < 1 || u.port > 65535) throw new UsageError(`--dns-upstream: "${u.host}:${u.port}" is not an IP address and port`);
-  const domain = f['cluster-domain']!.replace(/\.$/, '');
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/i.test(domain)) throw new UsageError(`--cluster-domain: "${f['cluster-domain']}" is not a DNS domain`);
-  return { address: at.host, port: at.port, upstreams, domain };
 }
 
 function readResolvConf(): string {
@@ -132,20 +114,9 @@ function readResolvConf(): string {
 
 /** The wharf-proxy command: parse flags, start, stop gracefully on SIGTERM/SIGINT. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
-  const f = parseFlags(BIN, `${BIN}: the NodePort proxy of a Wharf node; round-robins each TCP connection over a Service's ready endpoints`, FLAGS, argv) as Record<string, string>;
+  const f = parseFlags(BIN, SUMMARY, FLAGS, argv) as Record<string, string>;
   const timeoutMs = shutdownTimeoutMs(f['shutdown-timeout']);
   const log = createLogger(BIN).child({ node: f.node });
-  const running = await startProxy({
-    natsUrl: f.nats!,
-    natsAuth: natsAuthOf(f),
-    cluster: f.cluster!,
-    node: f.node!,
-    address: f.address!,
-    connectTimeoutMs: positive('connect-timeout', f['connect-timeout']!),
-    replayLimit: positive('replay-limit', f['replay-limit']!),
-    heartbeatMs: positive('heartbeat-interval', f['heartbeat-interval']!),
-    dns: dnsOf(f),
-    log,
-  });
+  const running = await startProxy({ ...configOf(f, readResolvConf()), natsAuth: natsAuthOf(f), log });
   closeOnSignals(() => running.stop(), { log, timeoutMs });
 }

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { emptyState, evolve, type LoggedEvent, type State } from '@wharf/model';
 import type { Logger } from '@wharf/store';
-import { NodePortProxy } from './proxy.js';
+import { ServiceProxy } from './proxy.js';
 
 // In-process loopback sockets only: what an endpoint change does to connections already forwarded.
 const servers: Server[] = [];
-const proxies: NodePortProxy[] = [];
+const proxies: ServiceProxy[] = [];
 afterEach(async () => {
   servers.splice(0).forEach((s) => s.close());
   for (const p of proxies.splice(0)) await p.stop();
@@ -37,13 +37,13 @@ async function freePort(): Promise<number> {
 }
 
 /** A proxy on 127.0.0.1 whose log tells when a NodePort listens and that counts drain changes. */
-function startProxy(): { proxy: NodePortProxy; listening: Promise<void>; drainChanges: () => number; nextDrainChange: () => Promise<void> } {
+function startProxy(): { proxy: ServiceProxy; listening: Promise<void>; drainChanges: () => number; nextDrainChange: () => Promise<void> } {
   let listened!: () => void;
   const listening = new Promise<void>((r) => (listened = r));
   let changes = 0;
   let waiter: (() => void) | undefined;
   const log = { info: (_o: unknown, msg: string) => msg === 'listening on NodePort' && listened(), warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
-  const proxy = new NodePortProxy({
+  const proxy = new ServiceProxy({
     address: '127.0.0.1',
     log,
     connectTimeoutMs: 500,
@@ -57,7 +57,7 @@ function startProxy(): { proxy: NodePortProxy; listening: Promise<void>; drainCh
   return { proxy, listening, drainChanges: () => changes, nextDrainChange: () => new Promise((r) => (waiter = r)) };
 }
 
-describe('NodePortProxy: an endpoint leaving the routes', () => {
+describe('ServiceProxy: an endpoint leaving the routes', () => {
   it('lets a connection already forwarded to it finish, reports the backend as draining meanwhile, and not after', async () => {
     let backendSide!: Socket;
     let accepted!: () => void;

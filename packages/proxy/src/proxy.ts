@@ -1,39 +1,50 @@
 /**
- * The NodePort data plane of one node: a TCP listener on ADDR for every NodePort, each connection
- * forwarded to the next ready backend of its service port. `apply` swaps in new routes (the
- * listener set follows the diff); connections already forwarded are never touched by it. It
- * counts the open connections of each backend, so that it can say which removed backends it
- * still drains (what the proxy acknowledges to the agents, with the sequence it applied).
+ * The service data plane of one node: a TCP listener on the node's address for every NodePort and
+ * on `clusterIP:port` for every service port with a cluster IP, each connection forwarded to the
+ * next ready backend of its service port. `apply` swaps in new routes (the listener set follows
+ * the diff); connections already forwarded are never touched by it. It counts the open
+ * connections of each backend, so that it can say which removed backends it still drains (what
+ * the proxy acknowledges to the agents, with the sequence it applied).
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { getObject, listObjects, type State } from '@wharf/model';
+import { getObject, type Ipv4Cidr, listObjects, type State } from '@wharf/model';
 import type { Logger } from '@wharf/store';
 import { attemptOrder, connected, expireSticky, newBalancerState, type Backend, type BalancerState } from './balancer.js';
 import { forward, reset, type ForwardOptions } from './forward.js';
 import { diffListeners } from './listeners.js';
-import { desiredRoutes, type Route } from './routes.js';
+import { clusterIPsOutside, desiredRoutes, type Route } from './routes.js';
 
 /** How to run the data plane. */
 export interface ProxyOptions extends ForwardOptions {
+  /** The node's address: NodePorts listen here. */
   address: string;
+  /** Cluster IPs inside this range are listened on (they must be local: see LocalRange); none without it. */
+  serviceCidr?: Ipv4Cidr | undefined;
   log: Logger;
-  /** Retry a NodePort that failed to bind after this many ms. */
+  /** Retry a listener that failed to bind after this many ms. */
   rebindMs?: number;
   /** Called when the set of draining backends (see `draining`) changes. */
   onDrainChange?: () => void;
+  /** Called when a cluster IP could not be bound because it is not local (EADDRNOTAVAIL), before the retry. */
+  onAddressMissing?: () => void;
 }
 
 /** Listeners and routes of one node. */
-export class NodePortProxy {
-  #routes = new Map<number, Route>();
+export class ServiceProxy {
+  /** Routes by listener key (`address:port`). */
+  #routes = new Map<string, Route>();
   #balancers = new Map<string, BalancerState>();
-  #servers = new Map<number, Server>();
+  #servers = new Map<string, Server>();
+  /** Listeners whose last bind failed, with the error code logged for them (logged once per code). */
+  #failed = new Map<string, string>();
+  /** Cluster IPs outside the service CIDR already warned about. */
+  #outside = new Set<string>();
   /** Open backend connections by backend key (entries with none are dropped). */
   #conns = new Map<string, { backend: Backend; count: number }>();
   /** The keys of every backend some route lists now. */
   #routed = new Set<string>();
   #seq = 0;
-  /** The state applied last: a NodePort that failed to bind is retried with the newest one. */
+  /** The state applied last: a listener that failed to bind is retried with the newest one. */
   #state: State | undefined;
   #retry: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout;
@@ -47,9 +58,9 @@ export class NodePortProxy {
     this.#sweeper.unref();
   }
 
-  /** The NodePorts listened on now. */
-  get ports(): number[] {
-    return [...this.#servers.keys()].sort((a, b) => a - b);
+  /** The listener keys (`address:port`) listened on or being bound now, sorted. */
+  get listeners(): string[] {
+    return [...this.#servers.keys()].sort();
   }
 
   /** The sequence of the last Service or Endpoints event of the state applied last (0 before any). */
@@ -64,16 +75,18 @@ export class NodePortProxy {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /** The current route of a NodePort. */
-  route(port: number): Route | undefined {
-    return this.#routes.get(port);
+  /** The current route of a listener key (`listenerKey(address, port)`). */
+  route(key: string): Route | undefined {
+    return this.#routes.get(key);
   }
 
   /** Makes the listeners and routes match the Services and Endpoints of `state`. */
   apply(state: State): void {
     if (this.#stopped) return;
     this.#state = state;
-    const routes = desiredRoutes(listObjects(state, 'Service'), (ns, name) => getObject(state, 'Endpoints', ns, name));
+    const services = listObjects(state, 'Service');
+    const routes = desiredRoutes(services, (ns, name) => getObject(state, 'Endpoints', ns, name), { nodeAddress: this.opts.address, serviceCidr: this.opts.serviceCidr });
+    if (this.opts.serviceCidr) this.#warnOutside(clusterIPsOutside(services, this.opts.serviceCidr));
     this.#routes = routes;
     const before = drainKeys(this.draining());
     this.#routed = new Set([...routes.values()].flatMap((r) => r.backends.map((b) => b.key)));
@@ -82,35 +95,53 @@ export class NodePortProxy {
     const ids = new Set([...routes.values()].map((r) => r.id));
     for (const id of this.#balancers.keys()) if (!ids.has(id)) this.#balancers.delete(id);
     const diff = diffListeners(routes.keys(), this.#servers.keys());
-    for (const port of diff.close) this.#close(port);
-    for (const port of diff.open) this.#open(port);
+    for (const key of diff.close) this.#close(key);
+    for (const key of [...this.#failed.keys()]) if (!routes.has(key)) this.#failed.delete(key);
+    for (const key of diff.open) this.#open(key, routes.get(key)!);
   }
 
-  #open(port: number): void {
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (s) => this.#accept(port, s));
-    this.#servers.set(port, server);
-    server.on('error', (err) => {
-      this.opts.log.error({ port, err: err.message }, 'cannot listen on the NodePort; retrying later');
-      if (this.#servers.get(port) === server) this.#servers.delete(port);
+  #warnOutside(ips: string[]): void {
+    for (const ip of ips) {
+      if (this.#outside.has(ip)) continue;
+      this.#outside.add(ip);
+      this.opts.log.warn({ clusterIP: ip }, 'cluster IP outside --service-cidr: not served (does wharf-api use another --service-cluster-ip-range?)');
+    }
+  }
+
+  #open(key: string, route: Route): void {
+    const { kind, address, port } = route;
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (s) => this.#accept(key, s));
+    this.#servers.set(key, server);
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? err.message;
+      const fields = { kind, address, port, err: err.message };
+      if (this.#failed.get(key) === code) this.opts.log.debug(fields, `cannot listen on the ${kind} yet; retrying`);
+      else this.opts.log.error(fields, `cannot listen on the ${kind}; retrying every ${this.opts.rebindMs ?? 5000} ms`);
+      this.#failed.set(key, code);
+      if (this.#servers.get(key) === server) this.#servers.delete(key);
       server.close();
+      if (code === 'EADDRNOTAVAIL' && kind === 'ClusterIP') this.opts.onAddressMissing?.();
       this.#retry ??= setTimeout(() => {
         this.#retry = undefined;
         if (this.#state) this.apply(this.#state);
       }, this.opts.rebindMs ?? 5000);
     });
-    server.listen({ host: this.opts.address, port, backlog: 1024 }, () => this.opts.log.info({ port, address: this.opts.address }, 'listening on NodePort'));
+    server.listen({ host: address, port, backlog: 1024 }, () => {
+      const retried = this.#failed.delete(key);
+      this.opts.log.info({ address, port, ...(retried ? { retried } : {}) }, `listening on ${kind}`);
+    });
   }
 
-  #close(port: number): void {
-    const server = this.#servers.get(port);
-    this.#servers.delete(port);
+  #close(key: string): void {
+    const server = this.#servers.get(key);
+    this.#servers.delete(key);
     // Stops accepting; connections already forwarded carry on.
     server?.close();
-    this.opts.log.info({ port }, 'closed NodePort');
+    this.opts.log.info({ listener: key }, 'closed listener');
   }
 
-  #accept(port: number, client: Socket): void {
-    const route = this.#routes.get(port);
+  #accept(key: string, client: Socket): void {
+    const route = this.#routes.get(key);
     if (!route || route.backends.length === 0) {
       // No ready endpoint: refuse at once rather than leave the client hanging.
       client.on('error', () => undefined);

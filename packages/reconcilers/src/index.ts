@@ -1,6 +1,6 @@
-/** @wharf/reconcilers: the controllers (scheduler, node feed, endpoints, replication, garbage collection, node lifecycle), the controller machinery they share (keyed queue, rendezvous sharding over leases) and the manager that runs them. */
+/** @wharf/reconcilers: the controllers (scheduler, node feed, endpoints, replication, garbage collection, node lifecycle, node IPAM), the controller machinery they share (keyed queue, rendezvous sharding over leases) and the manager that runs them. */
 
-export { containerPortOf, desiredSubsets, hostPortFor, podReady, type ResolvedPort, serviceSelects } from './endpoints/decide.js';
+export { containerPortOf, desiredSubsets, podReady, type ResolvedPort, serviceSelects, targetPortFor } from './endpoints/decide.js';
 export { CONTROLLER, type EndpointsPlan, MANAGED_BY, planEndpoints } from './endpoints/plan.js';
 export { type EndpointsOptions, EndpointsReconciler, endpointsWatch } from './endpoints/reconciler.js';
 export { type FinalizePlan, FOREGROUND_FINALIZER, isGarbage, ORPHAN_FINALIZER, planFinalize } from './gc/plan.js';
@@ -9,6 +9,9 @@ export { main, parseDuration } from './main.js';
 export { CONTROLLER_NAMES, type ControllerName, type Manager, type ManagerOptions, parseControllers, startManager } from './manager.js';
 export { type FeedCopy, type FeedPlan, planFeed } from './nodefeed/plan.js';
 export { type NodeFeedOptions, NodeFeedReconciler } from './nodefeed/reconciler.js';
+export { type Claim, type IpamInput, type IpamPlan, markedNoCIDR, NETWORK_UNAVAILABLE, NO_CIDR_AVAILABLE, planNodeIpam, withNoCIDR, withPodCIDR } from './nodeipam/plan.js';
+export { rangeFromFlags, type RangeFlags, rangeMismatch, recordedServiceRange, refuseServiceOverlap, settleRange } from './nodeipam/range.js';
+export { type NodeIpamOptions, NodeIpamReconciler } from './nodeipam/reconciler.js';
 export { type LifecycleInput, type LifecyclePlan, planLifecycle, UNREACHABLE_TAINT_KEY } from './nodelifecycle/plan.js';
 export { type NodeLifecycleOptions, NodeLifecycleReconciler } from './nodelifecycle/reconciler.js';
 export { podFixture, type PodOpts, rcFixture } from './replication/fixtures.js';

@@ -4,10 +4,13 @@
  * hashing over the live members (see runtime/membership.ts), and every write they make is a
  * compare-and-set, so two of them never act twice even while the members change.
  */
-import { EventStore, initialState, type Logger, type NatsAuth, NodeFeed, Objects, Projection, SnapshotStore } from '@wharf/store';
+import type { NodeCidrRange } from '@wharf/model';
+import { EventStore, initialState, type Logger, type NatsAuth, NodeFeed, Objects, PodCIDRClaims, Projection, SnapshotStore } from '@wharf/store';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/collector.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
+import { NodeIpamReconciler } from './nodeipam/reconciler.js';
+import { recordedServiceRange, refuseServiceOverlap, settleRange } from './nodeipam/range.js';
 import { NodeLifecycleReconciler } from './nodelifecycle/reconciler.js';
 import { ReplicationReconciler } from './replication/reconciler.js';
 import { defaultInstance, Membership } from './controller/membership.js';
@@ -16,7 +19,7 @@ import { AllocationLedger } from './scheduler/ledger.js';
 import { SchedulerReconciler } from './scheduler/reconciler.js';
 
 /** The controllers a manager can run. */
-export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints', 'replication', 'gc', 'nodelifecycle'] as const;
+export const CONTROLLER_NAMES = ['scheduler', 'nodefeed', 'endpoints', 'replication', 'gc', 'nodelifecycle', 'nodeipam'] as const;
 /** One of CONTROLLER_NAMES. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
@@ -40,6 +43,12 @@ export interface ManagerOptions {
   instance?: string;
   /** Share the keys with the other live instances (default true); false reconciles every key. */
   share?: boolean;
+  /** Node IPAM: --cluster-cidr as given (undefined: the cluster's recorded range, else 10.244.0.0/16). */
+  clusterCidr?: string | undefined;
+  /** Node IPAM: --node-cidr-mask-size as given (undefined: the recorded one, else 24). */
+  nodeCidrMaskSize?: string | undefined;
+  /** Node IPAM: refuses (StartupError) a pod network this machine cannot use; the daemon checks its own networks. */
+  checkPodNetwork?: ((range: NodeCidrRange) => void) | undefined;
 }
 
 /** A running manager. */
@@ -53,6 +62,7 @@ export interface Manager {
   replication?: ReplicationReconciler;
   gc?: GarbageCollector;
   nodelifecycle?: NodeLifecycleReconciler;
+  nodeipam?: NodeIpamReconciler;
   /** Stops every controller, then the projection and the connection. */
   stop(): Promise<void>;
 }
@@ -136,6 +146,19 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
       await nl.start();
       stops.push(() => nl.stop());
       m.nodelifecycle = nl;
+    }
+    if (opts.controllers.includes('nodeipam')) {
+      const log = opts.log.child({ controller: 'nodeipam' });
+      const claims = await PodCIDRClaims.open(store);
+      const serviceRange = await recordedServiceRange(store);
+      const range = await settleRange(claims, { clusterCidr: opts.clusterCidr, nodeCidrMaskSize: opts.nodeCidrMaskSize }, (r) => {
+        refuseServiceOverlap(r, serviceRange);
+        opts.checkPodNetwork?.(r);
+      });
+      const ipam = new NodeIpamReconciler({ projection, objects, claims, range, log, shard });
+      await ipam.start();
+      stops.push(() => ipam.stop());
+      m.nodeipam = ipam;
     }
   } catch (e) {
     await m.stop().catch(() => undefined);

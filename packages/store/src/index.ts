@@ -1,12 +1,14 @@
 /** @wharf/store: Wharf's I/O on NATS JetStream: the event store and its projections, object writes, KV wrappers (node feed, proxy acknowledgements), the Service/Endpoints feed, container logs, snapshots and time travel, and the daemons' flags and logger. */
 
 export { LatestBySubject, type LatestMessage } from './compaction.js';
-export { describeOverlap, type HostNetwork, hostNetworks, interfaceNetworks, overlappingNetwork, parseRoutes } from './hostnets.js';
+export { describeOverlap, type HostNetwork, hostNetworks, interfaceNetworks, overlappingNetwork, parseRoutes, refuseHostOverlap, WHARF_ROUTE_PROTO } from './hostnets.js';
 export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, natsAuthOf, parseFlags, runMain, StartupError, UsageError } from './config.js';
 export { compareVersions, connectNats, MIN_NATS_VERSION, type NatsAuth, NatsUnavailableError } from './connect.js';
 export { credsInboxPrefix, credsJwt, NatsIdentity, type NatsIdentitySeeds, newIdentitySeeds, type NewUser, type Revocations, userName } from './natsauth/identity.js';
 export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
 export { ensureBucket, openBucket } from './buckets.js';
+export { type ClaimAttempt, createOrRead, isWrongLastSequence, recordOnce } from './kvclaims.js';
+export { POD_CIDR_RANGE_KEY, type PodCIDRClaim, PodCIDRClaims, type RecordedNodeCidrs } from './podcidrs.js';
 export { pushAccount, type PushTarget, revokeUsers } from './natsauth/revoke.js';
 export { type ClusterSettings, routesFileText, type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
 export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';

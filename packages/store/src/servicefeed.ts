@@ -3,9 +3,10 @@
  * consumer (no pods, no other kinds), folds them with core's `evolve`, and hands each new state
  * to a listener, one call per batch of events. A failed read is resumed after the last folded
  * sequence. The proxy routes by it; the agent reads from it whether a terminating pod is still
- * an endpoint. Two feeds that folded up to the same sequence hold the same state.
+ * an endpoint. Two feeds that folded up to the same sequence hold the same state. Given other
+ * kinds (the agent's Nodes, for its routes), it folds those instead.
  */
-import { emptyState, evolve, type LoggedEvent, mustKind, type State } from '@wharf/model';
+import { emptyState, evolve, type KindInfo, type LoggedEvent, mustKind, type State } from '@wharf/model';
 import type { EventStore } from './eventstore.js';
 import type { Logger } from './logger.js';
 
@@ -23,14 +24,19 @@ export class ServiceFeed {
   #syncTo = -1;
   #synced = false;
 
-  constructor(readonly store: EventStore, readonly log: Logger, readonly onState: FeedListener) {}
+  constructor(
+    readonly store: EventStore,
+    readonly log: Logger,
+    readonly onState: FeedListener,
+    readonly kinds: readonly KindInfo[] = [mustKind('Service'), mustKind('Endpoints')],
+  ) {}
 
-  /** The current state (Services and Endpoints only); its `seq` is the last Service or Endpoints event folded. */
+  /** The current state (the feed's kinds only); its `seq` is the last event of those kinds folded. */
   get state(): State {
     return this.#state;
   }
 
-  /** True once the state holds every Service and Endpoints event the log had when the feed started. */
+  /** True once the state holds every event of the feed's kinds the log had when the feed started. */
   get synced(): boolean {
     return this.#synced;
   }
@@ -41,8 +47,7 @@ export class ServiceFeed {
   }
 
   #filter(): string[] {
-    const s = this.store.subjects;
-    return [s.kind(mustKind('Service')), s.kind(mustKind('Endpoints'))];
+    return this.kinds.map((k) => this.store.subjects.kind(k));
   }
 
   async #follow(): Promise<void> {

@@ -1,7 +1,7 @@
 /** The Docker implementation of the runtime interface, on dockerode. */
 import Docker from 'dockerode';
 import { Readable } from 'node:stream';
-import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type ListOptions, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
+import { DockerUnavailableError, type ContainerInfo, type CreateSpec, type ExecResult, type ListOptions, type NetworkInfo, type NetworkSpec, type PublishedPort, type Runtime, type RuntimeLogLine } from './runtime.js';
 import { demuxLines } from './demux.js';
 
 const NEVER = '0001-01-01T00:00:00Z';
@@ -65,6 +65,24 @@ export function rowInfo(r: PsRow): ContainerInfo {
     createdAt: new Date(r.Created * 1000).toISOString(),
     ports: (r.Ports ?? []).flatMap((p) => (p.PublicPort ? [{ containerPort: p.PrivatePort, protocol: p.Type as PublishedPort['protocol'], hostIp: p.IP ?? '', hostPort: p.PublicPort }] : [])),
   };
+}
+
+/** The option of Docker's bridge driver naming the bridge interface. */
+const BRIDGE_NAME = 'com.docker.network.bridge.name';
+
+/** Maps `docker network inspect` onto NetworkInfo. */
+export function networkInfoOf(n: Docker.NetworkInspectInfo): NetworkInfo {
+  const config = n.IPAM?.Config ?? [];
+  const info: NetworkInfo = {
+    name: n.Name,
+    labels: n.Labels ?? {},
+    subnets: config.flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
+    gateways: config.flatMap((c) => (c.Gateway ? [c.Gateway] : [])),
+    containers: Object.keys(n.Containers ?? {}).length,
+  };
+  const bridge = n.Options?.[BRIDGE_NAME];
+  if (bridge) info.bridge = bridge;
+  return info;
 }
 
 /** Drives a Docker engine through its socket. */
@@ -136,7 +154,7 @@ export class DockerRuntime implements Runtime {
       ...(spec.hostname ? { Hostname: spec.hostname } : {}),
       ExposedPorts: exposed,
       HostConfig: {
-        ...(spec.joinNetworkOf ? { NetworkMode: `container:${spec.joinNetworkOf}` } : {}),
+        ...(spec.joinNetworkOf ? { NetworkMode: `container:${spec.joinNetworkOf}` } : spec.network ? { NetworkMode: spec.network } : {}),
         PortBindings: bindings,
         Binds: spec.mounts.filter((m) => m.kind === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
         Mounts: spec.mounts
@@ -235,6 +253,40 @@ export class DockerRuntime implements Runtime {
       if ((info.ExitCode !== null && info.ExitCode !== undefined && !info.Running) || i >= 10) return { exitCode: info.ExitCode ?? -1, output };
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    try {
+      return networkInfoOf((await this.docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo);
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    await this.docker.createNetwork({
+      Name: spec.name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
+      Options: { [BRIDGE_NAME]: spec.bridge, 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
+      Labels: spec.labels,
+    });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+    }
+  }
+
+  async listNetworks(labels: Record<string, string>): Promise<NetworkInfo[]> {
+    const rows = await this.docker.listNetworks({ filters: { label: labelFilter(labels) } });
+    const infos = await Promise.all(rows.map((r) => this.inspectNetwork(r.Name)));
+    return infos.filter((i): i is NetworkInfo => i !== undefined);
   }
 
   watch(labels: Record<string, string>, onChange: () => void): () => void {

@@ -1,15 +1,20 @@
 /**
  * A fake, in-memory runtime for hollow nodes (like Kubernetes' kubemark/kwok): containers
  * "start" at once and run until stopped; nothing is executed and no port is opened (published
- * ports get made-up host ports). FOR BENCHMARKS AND SCALE TESTS ONLY, never the default:
+ * ports get made-up host ports). Networks exist only here: a container on one gets the next
+ * address of its subnet. FOR BENCHMARKS AND SCALE TESTS ONLY, never the default:
  * `wharf-agent --runtime fake`.
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerInfo, CreateSpec, ExecResult, Runtime, RuntimeLogLine } from './runtime.js';
+import { numberToIpv4, parseIpv4Cidr } from '@wharf/model';
+import type { ContainerInfo, CreateSpec, ExecResult, NetworkInfo, NetworkSpec, Runtime, RuntimeLogLine } from './runtime.js';
 
 /** The in-memory runtime. */
 export class FakeRuntime implements Runtime {
   readonly containers = new Map<string, ContainerInfo>();
+  readonly networks = new Map<string, NetworkInfo & { next: number }>();
+  /** The network each container joined, by container id. */
+  readonly #attached = new Map<string, string>();
   #watchers = new Set<{ labels: Record<string, string>; onChange: () => void }>();
   #nextPort = 40000 + Math.floor(Math.random() * 10000);
 
@@ -56,6 +61,13 @@ export class FakeRuntime implements Runtime {
       createdAt: now,
       ports: spec.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort || this.#nextPort++ })),
     };
+    const net = spec.network ? this.networks.get(spec.network) : undefined;
+    if (spec.network && !net) throw new Error(`network ${spec.network} not found`);
+    if (net) {
+      this.#attached.set(id, net.name);
+      const subnet = parseIpv4Cidr(net.subnets[0]!);
+      c.ip = numberToIpv4(subnet.network + 2 + (net.next++ % (2 ** (32 - subnet.prefix) - 3)));
+    }
     this.containers.set(id, c);
     this.#notify(c);
     return id;
@@ -84,6 +96,7 @@ export class FakeRuntime implements Runtime {
     const c = this.containers.get(id);
     if (!c) return;
     this.containers.delete(id);
+    this.#attached.delete(id);
     this.#notify(c);
   }
 
@@ -105,6 +118,28 @@ export class FakeRuntime implements Runtime {
         }),
       }),
     };
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    const n = this.networks.get(name);
+    if (!n) return undefined;
+    const { next: _next, ...info } = n;
+    return { ...info, containers: [...this.#attached].filter(([id, n]) => n === name && this.containers.get(id)?.running).length };
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    if (this.networks.has(spec.name)) throw new Error(`network with name ${spec.name} already exists`);
+    this.networks.set(spec.name, { name: spec.name, labels: { ...spec.labels }, subnets: [spec.subnet], gateways: [spec.gateway], bridge: spec.bridge, containers: 0, next: 0 });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.networks.delete(name);
+  }
+
+  async listNetworks(labels: Record<string, string>): Promise<NetworkInfo[]> {
+    const out: NetworkInfo[] = [];
+    for (const n of this.networks.values()) if (Object.entries(labels).every(([k, v]) => n.labels[k] === v)) out.push((await this.inspectNetwork(n.name))!);
+    return out;
   }
 
   watch(labels: Record<string, string>, onChange: () => void): () => void {

@@ -47,6 +47,8 @@ export interface CreateSpec {
   hostname?: string;
   /** The id of the container whose network namespace this one joins. */
   joinNetworkOf?: string;
+  /** The network (by name) the container joins, when it owns its network namespace; the runtime's default when absent. */
+  network?: string;
   ports: PortSpec[];
   mounts: MountSpec[];
   nanoCpus?: number;
@@ -98,6 +100,30 @@ export interface RuntimeLogLine {
   text: string;
 }
 
+/** A bridge network to create: the node's pod network. */
+export interface NetworkSpec {
+  name: string;
+  /** CIDR. */
+  subnet: string;
+  gateway: string;
+  /** The bridge interface's name. */
+  bridge: string;
+  labels: Record<string, string>;
+}
+
+/** What the runtime says about one network. */
+export interface NetworkInfo {
+  name: string;
+  labels: Record<string, string>;
+  /** Its subnets (CIDRs) and gateways, from its IPAM configuration. */
+  subnets: string[];
+  gateways: string[];
+  /** The bridge interface's name, when the network was made with one. */
+  bridge?: string;
+  /** How many containers are attached to it now. */
+  containers: number;
+}
+
 /** The container runtime the agent drives. */
 export interface Runtime {
   /** The runtime's version string, e.g. "docker://20.10.24"; fails when it is unreachable. */
@@ -122,6 +148,14 @@ export interface Runtime {
   logs(id: string, sinceSeconds: number, signal: AbortSignal): AsyncIterable<RuntimeLogLine>;
   /** Runs `cmd` inside a running container; rejects after `timeoutMs` (the command may go on). */
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** One network by name, or undefined when there is none. */
+  inspectNetwork(name: string): Promise<NetworkInfo | undefined>;
+  /** Creates a bridge network with masquerading off (Wharf masquerades itself); rejects with the runtime's message. */
+  createNetwork(spec: NetworkSpec): Promise<void>;
+  /** Removes a network; no-op when it is gone. */
+  removeNetwork(name: string): Promise<void>;
+  /** Every network carrying all of `labels`. */
+  listNetworks(labels: Record<string, string>): Promise<NetworkInfo[]>;
   /** Calls `onChange` whenever a container carrying `labels` starts, dies or goes, and each time it (re)connects to the engine; returns a stop function. */
   watch(labels: Record<string, string>, onChange: () => void): () => void;
 }

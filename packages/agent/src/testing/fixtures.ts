@@ -18,7 +18,7 @@ export function podOf(name: string, containers: string[] = ['c'], extra: Partial
 }
 
 /** An observed container instance of pod `pod`. */
-export function inst(pod: string, container: string, o: { id?: string; running?: boolean; exitCode?: number; restartCount?: number; step?: number; startedAt?: number; finishedAt?: number; hostPort?: number } = {}): Observed {
+export function inst(pod: string, container: string, o: { id?: string; running?: boolean; exitCode?: number; restartCount?: number; step?: number; startedAt?: number; finishedAt?: number; hostPort?: number; ip?: string } = {}): Observed {
   const running = o.running ?? true;
   const id = o.id ?? `${pod}-${container}-${o.restartCount ?? 0}`;
   return {
@@ -44,6 +44,7 @@ export function inst(pod: string, container: string, o: { id?: string; running?:
       startedAt: new Date(o.startedAt ?? 0).toISOString(),
       ...(running ? {} : { finishedAt: new Date(o.finishedAt ?? 1000).toISOString() }),
       ports: container === INFRA && o.hostPort ? [{ containerPort: 3000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: o.hostPort }] : [],
+      ...(o.ip ? { ip: o.ip } : {}),
     },
   };
 }

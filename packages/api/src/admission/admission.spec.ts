@@ -182,6 +182,17 @@ describe('prepareUpdate', () => {
     expect((object as Node).status?.capacity).toEqual({ cpu: '4' });
   });
 
+  it('given a node, lets an update give it a pod CIDR once (mirrored into podCIDRs), and never change or drop it after, as Kubernetes', () => {
+    const body = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec });
+    const { object } = prepareUpdate(NODE, body({ podCIDR: '10.244.1.0/24' }), stored(body({}), NODE), 'Strict');
+    expect((object as Node).spec).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] });
+    const assigned = stored(body({ podCIDR: '10.244.1.0/24' }), NODE);
+    expect(prepareUpdate(NODE, body({ podCIDR: '10.244.1.0/24', unschedulable: true }), assigned, 'Strict').object.spec).toMatchObject({ unschedulable: true });
+    const forbidden = [{ reason: 'FieldValueForbidden', field: 'spec.podCIDRs', message: 'Forbidden: node updates may not change podCIDR except from "" to valid' }];
+    expect(thrown(InvalidError, () => prepareUpdate(NODE, body({ podCIDR: '10.244.2.0/24' }), assigned, 'Strict')).causes).toEqual(forbidden);
+    expect(thrown(InvalidError, () => prepareUpdate(NODE, body({}), assigned, 'Strict')).causes).toEqual(forbidden);
+  });
+
   it('given a controller whose replicas change, moves the generation by one', () => {
     const rc = (replicas: number) => ({ kind: 'ReplicationController', metadata: { name: 'web' }, spec: { replicas, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } } });
     const current = stored(rc(1), RC);

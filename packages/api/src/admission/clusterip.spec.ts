@@ -36,6 +36,13 @@ describe('requestedIPCause', () => {
     expect(requestedIPCause(range, '10.96.0.1', svc())?.message).toBe('Invalid value: "10.96.0.1": provided IP is reserved for the kubernetes Service');
     expect(requestedIPCause(range, '10.96.0.1', svc(undefined, 'kubernetes'))).toBeUndefined();
   });
+
+  it('given the 10th address, keeps it for kube-system/kube-dns alone (the cluster DNS address)', () => {
+    expect(requestedIPCause(range, '10.96.0.10', svc())).toEqual({ reason: 'FieldValueInvalid', field: 'spec.clusterIP', message: 'Invalid value: "10.96.0.10": provided IP is reserved for the cluster DNS Service (kube-system/kube-dns)' });
+    const dns = { ...svc(undefined, 'kube-dns'), metadata: { name: 'kube-dns', namespace: 'kube-system', uid: 'd' } };
+    expect(requestedIPCause(range, '10.96.0.10', dns)).toBeUndefined();
+    expect(requestedIPCause(range, '10.96.0.10', { ...dns, metadata: { ...dns.metadata, namespace: 'default' } })).toBeDefined();
+  });
 });
 
 describe('clusterIPChange', () => {
@@ -74,15 +81,19 @@ describe('carryClusterIP and clusterIPImmutability', () => {
 });
 
 describe('candidateIPs', () => {
-  it('given a /28, yields its 13 allocatable addresses once each, from the start offset, wrapping', () => {
+  it('given a /28, yields its 12 allocatable addresses once each, from the start offset, wrapping', () => {
     const r = parseServiceCidr('10.96.0.16/28');
     const all = [...candidateIPs(r, new Set(), 5)];
     expect(all).toHaveLength(allocatableCount(r));
+    expect(all).toHaveLength(12);
     expect(all[0]).toBe('10.96.0.21');
     expect(all.at(-1)).toBe('10.96.0.20');
-    expect(all).not.toContain('10.96.0.16');
-    expect(all).not.toContain('10.96.0.17');
-    expect(all).not.toContain('10.96.0.31');
+    for (const kept of ['10.96.0.16', '10.96.0.17', '10.96.0.26', '10.96.0.31']) expect(all).not.toContain(kept);
+  });
+
+  it('never hands out the cluster DNS address of the default range', () => {
+    expect([...candidateIPs(range, new Set(), 0)].slice(0, 9)).toEqual(['10.96.0.2', '10.96.0.3', '10.96.0.4', '10.96.0.5', '10.96.0.6', '10.96.0.7', '10.96.0.8', '10.96.0.9', '10.96.0.11']);
+    expect(allocatable(range, '10.96.0.10')).toBe(false);
   });
 
   it('never yields an address outside the range, a reserved one, one taken, or one twice', () => {

@@ -3,7 +3,7 @@
  * addresses may be handed out, the IP a write keeps, claims, allocates or frees, and the candidates
  * of an allocation. The allocator (src/clusterips.ts) does the claims against the shared KV bucket.
  */
-import { cidrContains, cidrSize, CidrSyntaxError, formatIpv4Cidr, type Ipv4Cidr, ipv4ToNumber, numberToIpv4, parseIpv4Cidr, type Service, type StatusCause } from '@wharf/model';
+import { cidrContains, cidrSize, CLUSTER_DNS_OFFSET, CLUSTER_DNS_SERVICE, CidrSyntaxError, formatIpv4Cidr, type Ipv4Cidr, ipv4ToNumber, numberToIpv4, parseIpv4Cidr, type Service, type StatusCause } from '@wharf/model';
 
 /** kube-apiserver's default --service-cluster-ip-range is 10.96.0.0/12; Wharf's is a /16 of it. */
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/16';
@@ -23,14 +23,15 @@ export function parseServiceCidr(text: string): Ipv4Cidr {
 
 /**
  * Offsets in the range that allocation never picks: the network address, the first address
- * (kept for the `kubernetes` Service, as Kubernetes does) and the broadcast address.
+ * (kept for the `kubernetes` Service, as Kubernetes does), the 10th (the cluster DNS address, kept
+ * for kube-system/kube-dns, as kubeadm sets it) and the broadcast address.
  */
 function reserved(range: Ipv4Cidr, ip: number): boolean {
   const off = ip - range.network;
-  return off === 0 || off === 1 || off === cidrSize(range) - 1;
+  return off === 0 || off === 1 || off === CLUSTER_DNS_OFFSET || off === cidrSize(range) - 1;
 }
 
-/** Whether allocation may hand out `ip`: in the range, not network, first or broadcast. */
+/** Whether allocation may hand out `ip`: in the range, not network, first, cluster DNS or broadcast. */
 export function allocatable(range: Ipv4Cidr, ip: string): boolean {
   const n = ipv4ToNumber(ip);
   return n !== undefined && cidrContains(range, n) && !reserved(range, n);
@@ -38,13 +39,13 @@ export function allocatable(range: Ipv4Cidr, ip: string): boolean {
 
 /** How many addresses of the range allocation can hand out. */
 export function allocatableCount(range: Ipv4Cidr): number {
-  return cidrSize(range) - 3;
+  return cidrSize(range) - 4;
 }
 
 /**
  * Why a client may not ask for `ip` (undefined: it may, if free). Outside the range, the network
  * and broadcast addresses are refused as Kubernetes does; the first address only the `kubernetes`
- * Service of `default` may take.
+ * Service of `default` may take, and the cluster DNS address only `kube-dns` of `kube-system`.
  */
 export function requestedIPCause(range: Ipv4Cidr, ip: string, s: Service): StatusCause | undefined {
   const n = ipv4ToNumber(ip);
@@ -52,6 +53,9 @@ export function requestedIPCause(range: Ipv4Cidr, ip: string, s: Service): Statu
   const cause = (why: string): StatusCause => ({ reason: 'FieldValueInvalid', field: 'spec.clusterIP', message: `Invalid value: "${ip}": ${why}` });
   if (n === undefined || !cidrContains(range, n) || off === 0 || off === cidrSize(range) - 1) return cause(`provided IP is not in the valid range. The range of valid IPs is ${formatIpv4Cidr(range)}`);
   if (off === 1 && !(s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes')) return cause('provided IP is reserved for the kubernetes Service');
+  if (off === CLUSTER_DNS_OFFSET && !(s.metadata.namespace === CLUSTER_DNS_SERVICE.namespace && s.metadata.name === CLUSTER_DNS_SERVICE.name)) {
+    return cause(`provided IP is reserved for the cluster DNS Service (${CLUSTER_DNS_SERVICE.namespace}/${CLUSTER_DNS_SERVICE.name})`);
+  }
   return undefined;
 }
 

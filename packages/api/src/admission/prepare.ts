@@ -3,7 +3,7 @@
  * server-owned metadata and defaults, and checks the rules Kubernetes checks before storing.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, isKind, type KindInfo, type KObject, sameJson, validateObject } from '@wharf/model';
+import { applyDefaults, BadRequestError, decode, type FieldValidation, InvalidError, isKind, type KindInfo, type KObject, type Node, sameJson, validateObject } from '@wharf/model';
 import { carryClusterIP, clusterIPImmutability } from './clusterip.js';
 
 /** A Kubernetes timestamp: RFC 3339 in UTC with second precision. */
@@ -87,6 +87,7 @@ export function prepareUpdate(info: KindInfo, body: Record<string, unknown>, cur
 /** Fields Kubernetes forbids changing after creation. */
 function immutability(info: KindInfo, next: KObject, current: KObject) {
   if (isKind(next, 'Service') && isKind(current, 'Service')) return clusterIPImmutability(next, current);
+  if (isKind(next, 'Node') && isKind(current, 'Node')) return podCIDRImmutability(next, current);
   if (info.kind !== 'Pod') return [];
   type Spec = { containers: { image: string }[]; nodeName?: string };
   const a = structuredClone(next.spec) as Spec;
@@ -97,6 +98,13 @@ function immutability(info: KindInfo, next: KObject, current: KObject) {
   });
   if (sameJson(a, b)) return [];
   return [{ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`' }];
+}
+
+/** As Kubernetes: a Node's pod CIDRs may go from none to some (the nodeipam reconciler's assignment), never change after. */
+function podCIDRImmutability(next: Node, current: Node) {
+  const was = current.spec?.podCIDRs ?? (current.spec?.podCIDR ? [current.spec.podCIDR] : []);
+  if (!was.length || sameJson(was, next.spec?.podCIDRs ?? [])) return [];
+  return [{ reason: 'FieldValueForbidden', field: 'spec.podCIDRs', message: 'Forbidden: node updates may not change podCIDR except from "" to valid' }];
 }
 
 /** Decodes a status update: only `status` moves; metadata and spec stay as stored. */

@@ -86,6 +86,20 @@ describe('node relay requests', () => {
     expect(await ask('n2', 'get', { kind: 'Node', name: 'n1' })).toMatchObject({ code: 403 });
   });
 
+  it('given its Node with a pod CIDR the cluster assigned, when the node puts a status keeping the spec, then the pod CIDR stays; one that drops or changes it is 403', async () => {
+    const NodeKind = mustKind('Node');
+    const subject = log.subjects.object(NodeKind, undefined, 'n1');
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'x' }, spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] }, status: {} } as KObject;
+    await log.append(subject, { type: 'NodePodCIDRAssigned', data: node, metadata: { actor: 'system:node-ipam-controller', time: '2025-01-01T00:00:00Z' } }, 0);
+    const status = (spec: Record<string, unknown>) => ({ kind: 'Node', name: 'n1', expectedResourceVersion: 1, object: { ...node, spec, status: { phase: 'Running' } }, type: 'NodeStatusUpdated' });
+    expect(await ask('n1', 'put', status({}))).toMatchObject({ code: 403, message: 'nodes "n1" is forbidden: node "n1" is not allowed to set or change its pod CIDR (spec.podCIDR, spec.podCIDRs): the cluster assigns it' });
+    expect(await ask('n1', 'put', status({ podCIDR: '10.244.9.0/24', podCIDRs: ['10.244.9.0/24'] }))).toMatchObject({ code: 403 });
+    const r = await ask('n1', 'put', status(node.spec as Record<string, unknown>));
+    expect(r.object?.spec).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] });
+    expect(log.events.map((e) => e.type)).toEqual(['NodePodCIDRAssigned', 'NodeStatusUpdated']);
+    expect(log.events[1]?.data.spec).toEqual(node.spec);
+  });
+
   it('given an object that fails its schema, when the node puts it, then 422', async () => {
     const pod = await seed('n1');
     expect(await ask('n1', 'put', put({ ...pod, status: { phase: 42 } } as unknown as KObject))).toMatchObject({ code: 422, reason: 'Invalid' });

@@ -1,6 +1,7 @@
 /**
  * Joining nodes: `GET /cluster-info` (public, like kubeadm's cluster-info ConfigMap: the CA a
- * joining node checks against its pin, and where to connect), and `POST` on the join path with a
+ * joining node checks against its pin, where to connect, and the cluster's networks: cluster CIDR,
+ * service CIDR, cluster DNS address and domain), and `POST` on the join path with a
  * bootstrap token (RBAC: create `nodejoins` in `bootstrap.wharf.io`, which the
  * system:bootstrappers group may do and nothing else). Only a control plane made by `wharf init`
  * (wharf-api --pki-dir) can sign node credentials; any other answers 404 saying so.
@@ -22,7 +23,9 @@ export async function joinRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   app.get(CLUSTER_INFO_PATH, { config: { public: true } }, async (): Promise<ClusterInfo> => {
     const c = credentials(ctx);
     const endpoint = ctx.controlPlane?.members.current?.endpoint;
-    return { apiVersion: JOIN_API_VERSION, kind: 'ClusterInfo', cluster: c.subjects.cluster, caCertificate: c.secrets.ca.cert, apiServers: c.advertised.apiServers, natsServers: c.advertised.natsServers, registries: c.advertised.registries, ...(endpoint ? { controlPlaneEndpoint: endpoint } : {}) };
+    const n = ctx.networks;
+    const networks = n ? { clusterCIDR: await n.clusterCIDR(), serviceCIDR: n.serviceCIDR, clusterDNS: n.clusterDNS, clusterDomain: n.clusterDomain } : {};
+    return { apiVersion: JOIN_API_VERSION, kind: 'ClusterInfo', cluster: c.subjects.cluster, caCertificate: c.secrets.ca.cert, apiServers: c.advertised.apiServers, natsServers: c.advertised.natsServers, registries: c.advertised.registries, ...networks, ...(endpoint ? { controlPlaneEndpoint: endpoint } : {}) };
   });
 
   app.post(JOIN_PATH, async (req, reply) => {

@@ -72,6 +72,14 @@ export interface ClusterInfo {
   natsServers: string[];
   /** `HOST:PORT` of the image registries whose certificates the cluster CA signed; a joining node's Docker engine trusts them. Absent from older control planes. */
   registries?: string[];
+  /** The pod network (the cluster CIDR the nodes' pod CIDRs come from), e.g. 10.244.0.0/16. Absent from older control planes, as are the three below. */
+  clusterCIDR?: string;
+  /** The range Services' cluster IPs come from, e.g. 10.96.0.0/16. */
+  serviceCIDR?: string;
+  /** The cluster DNS address (the 10th of the service range), e.g. 10.96.0.10. */
+  clusterDNS?: string;
+  /** The cluster's DNS domain, e.g. cluster.local. */
+  clusterDomain?: string;
   /** The address `wharf init --control-plane-endpoint` recorded (HOST:PORT); absent: the cluster takes no more control-plane hosts. */
   controlPlaneEndpoint?: string;
 }

@@ -77,7 +77,8 @@ describe('NodeRestriction: nodes', () => {
   });
 
   it('given a registration that sets podCIDR or unschedulable, then it is forbidden', () => {
-    expect(nodeRestriction({ node: 'n1', kind: 'Node', current: undefined, proposed: node('n1', { spec: { podCIDR: '10.1.0.0/24' } }), type: 'NodeRegistered' })?.message).toMatch(/set spec\.podCIDR/);
+    expect(nodeRestriction({ node: 'n1', kind: 'Node', current: undefined, proposed: node('n1', { spec: { podCIDR: '10.1.0.0/24' } }), type: 'NodeRegistered' })?.message).toBe('nodes "n1" is forbidden: node "n1" is not allowed to set or change its pod CIDR (spec.podCIDR, spec.podCIDRs): the cluster assigns it');
+    expect(nodeRestriction({ node: 'n1', kind: 'Node', current: undefined, proposed: node('n1', { spec: { podCIDRs: ['10.1.0.0/24'] } }), type: 'NodeRegistered' })?.message).toMatch(/set or change its pod CIDR/);
     expect(nodeRestriction({ node: 'n1', kind: 'Node', current: undefined, proposed: node('n1', { spec: { unschedulable: true } }), type: 'NodeRegistered' })?.code).toBe(403);
   });
 
@@ -97,6 +98,20 @@ describe('NodeRestriction: nodes', () => {
     expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { podCIDR: '10.1.0.0/24' } }), type: 'NodeStatusUpdated' })?.message).toMatch(/modify taints/);
     expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...(current.spec as object), unschedulable: false } }), type: 'NodeStatusUpdated' })?.message).toMatch(/modify spec/);
     expect(nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec: { ...(current.spec as object), podCIDR: '10.2.0.0/24' } }), type: 'NodeStatusUpdated' })?.code).toBe(403);
+  });
+
+  it('given its own Node with or without a pod CIDR, when a status update sets, changes or drops spec.podCIDR or spec.podCIDRs, then it is forbidden', () => {
+    const deny = /not allowed to set or change its pod CIDR \(spec\.podCIDR, spec\.podCIDRs\): the cluster assigns it$/;
+    const bare = node('n1');
+    const assigned = node('n1', { spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] } });
+    const put = (current: KObject, spec: Record<string, unknown>) => nodeRestriction({ node: 'n1', kind: 'Node', current, proposed: node('n1', { spec, status: { phase: 'Running' } }), type: 'NodeStatusUpdated' });
+    expect(put(bare, { podCIDR: '10.244.9.0/24' })?.message).toMatch(deny);
+    expect(put(bare, { podCIDRs: ['10.244.9.0/24'] })?.message).toMatch(deny);
+    expect(put(assigned, { podCIDR: '10.244.9.0/24', podCIDRs: ['10.244.9.0/24'] })?.message).toMatch(deny);
+    expect(put(assigned, { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24', '10.244.9.0/24'] })?.message).toMatch(deny);
+    expect(put(assigned, {})?.message).toMatch(deny);
+    // Keeping the spec as the cluster set it (what the agent does) is a status update like any other.
+    expect(put(assigned, { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] })).toBeUndefined();
   });
 
   it('given its own Node, when an update sets a restricted label, then it is forbidden naming the label', () => {

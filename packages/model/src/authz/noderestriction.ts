@@ -86,6 +86,9 @@ export function nodeMayRead(node: string, object: KObject): ForbiddenError | und
   return forbidden(`${object.kind.toLowerCase()}s`, '', object.metadata.name, `node "${node}" is not allowed to read ${object.kind} objects`);
 }
 
+/** Why a node may not touch its pod CIDR: the cluster (the nodeipam reconciler) assigns it. */
+const podCIDRWhy = 'set or change its pod CIDR (spec.podCIDR, spec.podCIDRs): the cluster assigns it';
+
 function nodeWrite({ node, current, proposed, type }: NodeWrite): ForbiddenError | undefined {
   const name = proposed.metadata.name;
   const deny = (why: string) => forbidden('nodes', '', name, `node "${node}" is not allowed to ${why}`);
@@ -97,14 +100,16 @@ function nodeWrite({ node, current, proposed, type }: NodeWrite): ForbiddenError
     const m = proposed.metadata;
     if (m.deletionTimestamp || m.ownerReferences?.length || m.finalizers?.length) return deny(`register node "${name}" with deletionTimestamp, ownerReferences or finalizers`);
     const { taints: _t, ...spec } = (proposed.spec ?? {}) as Record<string, unknown>;
+    if (spec.podCIDR !== undefined || spec.podCIDRs !== undefined) return deny(podCIDRWhy);
     if (Object.keys(spec).length) return deny(`set ${Object.keys(spec).sort().map((k) => `spec.${k}`).join(', ')} of node "${name}"`);
     return undefined;
   }
   if (type !== 'NodeStatusUpdated') return deny(`record ${type} for node "${name}"`);
   if (!current) return deny(`update node "${name}": it is not registered`);
-  const before = (current.spec ?? {}) as { taints?: unknown };
-  const after = (proposed.spec ?? {}) as { taints?: unknown };
+  const before = (current.spec ?? {}) as { taints?: unknown; podCIDR?: unknown; podCIDRs?: unknown };
+  const after = (proposed.spec ?? {}) as { taints?: unknown; podCIDR?: unknown; podCIDRs?: unknown };
   if (!sameJson(before.taints ?? [], after.taints ?? [])) return deny('modify taints');
+  if (!sameJson(before.podCIDR ?? '', after.podCIDR ?? '') || !sameJson(before.podCIDRs ?? [], after.podCIDRs ?? [])) return deny(podCIDRWhy);
   if (!sameJson(before, after)) return deny(`modify spec of node "${name}"`);
   if (!sameBut(current, proposed, { status: true, labelsAndAnnotations: true })) return deny(`modify metadata of node "${name}" other than labels and annotations`);
   return undefined;

@@ -38,6 +38,13 @@ describe('history building blocks', () => {
     expect(derived[0]!.metadata.name).toBe('x.5.0');
   });
 
+  it('derives CIDRNotAvailable, as the range allocator records it, from a node that got no pod CIDR', () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'NetworkUnavailable', status: 'True', reason: 'NoCIDRAvailable' }] } };
+    const derived = deriveEvents(ev(6, 'NodeCIDRNotAvailable', node, { actor: 'system:node-ipam-controller' }), { ...node, status: { conditions: [{ type: 'Ready', status: 'True' }] } } as LoggedEvent['data']);
+    expect(derived.map((e) => [e.type, e.reason, e.message, e.source?.component, e.involvedObject.name])).toEqual([['Normal', 'CIDRNotAvailable', 'Node n3 status is now: CIDRNotAvailable', 'cidrAllocator', 'n3']]);
+    expect(deriveEvents(ev(7, 'NodePodCIDRAssigned', { ...node, spec: { podCIDR: '10.244.1.0/24' } }), node as LoggedEvent['data'])).toEqual([]);
+  });
+
   it('explains a chain of causes back to the user', () => {
     const rc = ev(10, 'ReplicationControllerScaled', { kind: 'ReplicationController', metadata: { name: 'ms1', namespace: 'd' }, spec: { replicas: 5 } });
     const pod = ev(11, 'PodCreated', { kind: 'Pod', metadata: { name: 'ms1-a', namespace: 'd' }, spec: {} }, { actor: 'system:replication-controller', cause: 10 });

@@ -1,7 +1,8 @@
 /**
  * Kubernetes Event objects derived from the log, a pure function of one logged event and the
  * object's previous version: Scheduled, FailedScheduling, Pulled/Created/Started, BackOff,
- * Killing, SuccessfulCreate/SuccessfulDelete (on the owning RC), NodeReady/NodeNotReady...
+ * Killing, SuccessfulCreate/SuccessfulDelete (on the owning RC), NodeReady/NodeNotReady,
+ * CIDRNotAvailable...
  * Names are deterministic (`<object>.<seq hex>.<n>`), so deriving twice gives the same objects.
  */
 import type { LoggedEvent } from '../events.js';
@@ -87,6 +88,8 @@ function nodeDrafts(e: LoggedEvent, node: Stored<Node>, prev: Node | undefined):
   if (e.type === 'NodeRegistered') return [d('RegisteredNode', `Node ${node.metadata.name} event: Registered Node ${node.metadata.name} in Controller`)];
   if (e.type === 'NodeCordoned') return [d('NodeNotSchedulable', `Node ${node.metadata.name} status is now: NodeNotSchedulable`, 'kubelet')];
   if (e.type === 'NodeUncordoned') return [d('NodeSchedulable', `Node ${node.metadata.name} status is now: NodeSchedulable`, 'kubelet')];
+  // As kube-controller-manager's range allocator records it (nodeutil.RecordNodeStatusChange).
+  if (e.type === 'NodeCIDRNotAvailable') return [d('CIDRNotAvailable', `Node ${node.metadata.name} status is now: CIDRNotAvailable`, 'cidrAllocator')];
   const now = readyOf(node);
   const was = readyOf(prev);
   if (now === was || now === undefined || isDeletion(e.type)) return [];

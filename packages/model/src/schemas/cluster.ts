@@ -38,7 +38,10 @@ export const Node = z.strictObject({
     .strictObject({
       unschedulable: z.boolean().optional(),
       taints: z.array(Taint).optional(),
+      /** The node's pod subnet, set by the nodeipam reconciler (or an admin) once; the node may never set it. */
       podCIDR: z.string().optional(),
+      /** The node's pod subnets ([podCIDR] on an IPv4-only cluster). */
+      podCIDRs: z.array(z.string()).optional(),
       providerID: z.string().optional(),
     })
     .optional(),

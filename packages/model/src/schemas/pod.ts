@@ -147,8 +147,8 @@ export const ContainerStatus = z.strictObject({
 export type ContainerStatus = z.infer<typeof ContainerStatus>;
 
 /**
- * Wharf extension (not in Kubernetes): a container port of the pod published by the node agent
- * on a host port of the node's address. Endpoints are `status.hostIP:hostPort`.
+ * Wharf extension (not in Kubernetes): a container port that declares a `hostPort`, as the node
+ * agent published it on the node's address. Endpoints are `status.podIP:targetPort`, not these.
  */
 export const PodHostPort = z.strictObject({
   containerPort: Port,
@@ -164,12 +164,14 @@ export const PodStatus = z.strictObject({
   message: z.string().optional(),
   reason: z.string().optional(),
   hostIP: z.string().optional(),
+  hostIPs: z.array(z.strictObject({ ip: z.string() })).optional(),
   podIP: z.string().optional(),
+  podIPs: z.array(z.strictObject({ ip: z.string() })).optional(),
   startTime: z.string().optional(),
   containerStatuses: z.array(ContainerStatus).optional(),
   qosClass: z.enum(['Guaranteed', 'Burstable', 'BestEffort']).optional(),
   nominatedNodeName: z.string().optional(),
-  /** Wharf extension: the container ports the agent published on the node (see PodHostPort). */
+  /** Wharf extension: the declared host ports the agent published on the node (see PodHostPort). */
   hostPorts: z.array(PodHostPort).optional(),
 });
 export type PodStatus = z.infer<typeof PodStatus>;

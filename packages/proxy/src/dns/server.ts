@@ -28,6 +28,10 @@ export interface DnsServerOptions {
   maxTcpConnections?: number;
   /** ms a TCP connection may stay idle (default 10000). */
   tcpIdleMs?: number;
+  /** `serve`: ms between two binding attempts after a failure (default 5000). */
+  rebindMs?: number;
+  /** `serve`: called when the address is not local (EADDRNOTAVAIL), before the next attempt. */
+  onAddressMissing?: () => void;
 }
 
 /** A DNS responder serving the zone of the last state it was given. */
@@ -37,6 +41,8 @@ export class DnsServer {
   #tcp: Server | undefined;
   #conns = new Set<Socket>();
   #forwards = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #stopped = false;
   readonly domain: string;
 
   constructor(readonly opts: DnsServerOptions) {
@@ -71,12 +77,42 @@ export class DnsServer {
     if (!upstreams.length) this.opts.log.warn('no upstream resolver: names outside the cluster domain get SERVFAIL');
   }
 
+  /**
+   * Starts, and when binding fails logs it (once per error code) and tries again every
+   * `rebindMs` until it binds or stops; resolves after the first attempt either way.
+   */
+  async serve(): Promise<void> {
+    let logged: string | undefined;
+    const attempt = async (): Promise<void> => {
+      this.#retry = undefined;
+      if (this.#stopped) return;
+      try {
+        await this.start();
+        if (this.#stopped) return void (await this.stop());
+        if (logged) this.opts.log.info({ address: this.opts.address, port: this.port }, 'DNS responder bound after retrying');
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const code = err.code ?? err.message;
+        const fields = { address: this.opts.address, port: this.opts.port, err: err.message };
+        if (logged === code) this.opts.log.debug(fields, 'cannot serve DNS yet; retrying');
+        else this.opts.log.error(fields, `cannot serve DNS; retrying every ${this.opts.rebindMs ?? 5000} ms`);
+        logged = code;
+        if (code === 'EADDRNOTAVAIL') this.opts.onAddressMissing?.();
+        if (!this.#stopped) this.#retry = setTimeout(() => void attempt(), this.opts.rebindMs ?? 5000);
+      }
+    };
+    await attempt();
+  }
+
   #bindUdp(port: number): Promise<UdpSocket> {
     return new Promise((resolve, reject) => {
       const udp = createSocket(isIPv6(this.opts.address) ? 'udp6' : 'udp4');
-      udp.once('error', reject);
+      udp.once('error', (err) => {
+        udp.close();
+        reject(err);
+      });
       udp.bind(port, this.opts.address, () => {
-        udp.off('error', reject);
+        udp.removeAllListeners('error');
         udp.on('error', (err) => this.opts.log.warn({ err: err.message }, 'DNS UDP socket error'));
         udp.on('message', (msg, rinfo) =>
           this.#answer(msg, 'udp', (reply) => {
@@ -150,6 +186,8 @@ export class DnsServer {
 
   /** Stops listening and closes open TCP connections. */
   async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#retry) clearTimeout(this.#retry);
     for (const s of this.#conns) s.destroy();
     await Promise.all([
       new Promise<void>((r) => (this.#udp ? this.#udp.close(() => r()) : r())),

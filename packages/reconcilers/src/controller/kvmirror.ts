@@ -22,7 +22,13 @@ export class KvMirror<T> {
   #stop: (() => void) | undefined;
   #ready!: Promise<void>;
 
-  constructor(readonly kv: KV, readonly log: Logger, readonly filter = '>') {}
+  /** `decode` reads a value (JSON unless told otherwise); a value it throws on is ignored. */
+  constructor(
+    readonly kv: KV,
+    readonly log: Logger,
+    readonly filter = '>',
+    readonly decode: (e: KvEntry) => T = (e) => e.json<T>(),
+  ) {}
 
   /** Resolves once the initial contents are loaded. */
   get ready(): Promise<void> {
@@ -57,7 +63,7 @@ export class KvMirror<T> {
     let after: T | undefined;
     if (e.operation === 'PUT') {
       try {
-        after = e.json<T>();
+        after = this.decode(e);
       } catch (err) {
         this.log.warn({ err, key: e.key }, 'ignoring a malformed KV value');
         return;

@@ -1,12 +1,13 @@
 /**
  * The endpoints decision (pure): from a Service and the pods of its namespace to the subsets its
- * Endpoints should list. A pod is an address of the node it runs on (`status.hostIP`); each
- * service port maps to the host port the agent published for the port's `targetPort`. Subsets
- * group pods with the same port set, and everything is sorted, so equal inputs give equal output.
+ * Endpoints should list. A pod is its own address (`status.podIP`, on its node's pod network);
+ * each service port maps to the pod's port for the service port's `targetPort` (a number as it
+ * is, a name looked up in the pod's container ports). Subsets group pods with the same port
+ * set, and everything is sorted, so equal inputs give equal output.
  */
 import { type EndpointAddress, type EndpointSubset, matchesLabels, type Pod, selectorFromMap, type Service, type ServicePort } from '@wharf/model';
 
-/** One resolved endpoint port: the service port's name and protocol with the pod's host port. */
+/** One resolved endpoint port: the service port's name and protocol with the pod's target port. */
 export interface ResolvedPort {
   name?: string;
   port: number;
@@ -36,19 +37,17 @@ export function containerPortOf(pod: Pod, target: number | string, protocol: str
   return undefined;
 }
 
-/** The host port the pod published for one service port, if any. */
-export function hostPortFor(pod: Pod, sp: ServicePort): ResolvedPort | undefined {
+/** The pod's port for one service port (its targetPort, default its port), if the pod has it. */
+export function targetPortFor(pod: Pod, sp: ServicePort): ResolvedPort | undefined {
   const protocol = sp.protocol ?? 'TCP';
-  const cp = containerPortOf(pod, sp.targetPort ?? sp.port, protocol);
-  if (cp === undefined) return undefined;
-  const hp = pod.status?.hostPorts?.find((h) => h.containerPort === cp && h.protocol === protocol);
-  if (!hp) return undefined;
-  return { ...(sp.name ? { name: sp.name } : {}), port: hp.hostPort, protocol };
+  const port = containerPortOf(pod, sp.targetPort ?? sp.port, protocol);
+  if (port === undefined) return undefined;
+  return { ...(sp.name ? { name: sp.name } : {}), port, protocol };
 }
 
 function address(pod: Pod): EndpointAddress {
   const a: EndpointAddress = {
-    ip: pod.status!.hostIP!,
+    ip: pod.status!.podIP!,
     targetRef: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) },
   };
   if (pod.spec.nodeName) a.nodeName = pod.spec.nodeName;
@@ -59,16 +58,16 @@ const byAddress = (a: EndpointAddress, b: EndpointAddress) => cmp(a.ip, b.ip) ||
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The subsets of the Service's Endpoints: selected pods that run (or start) on a node with a
- * published port for at least one service port. Ready pods are `addresses`, the others
- * `notReadyAddresses`; terminating and finished pods are left out.
+ * The subsets of the Service's Endpoints: selected pods that have a pod IP and a port for at
+ * least one service port. Ready pods are `addresses`, the others `notReadyAddresses`;
+ * terminating and finished pods, and pods without a pod IP yet, are left out.
  */
 export function desiredSubsets(svc: Service, pods: readonly Pod[]): EndpointSubset[] {
   const groups = new Map<string, { ports: ResolvedPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
   for (const pod of pods) {
-    if (!serviceSelects(svc, pod) || !pod.status?.hostIP || pod.metadata.deletionTimestamp) continue;
+    if (!serviceSelects(svc, pod) || !pod.status?.podIP || pod.metadata.deletionTimestamp) continue;
     if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
-    const ports = (svc.spec.ports ?? []).map((sp) => hostPortFor(pod, sp)).filter((p): p is ResolvedPort => !!p);
+    const ports = (svc.spec.ports ?? []).map((sp) => targetPortFor(pod, sp)).filter((p): p is ResolvedPort => !!p);
     if (ports.length === 0) continue;
     ports.sort((a, b) => cmp(a.name ?? '', b.name ?? '') || a.port - b.port);
     const key = ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(',');

@@ -4,7 +4,7 @@ import { podFixture } from '../replication/fixtures.js';
 import { planLifecycle, UNREACHABLE_TAINT_KEY } from './plan.js';
 
 const t0 = Date.parse('2024-01-01T00:00:00Z');
-const node = (ready: 'True' | 'Unknown', tainted = false, since = t0): Stored<Node> => ({
+const node = (ready: 'True' | 'False' | 'Unknown', tainted = false, since = t0): Stored<Node> => ({
   apiVersion: 'v1',
   kind: 'Node',
   metadata: { name: 'n1' },
@@ -18,6 +18,13 @@ describe('planLifecycle', () => {
   it('given a fresh heartbeat on a Ready node, writes nothing and looks again when the grace ends', () => {
     const p = planLifecycle({ ...base, node: node('True'), lastSeen: t0, now: t0 + 4000 });
     expect(p).toEqual({ evict: [], requeueAfterMs: 6010 });
+  });
+
+  it('given a fresh heartbeat on a node its agent reports not Ready (NetworkNotReady), keeps the agent\'s condition and removes only the taint', () => {
+    expect(planLifecycle({ ...base, node: node('False'), lastSeen: t0, now: t0 + 4000 })).toEqual({ evict: [], requeueAfterMs: 6010 });
+    const p = planLifecycle({ ...base, node: node('False', true), lastSeen: t0, now: t0 + 4000 });
+    expect(p.node!.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False' });
+    expect(p.node!.spec!.taints).toBeUndefined();
   });
 
   it('given no heartbeat for longer than the grace period, marks the node Unknown and taints it NoExecute', () => {

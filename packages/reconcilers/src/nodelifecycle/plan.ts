@@ -3,7 +3,9 @@
  * from (no heartbeat seen) for `graceMs` gets Ready=Unknown, reason NodeStatusUnknown, and the
  * taint node.kubernetes.io/unreachable:NoExecute. Once it has been so for `evictionMs`, its pods
  * (except those tolerating the taint) are evicted: force-deleted so that their controllers
- * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint.
+ * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint, unless
+ * the agent itself reports Ready=False (a node whose pod network is not ready, NetworkNotReady):
+ * that condition is the agent's, and a heartbeat keeps it.
  */
 import type { Condition, Node, Pod, Stored, Taint } from '@wharf/model';
 import { tolerated } from '@wharf/scheduler';
@@ -52,7 +54,8 @@ export function planLifecycle({ node, lastSeen, now, graceMs, evictionMs, pods }
   const fresh = now - lastSeen <= graceMs;
   if (fresh) {
     const requeueAfterMs = Math.max(10, lastSeen + graceMs - now + 10);
-    if (ready?.status === 'True' && !unreachable) return { evict: [], requeueAfterMs };
+    if ((ready?.status === 'True' || ready?.status === 'False') && !unreachable) return { evict: [], requeueAfterMs };
+    if (ready?.status === 'False') return { node: withReady(node, ready, taints.filter((t) => t !== unreachable)), evict: [], requeueAfterMs };
     const cond: Condition = { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: iso(lastSeen), lastTransitionTime: ready?.status === 'True' ? (ready.lastTransitionTime ?? iso(now)) : iso(now) };
     return { node: withReady(node, cond, taints.filter((t) => t !== unreachable)), evict: [], requeueAfterMs };
   }

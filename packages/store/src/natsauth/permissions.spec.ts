@@ -34,6 +34,13 @@ describe('permissionsFor', () => {
     expect(mayPublish(permissionsFor(s, 'agent', 'n1'), key)).toBe(false);
   });
 
+  it('lets the API server and the reconcilers claim and free pod CIDRs, and no node read or write them', () => {
+    const b = s.podCIDRBucket;
+    const subjects = [`$KV.${b}.10.244.1.0_24`, `$JS.API.DIRECT.GET.KV_${b}.$KV.${b}.10.244.1.0_24`, `$JS.API.STREAM.INFO.KV_${b}`, `$JS.API.CONSUMER.CREATE.KV_${b}.c1.$KV.${b}.>`, `$JS.API.STREAM.CREATE.KV_${b}`];
+    for (const role of ['api', 'reconcilers'] as const) for (const x of subjects) expect(mayPublish(permissionsFor(s, role), x), `${role} ${x}`).toBe(true);
+    for (const role of ['agent', 'proxy'] as const) for (const x of subjects) expect(mayPublish(permissionsFor(s, role, 'n1'), x), `${role} ${x}`).toBe(false);
+  });
+
   it('confines a node to its own feed, heartbeat, logs and relay subjects, for any two node names', () => {
     const name = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/);
     fc.assert(

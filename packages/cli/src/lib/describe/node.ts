@@ -1,4 +1,4 @@
-/** describe node: labels, taints, conditions, addresses, capacity. */
+/** describe node: labels, taints, conditions, addresses, capacity, pod CIDRs. */
 import type { Node } from '@wharf/model';
 import { mapLines, type Line } from './format.js';
 
@@ -18,5 +18,8 @@ export function describeNode(n: Node): Line[] {
   for (const a of n.status?.addresses ?? []) lines.push([1, a.type, a.address]);
   lines.push(...mapLines(0, 'Capacity', n.status?.capacity, ': '));
   lines.push(...mapLines(0, 'Allocatable', n.status?.allocatable, ': '));
+  // kubectl's order: the pod CIDRs follow the node's resources.
+  lines.push([0, 'PodCIDR', n.spec?.podCIDR ?? '<none>']);
+  lines.push([0, 'PodCIDRs', (n.spec?.podCIDRs ?? []).join(',') || '<none>']);
   return lines;
 }
