@@ -12,7 +12,7 @@ import { makeCsr } from '@wharf/pki';
 import { EventStore, readObject } from '@wharf/store';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
-import { httpsJson, statusMessage } from './https.js';
+import { httpsJson, type JsonAnswer, statusMessage } from './https.js';
 import { type MachineDirs, paths, writePublic, writeSecret } from './layout.js';
 import { checkDocker } from './preflight.js';
 import { CONTROL_PLANE_TAINT, isReady, startNode } from './init.js';
@@ -82,7 +82,11 @@ export async function join(o: JoinOptions): Promise<string> {
   writeSecret(p.creds('proxy'), new TextDecoder().decode(fmtCreds(s.proxyJwt, proxyKey)));
   say('kubelet-start', `wrote the node's certificate and NATS credentials to ${o.dirs.config}`);
   // The registries are read again over TLS verified with the pinned CA: the first read was not.
-  const verified = await httpsJson<ClusterInfo>(`${base}${CLUSTER_INFO_PATH}`, { ca });
+  // A control plane busy with a new member may answer slowly: asked a few times, and only warned about.
+  let verified: JsonAnswer<ClusterInfo> = { status: 0, body: {} as ClusterInfo };
+  for (let attempt = 0; attempt < 3 && verified.status !== 200; attempt++) {
+    verified = await httpsJson<ClusterInfo>(`${base}${CLUSTER_INFO_PATH}`, { ca }, { timeoutMs: 15_000 }).catch((e: Error) => ({ status: 0, body: { message: e.message } as unknown as ClusterInfo }));
+  }
   if (verified.status !== 200) say('registry', `WARNING: could not read the cluster's registries again (${statusMessage(verified)}): this node's Docker engine trusts none of them`);
   else trustClusterRegistries(verified.body.registries ?? [], s.caCertificate, p.registryTrust, (t) => say('registry', t));
   if (o.controlPlane && verified.status === 200) o.controlPlane.registries = verified.body.registries ?? [];
