@@ -12,7 +12,7 @@ import { freePort } from './harness/ports.js';
 import { initRangeFlags, testRanges } from './harness/ranges.js';
 
 /** The `wharf` commands the installed CLI must offer; a new command joins this list. */
-const CLI_COMMANDS = ['certs', 'cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'init', 'join', 'logs', 'node', 'replace', 'replay', 'reset', 'scale', 'start', 'taint', 'token', 'uncordon', 'why'];
+const CLI_COMMANDS = ['certs', 'cluster', 'cordon', 'create', 'delete', 'describe', 'diff', 'drain', 'events', 'get', 'history', 'init', 'join', 'logs', 'node', 'replace', 'replay', 'reset', 'scale', 'start', 'taint', 'token', 'uncordon', 'why'];
 
 /** Each daemon, with the first line its --help prints. */
 const DAEMONS: Record<string, RegExp> = {

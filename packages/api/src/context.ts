@@ -1,5 +1,6 @@
 /** What the API routes need (the store, the projection, the write path, the token table, how to authorize), and how it is opened. */
 import type { NodeCredentials } from './join/credentials.js';
+import type { ControlPlaneMembersList, RouteSecret } from './controlplane/members.js';
 import { clusterDNSAddress, DEFAULT_CLUSTER_CIDR, DEFAULT_CLUSTER_DOMAIN, formatIpv4Cidr, type Ipv4Cidr } from '@wharf/model';
 import { ensureBucket, EventStore, initialState, LogStore, type Logger, type NatsAuth, NodeFeed, PodCIDRClaims, ProxyAcks, Objects, Projection, type SnapshotPolicy, SnapshotStore, Snapshotter, type StreamSettings, TimeTravel } from '@wharf/store';
 import { Tokens } from './auth/tokens.js';
@@ -26,6 +27,8 @@ export interface ApiContext {
   authorizationMode?: AuthorizationMode | undefined;
   /** Joins and revocations of nodes: only on a control plane made by `wharf init` (--pki-dir). */
   nodeCredentials?: NodeCredentials | undefined;
+  /** The control-plane hosts and the route secret: only on a cluster made with `wharf init --control-plane-endpoint`. */
+  controlPlane?: { members: ControlPlaneMembersList; secret: RouteSecret } | undefined;
   /** The cluster's networks, as /cluster-info advertises them. */
   networks?: ClusterNetworks | undefined;
 }

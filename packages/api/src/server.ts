@@ -8,7 +8,8 @@ import { defaultConfigPath, writeClientConfig } from './auth/config-file.js';
 import { servingCert } from './auth/pki.js';
 import { ensureAdminToken } from './bootstrap.js';
 import { openApiContext } from './context.js';
-import { NodeCredentials } from './join/credentials.js';
+import { type Advertised, NodeCredentials } from './join/credentials.js';
+import { ControlPlaneMembersList, type LocalControlPlane, readRouteSecret, type RouteSecret } from './controlplane/members.js';
 import { issueCert } from '@wharf/pki';
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_CLUSTER_DOMAIN, DnsSubdomain, formatIpv4Cidr, isRegistryAddress, parseIpv4Cidr } from '@wharf/model';
 import { DEFAULT_SERVICE_CIDR, MAX_SERVICE_PREFIX, MIN_SERVICE_PREFIX, parseServiceCidr } from './admission/clusterip.js';
@@ -34,6 +35,13 @@ const FLAGS = {
   registry: { description: "HOST:PORT of the cluster's image registries (certificates signed by the cluster CA), comma-separated: joining nodes' Docker engines trust them", env: 'WHARF_REGISTRY' },
   'insecure-http': { description: 'serve plain HTTP (kubectl then sends no tokens; loopback development only)', type: 'boolean' as const },
   'service-cluster-ip-range': { description: `the IPv4 range (a /${MIN_SERVICE_PREFIX} to a /${MAX_SERVICE_PREFIX}) that Services' cluster IPs come from; must not overlap this machine's networks. Recorded by the cluster's first API server, and every other must agree (default: the recorded range, else ${DEFAULT_SERVICE_CIDR})`, env: 'WHARF_SERVICE_CIDR' },
+  'control-plane-endpoint': { description: 'HOST:PORT that clients are told first (wharf init --control-plane-endpoint); recorded in the control-plane members list when it is made', env: 'WHARF_CONTROL_PLANE_ENDPOINT' },
+  'control-plane-name': { description: "this control-plane host's node name: record it (with --advertise-url, --nats-advertise and --nats-route-advertise) in the members list, and keep --nats-routes-file listing every member (a cluster made with --control-plane-endpoint)" },
+  'nats-route-advertise': { description: "this host's NATS route URL (nats-route://ADDRESS:PORT) for the members list" },
+  'nats-routes-file': { description: "the routes file this host's nats-server includes: rewritten from the members list, then nats-server reloads (SIGHUP to --nats-pid-file)" },
+  'nats-pid-file': { description: "this host's nats-server pid file" },
+  'nats-seed': { description: 'NAME=nats-route://ADDRESS:PORT of the bootstrap NATS server of the first control-plane host (recorded when the members list is made)' },
+  'run-dir': { description: "where this host's detached services keep their pid files (to stop the retired bootstrap NATS server)" },
   'cluster-cidr': { description: "the pod network that /cluster-info advertises until the nodeipam reconciler records the cluster's (wharf-reconcilers --cluster-cidr)", default: DEFAULT_CLUSTER_CIDR, env: 'WHARF_CLUSTER_CIDR' },
   'cluster-domain': { description: 'the cluster DNS domain that /cluster-info advertises', default: DEFAULT_CLUSTER_DOMAIN, env: 'WHARF_CLUSTER_DOMAIN' },
   'authorization-mode': { description: `how requests are authorized, as kube-apiserver's flag: ${AUTHORIZATION_MODES.join(' or ')} (AlwaysAllow lets every authenticated request through)`, default: 'RBAC', env: 'WHARF_AUTHORIZATION_MODE' },
@@ -94,10 +102,20 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     if (bad !== undefined) throw new StartupError(`--registry must be HOST:PORT (a host name or IPv4 address), got "${bad}"`);
     const advertised = { apiServers: list(f['advertise-url'], `https://${host}:${port}`), natsServers: list(f['nats-advertise'], String(f.nats)), registries };
     ctx.nodeCredentials = new NodeCredentials(ctx.tokens.kv, secrets, ctx.store.subjects, advertised, String(f.nats), natsAuthOf(f), log.child({ part: 'join' }));
+    const secret = readRouteSecret(String(f['pki-dir']));
+    if (secret) {
+      const local = f['control-plane-name'] ? localControlPlane(f, advertised, secret) : undefined;
+      const members = new ControlPlaneMembersList(ctx.tokens.kv, local, advertised, log.child({ part: 'control-plane' }));
+      await members.start();
+      ctx.controlPlane = { members, secret };
+    }
   }
   const app = Fastify({ ...serverOptions, loggerInstance: log, logController: new LogController({ disableRequestLogging: true }), ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}) });
   await app.register(apiPlugin, { ...ctx, authorizationMode });
-  app.addHook('onClose', () => close());
+  app.addHook('onClose', () => {
+    ctx.controlPlane?.members.close();
+    return close();
+  });
   closeOnSignals(() => app.close(), { log, timeoutMs });
   try {
     await app.listen({ host, port });
@@ -112,4 +130,23 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     log.info({ path, kubeconfig }, 'wrote the admin token to the CLI config and a kubeconfig');
   }
   log.info({ server, cluster: ctx.store.subjects.cluster, authorizationMode }, 'wharf-api listening');
+}
+
+/** This host's part in the members list, from the flags; StartupError when one is missing. */
+function localControlPlane(f: Record<string, unknown>, advertised: Advertised, secret: RouteSecret): LocalControlPlane {
+  const need = (flag: string): string => {
+    if (f[flag] === undefined) throw new StartupError(`--control-plane-name needs --${flag}`);
+    return String(f[flag]);
+  };
+  const seed = f['nats-seed'] === undefined ? undefined : /^([^=]+)=(nats-route:\/\/\S+)$/.exec(String(f['nats-seed']));
+  if (f['nats-seed'] !== undefined && !seed) throw new StartupError(`--nats-seed must be NAME=nats-route://ADDRESS:PORT, got "${String(f['nats-seed'])}"`);
+  return {
+    self: { name: String(f['control-plane-name']), apiUrl: advertised.apiServers[0]!, natsUrl: advertised.natsServers[0]!, routeUrl: need('nats-route-advertise') },
+    endpoint: f['control-plane-endpoint'] === undefined ? undefined : String(f['control-plane-endpoint']),
+    seed: seed ? { name: seed[1]!, routeUrl: seed[2]! } : undefined,
+    routesFile: need('nats-routes-file'),
+    natsPidFile: f['nats-pid-file'] === undefined ? undefined : String(f['nats-pid-file']),
+    runDir: f['run-dir'] === undefined ? undefined : String(f['run-dir']),
+    secret,
+  };
 }

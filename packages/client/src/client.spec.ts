@@ -104,3 +104,27 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe('WharfClient with several servers', () => {
+  it('sends a request that could not connect to the next server, keeps to the one that answered, and names them all when none does', async () => {
+    const tried: string[] = [];
+    const up = new Set(['http://b:6443']);
+    const fetchFn: Fetch = async (url) => {
+      const server = new URL(url).origin;
+      tried.push(server);
+      if (!up.has(server)) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+      return json({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] });
+    };
+    const client = new WharfClient({ server: 'http://a:6443', servers: ['http://a:6443', 'http://b:6443', 'http://c:6443'], fetch: fetchFn });
+    await client.list('pods');
+    expect(tried).toEqual(['http://a:6443', 'http://b:6443']);
+    expect(client.server).toBe('http://b:6443');
+    tried.length = 0;
+    await client.list('pods');
+    expect(tried).toEqual(['http://b:6443']);
+    up.clear();
+    const err = await client.list('pods').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerUnreachableError);
+    expect((err as Error).message).toContain('http://b:6443, http://a:6443, http://c:6443');
+  });
+});

@@ -22,6 +22,8 @@ export type Fetch = (url: string, init: FetchInit) => Promise<Response>;
 /** Where the server is and who we are. `fetch` may be replaced (tests, instrumentation). */
 export interface ClientOptions {
   server: string;
+  /** More API servers of the same cluster (control-plane hosts): tried in turn when a server cannot be reached. */
+  servers?: string[];
   token?: string;
   /** PEM of the CA that signed the server's certificate (the cluster CA from the config file). */
   certificateAuthority?: string;
@@ -90,17 +92,33 @@ interface SendOptions {
 
 const CASCADE = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' } as const;
 
-/** A client of one Wharf API server. Every method throws WharfError for a non-2xx answer and ServerUnreachableError when the server cannot be reached. */
+/**
+ * A client of a Wharf API server. Every method throws WharfError for a non-2xx answer and
+ * ServerUnreachableError when no server can be reached. Given several servers (the control-plane
+ * hosts), a request that could not connect is sent to the next one, and the client keeps to the
+ * one that answered.
+ */
 export class WharfClient {
-  readonly server: string;
+  #servers: string[];
   private readonly token: string | undefined;
   private readonly fetchFn: Fetch;
 
   constructor(opts: ClientOptions) {
-    this.server = opts.server.replace(/\/+$/, '');
+    const trim = (u: string) => u.replace(/\/+$/, '');
+    this.#servers = [...new Set([opts.server, ...(opts.servers ?? [])].map(trim))];
     this.token = opts.token || undefined;
     const tls = opts.certificateAuthority || opts.insecureSkipTlsVerify;
     this.fetchFn = opts.fetch ?? (tls ? tlsFetch(opts.certificateAuthority, Boolean(opts.insecureSkipTlsVerify)) : globalThis.fetch);
+  }
+
+  /** The server requests go to now (the first given, or the last one that answered). */
+  get server(): string {
+    return this.#servers[0]!;
+  }
+
+  /** Every server, the current one first. */
+  get servers(): readonly string[] {
+    return this.#servers;
   }
 
   /** Sends one request and returns the parsed JSON body (undefined when empty). */
@@ -226,13 +244,20 @@ export class WharfClient {
     const headers: Record<string, string> = { accept: o.accept ?? 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-    let res: Response;
-    try {
-      res = await this.fetchFn(this.server + path, { method, headers, body: o.body === undefined ? null : JSON.stringify(o.body), signal: o.signal ?? null });
-    } catch (e) {
-      if ((e as Error).name === 'AbortError') throw e;
-      throw new ServerUnreachableError(this.server, e);
+    let res: Response | undefined;
+    let failure: unknown;
+    // A request that could not connect was not handled: the next server may take it.
+    for (const server of [...this.#servers]) {
+      try {
+        res = await this.fetchFn(server + path, { method, headers, body: o.body === undefined ? null : JSON.stringify(o.body), signal: o.signal ?? null });
+        if (server !== this.#servers[0]) this.#servers = [server, ...this.#servers.filter((s) => s !== server)];
+        break;
+      } catch (e) {
+        if ((e as Error).name === 'AbortError') throw e;
+        failure ??= e;
+      }
     }
+    if (!res) throw new ServerUnreachableError(this.#servers.join(', '), failure);
     if (!res.ok) throw errorFromResponse(res.status, await res.text());
     return res;
   }

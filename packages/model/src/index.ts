@@ -10,6 +10,7 @@ export { AUTHORIZATION_GROUP, reviewAttributes, SelfSubjectAccessReview } from '
 export { BOOTSTRAP_API_GROUP, CLUSTER_ROLES, type ClusterRole, type PolicyRule, PRIVILEGED_POD_POLICY, READ_VERBS, TOKEN_ROLES, type TokenRole, WRITE_VERBS } from './authz/roles.js';
 export { Binding, bootstrapUser, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS, PrincipalName, RoleRef, TOKEN_API_VERSION, TOKEN_PATTERN, TOKEN_TYPES, type TokenCreated, tokenIdOf, TokenInfo, TokenRequest, type TokenType } from './authz/tokens.js';
 export { caCertHash, CaCertHashError } from './pki/ca-hash.js';
+export { BundleKeyError, CERTIFICATE_KEY_PATTERN, certificateKeyVerifier, CONTROL_PLANE_JOINERS_GROUP, CONTROL_PLANE_MEMBERS_KEY, type ControlPlaneBundle, type ControlPlaneMember, type ControlPlaneMembers, newCertificateKey, openBundle, routeUrls, sealBundle, type SealedBundle, withMember } from './authz/controlplane.js';
 export { CLUSTER_INFO_PATH, type ClusterInfo, isRegistryAddress, JOIN_API_VERSION, JOIN_PATH, NodeJoinRequest, type NodeJoinStatus } from './authz/join.js';
 export { decode, type Decoded, fieldPath, type FieldValidation, parseBody } from './decode.js';
 export { applyDefaults, defaultPodSpec, defaultPullPolicy, qosClass } from './defaults.js';

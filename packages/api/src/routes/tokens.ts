@@ -7,9 +7,10 @@
  * it may only join a node.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Binding, bindingsFor, BOOTSTRAPPERS_GROUP, bootstrapUser, DEFAULT_TOKEN_TTL_SECONDS, InvalidError, NotFoundError, parseBody, type StatusCause, TOKEN_API_VERSION, TOKEN_ROLES, type TokenCreated, tokenIdOf, type TokenInfo, TokenRequest } from '@wharf/model';
+import { type Binding, bindingsFor, BOOTSTRAPPERS_GROUP, CONTROL_PLANE_JOINERS_GROUP, bootstrapUser, DEFAULT_TOKEN_TTL_SECONDS, InvalidError, NotFoundError, parseBody, type StatusCause, TOKEN_API_VERSION, TOKEN_ROLES, type TokenCreated, tokenIdOf, type TokenInfo, TokenRequest } from '@wharf/model';
 import type { ApiContext } from '../context.js';
 import type { TokenUser } from '../auth/tokens.js';
+import { bundleOf, forgetToken, sealForToken } from '../controlplane/bundles.js';
 
 const PATH = '/apis/wharf.io/v1/tokens';
 
@@ -42,16 +43,22 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       const causes: StatusCause[] = given.map((field) => ({ reason: 'FieldValueForbidden', field, message: 'Forbidden: a bootstrap token is user system:bootstrap:<id> in system:bootstrappers, and may only join a node' }));
       if (causes.length) throw new InvalidError('Token', '', causes);
     }
+    if (r.controlPlane && !bootstrap) throw new InvalidError('Token', '', [{ reason: 'FieldValueForbidden', field: 'controlPlane', message: 'Forbidden: only a bootstrap token may join control-plane hosts' }]);
+    if (r.controlPlane && !(ctx.controlPlane && ctx.nodeCredentials)) {
+      throw new InvalidError('Token', '', [{ reason: 'FieldValueForbidden', field: 'controlPlane', message: "Forbidden: this cluster takes no more control-plane hosts: it was made without 'wharf init --control-plane-endpoint'" }]);
+    }
     const ttlSeconds = r.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     const made = bootstrap
-      ? await ctx.tokens.create({ type: 'bootstrap', description: r.description, user: bootstrapUser, groups: [BOOTSTRAPPERS_GROUP], ttlSeconds })
+      ? await ctx.tokens.create({ type: 'bootstrap', description: r.description, user: bootstrapUser, groups: r.controlPlane ? [BOOTSTRAPPERS_GROUP, CONTROL_PLANE_JOINERS_GROUP] : [BOOTSTRAPPERS_GROUP], ttlSeconds })
       : await ctx.tokens.create({ type: 'api', description: r.description, user: r.user ?? ((id) => `token-${id}`), groups: r.groups ?? [], ttlSeconds });
     const { token, info } = made!;
     if (r.role) {
       const b: Binding = { name: `token-${info.id}`, role: r.role, subjects: [{ kind: 'User', name: info.user }], token: info.id, created: info.created, ...(r.namespace ? { namespace: r.namespace } : {}) };
       await ctx.tokens.bindings.put(b);
     }
-    const created: TokenCreated = { ...infoOf(ctx, info), token };
+    // The secrets are sealed under a key that only this answer carries (see controlplane/bundles.ts).
+    const certificateKey = r.controlPlane ? await sealForToken(ctx.tokens.kv, info.id, bundleOf(ctx.nodeCredentials!.secrets, ctx.controlPlane!.secret)) : undefined;
+    const created: TokenCreated = { ...infoOf(ctx, info), token, ...(certificateKey ? { certificateKey } : {}) };
     return reply.code(201).send({ kind: 'Token', apiVersion: TOKEN_API_VERSION, ...created });
   });
 
@@ -60,6 +67,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const info = infoOf(ctx, t);
     await ctx.tokens.bindings.deleteOfToken(t.id);
     await ctx.tokens.delete(t.id);
+    await forgetToken(ctx.tokens.kv, t.id);
     return { kind: 'Token', apiVersion: TOKEN_API_VERSION, ...info };
   });
 }

@@ -2,13 +2,10 @@ import { Flags } from '@oclif/core';
 import { WharfCommand } from '../lib/base.js';
 import { CliError } from '../lib/errors.js';
 
-/** The daemons of a machine, in the order they start. */
-const ORDER = ['wharf-nats', 'wharf-registry', 'wharf-api', 'wharf-reconcilers', 'wharf-agent', 'wharf-proxy'];
-
 /** `wharf start`: starts again what init or join started (where systemd does not do it). */
 export default class Start extends WharfCommand {
   static override summary = 'Start again the Wharf daemons that init or join started on this machine.';
-  static override description = 'On machines without systemd, init and join run the daemons detached; after a reboot or `wharf reset --keep-files` this starts each one that is not running, with the same flags, in order (nats-server, the API server, the reconcilers, the agent, the proxy). Where systemd runs, the units do this themselves.';
+  static override description = 'On machines without systemd, init and join run the daemons detached; after a reboot or `wharf reset --keep-files` this starts each one that is not running, with the same flags, in order (the bootstrap NATS server of a first control-plane host while it has one, nats-server, the API server, the reconcilers, the agent, the proxy). On a control-plane host the API server starts once this host\'s NATS server is current in the JetStream cluster, and again if it exits before it is ready. Where systemd runs, the units do this themselves.';
 
   static override examples = ['<%= config.bin %> start'];
 
@@ -18,15 +15,9 @@ export default class Start extends WharfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Start);
-    const { runningPid, savedServices, startService } = await import('../lib/cluster/supervise.js');
+    const { startAll } = await import('../lib/cluster/startall.js');
     const { join } = await import('node:path');
     const run = join(flags['data-dir'], 'run');
-    const services = savedServices(run, ORDER);
-    if (!services.length) throw new CliError(`nothing to start: ${run} holds no daemon that init or join started (run 'wharf init' or 'wharf join')`);
-    for (const s of services) {
-      const pid = runningPid(s.name, run);
-      this.io.err(pid ? `[start] ${s.name} already runs (pid ${pid})\n` : `[start] ${s.name}: ${startService(s, run)}\n`);
-      if (!pid && s.name === 'wharf-nats') await new Promise((r) => setTimeout(r, 500));
-    }
+    if (!(await startAll(run, this.io))) throw new CliError(`nothing to start: ${run} holds no daemon that init or join started (run 'wharf init' or 'wharf join')`);
   }
 }

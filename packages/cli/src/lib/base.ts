@@ -62,6 +62,7 @@ export abstract class WharfCommand extends Command {
     const cfg = resolveConfig({ ...flags, ...(certificateAuthority ? { certificateAuthority } : {}) }, process.env, file);
     const client = new WharfClient({
       server: cfg.server,
+      servers: cfg.servers,
       ...(cfg.token ? { token: cfg.token } : {}),
       ...(cfg.certificateAuthority ? { certificateAuthority: cfg.certificateAuthority } : {}),
       insecureSkipTlsVerify: Boolean(flags['insecure-skip-tls-verify']),

@@ -10,16 +10,21 @@ describe('resolveConfig precedence: flag > env > file > default', () => {
   const env = { WHARF_SERVER: 'http://env:2', WHARF_TOKEN: 'env-token' };
 
   it('takes flags first', () => {
-    expect(resolveConfig({ server: 'http://flag:3', token: 'flag-token', namespace: 'flag-ns' }, env, file)).toEqual({ server: 'http://flag:3', token: 'flag-token', namespace: 'flag-ns' });
+    expect(resolveConfig({ server: 'http://flag:3', token: 'flag-token', namespace: 'flag-ns' }, env, file)).toEqual({ server: 'http://flag:3', servers: ['http://flag:3'], token: 'flag-token', namespace: 'flag-ns' });
   });
   it('takes the environment over the file', () => {
-    expect(resolveConfig({}, env, file)).toEqual({ server: 'http://env:2', token: 'env-token', namespace: 'file-ns' });
+    expect(resolveConfig({}, env, file)).toEqual({ server: 'http://env:2', servers: ['http://env:2'], token: 'env-token', namespace: 'file-ns' });
   });
   it('takes the file over the defaults', () => {
-    expect(resolveConfig({}, {}, file)).toEqual(file);
+    expect(resolveConfig({}, {}, file)).toEqual({ ...file, servers: [file.server] });
   });
   it('falls back to the default server, no token and the default namespace', () => {
-    expect(resolveConfig({}, {}, undefined)).toEqual({ server: DEFAULT_SERVER, namespace: 'default' });
+    expect(resolveConfig({}, {}, undefined)).toEqual({ server: DEFAULT_SERVER, servers: [DEFAULT_SERVER], namespace: 'default' });
+  });
+  it('lists the file\'s servers after its server, and only with the file\'s server', () => {
+    const several = { ...file, servers: ['http://file:1', 'http://other:1'] };
+    expect(resolveConfig({}, {}, several).servers).toEqual(['http://file:1', 'http://other:1']);
+    expect(resolveConfig({ server: 'http://flag:3' }, {}, several).servers).toEqual(['http://flag:3']);
   });
   it('treats empty values as unset', () => {
     expect(resolveConfig({ server: '' }, { WHARF_SERVER: '' }, { server: 'http://file:1' }).server).toBe('http://file:1');

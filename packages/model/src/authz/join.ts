@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DnsSubdomain } from '../schemas/meta.js';
+import type { ControlPlaneMembers, SealedBundle } from './controlplane.js';
 
 /** The API group and version of the join endpoint. */
 export const JOIN_API_VERSION = 'bootstrap.wharf.io/v1';
@@ -29,6 +30,16 @@ export const NodeJoinRequest = z.strictObject({
     csr: z.string().min(1).max(8192),
     agentKey: UserKey,
     proxyKey: UserKey,
+    /** Present when the node joins as a control-plane host (a control-plane token only): where its servers will listen. */
+    controlPlane: z
+      .strictObject({
+        natsUrl: z.string().regex(/^tls:\/\/[^\s/]+:\d{1,5}$/, 'must be tls://ADDRESS:PORT'),
+        routeUrl: z.string().regex(/^nats-route:\/\/[^\s/@]+:\d{1,5}$/, 'must be nats-route://ADDRESS:PORT'),
+        apiUrl: z.string().regex(/^https:\/\/[^\s/]+:\d{1,5}$/, 'must be https://ADDRESS:PORT'),
+        /** certificateKeyVerifier of the joiner's certificate key: a wrong key is refused before anything is recorded. */
+        keyVerifier: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
+      })
+      .optional(),
   }),
 });
 /** The body of a join. */
@@ -47,6 +58,8 @@ export interface NodeJoinStatus {
   /** Where the node's components connect. */
   natsServers: string[];
   apiServers: string[];
+  /** A control-plane join's share: the sealed secrets (opened with the certificate key) and the members, this host included. */
+  controlPlane?: { bundle: SealedBundle; members: ControlPlaneMembers };
 }
 
 /** The public cluster information a joining node checks before it trusts anything. */
@@ -67,6 +80,8 @@ export interface ClusterInfo {
   clusterDNS?: string;
   /** The cluster's DNS domain, e.g. cluster.local. */
   clusterDomain?: string;
+  /** The address `wharf init --control-plane-endpoint` recorded (HOST:PORT); absent: the cluster takes no more control-plane hosts. */
+  controlPlaneEndpoint?: string;
 }
 
 /** True for an image registry's name in ClusterInfo and in Docker's certs.d: a host name or IPv4 address, a colon and a port (1-65535). */

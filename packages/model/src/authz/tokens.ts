@@ -85,12 +85,14 @@ export const TokenRequest = z.strictObject({
   role: z.enum(TOKEN_ROLES).optional(),
   namespace: DnsLabel.optional(),
   ttlSeconds: z.int().min(0).max(MAX_TOKEN_TTL_SECONDS).optional(),
+  /** A bootstrap token that may also join control-plane hosts: the answer carries a new certificate key. */
+  controlPlane: z.boolean().optional(),
 });
 /** The body of a token creation. */
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 /** The answer to a creation: the token itself, shown this once. */
-export type TokenCreated = TokenInfo & { token: string };
+export type TokenCreated = TokenInfo & { token: string; certificateKey?: string };
 
 /** The default TTL of a created token (24 hours, as kubeadm's bootstrap tokens). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;

@@ -17,6 +17,27 @@ export interface SecureServerConfig {
   /** Account public key → account JWT, loaded at start. */
   preload: Record<string, string>;
   tls: { certFile: string; keyFile: string; caFile: string };
+  /** Where nats-server writes its pid (what `--signal reload` and SIGHUP use). */
+  pidFile?: string;
+  /** A member of a NATS cluster (control-plane hosts): routes over mutual TLS with the cluster CA and a route password. */
+  cluster?: ClusterSettings;
+}
+
+/** The cluster block of a control-plane host's nats-server. */
+export interface ClusterSettings {
+  /** The cluster's name (every member's must match). */
+  name: string;
+  /** host:port the routes listen on. */
+  listen: string;
+  /** The file that lists the routes (routesFileText), relative to the config file (nats-server resolves includes there), included so that it can be rewritten and reloaded alone. */
+  routesFile: string;
+  /** The route user and password every route must present. */
+  user: string;
+  password: string;
+  /** The route certificate (serverAuth and clientAuth: a route dials out too), its key, and the cluster CA. */
+  tls: { certFile: string; keyFile: string; caFile: string };
+  /** Keep this server out of the client URLs gossiped to clients (the bootstrap seed). */
+  noAdvertise?: boolean;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -29,7 +50,7 @@ export function secureServerConfig(c: SecureServerConfig): string {
   return `# Written by wharf init. Durability: every acknowledged event is fsynced (sync_interval: always).
 server_name: ${q(c.serverName)}
 listen: ${q(c.listen)}
-max_payload: 8MB
+${c.pidFile ? `pid_file: ${q(c.pidFile)}\n` : ''}max_payload: 8MB
 jetstream {
   store_dir: ${q(c.storeDir)}
   sync_interval: always
@@ -52,5 +73,35 @@ tls {
   verify: true
   timeout: 3
 }
+${c.cluster ? clusterBlock(c.cluster) : ''}`;
+}
+
+function clusterBlock(c: ClusterSettings): string {
+  return `cluster {
+  name: ${q(c.name)}
+  listen: ${q(c.listen)}
+${c.noAdvertise ? '  no_advertise: true\n' : ''}  authorization {
+    user: ${q(c.user)}
+    password: ${q(c.password)}
+    timeout: 3
+  }
+  tls {
+    cert_file: ${q(c.tls.certFile)}
+    key_file: ${q(c.tls.keyFile)}
+    ca_file: ${q(c.tls.caFile)}
+    verify: true
+    timeout: 3
+  }
+  include ${q(c.routesFile)}
+}
 `;
+}
+
+/**
+ * The routes file of a cluster member: every route URL (`nats-route://HOST:PORT`) with the route
+ * user and password. nats-server ignores the route to itself, so every member lists them all.
+ */
+export function routesFileText(routeUrls: readonly string[], user: string, password: string): string {
+  const withAuth = routeUrls.map((u) => u.replace(/^nats-route:\/\//, `nats-route://${encodeURIComponent(user)}:${encodeURIComponent(password)}@`));
+  return `# Written by wharf (the control-plane members); nats-server reloads it on SIGHUP.\nroutes: [\n${withAuth.map((u) => `  ${q(u)}\n`).join('')}]\n`;
 }

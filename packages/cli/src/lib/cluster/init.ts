@@ -10,7 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caCertHash, clusterDNSAddress, parseIpv4Cidr, Subjects } from '@wharf/model';
 import { issueCert, makeCA } from '@wharf/pki';
-import { NatsIdentity, newIdentitySeeds, PKI_FILES, secureServerConfig } from '@wharf/store';
+import { NatsIdentity, newIdentitySeeds, PKI_FILES } from '@wharf/store';
+import { natsClusterName, newRouteSecret, parseEndpoint, routeSecretPath, serverConfText, writeRoutes } from './natsconf.js';
+import { SEED_SERVICE } from './supervise.js';
+import { startApiSupervised } from './startall.js';
 import type { Io } from '../base.js';
 import { CliError } from '../errors.js';
 import { daemonCommand } from './bins.js';
@@ -47,6 +50,10 @@ export interface InitOptions {
   serviceCidr?: string | undefined;
   /** The pod network (--cluster-cidr of wharf-api, wharf-reconcilers and the agents; unset: their default). */
   podNetworkCidr?: string | undefined;
+  /** ADDRESS[:PORT] that clients are told first; makes a cluster that takes more control-plane hosts (join --control-plane). */
+  controlPlaneEndpoint?: string | undefined;
+  /** Port of the NATS routes (and the seed's routes on the next port), with --control-plane-endpoint. */
+  natsClusterPort?: number | undefined;
   /** The cluster image registry to run or name; absent: none. */
   registry?: InitRegistry | undefined;
   io: Io;
@@ -58,6 +65,8 @@ export interface InitResult {
   apiServer: string;
   /** HOST:PORT of the cluster registry, when there is one. */
   registry?: string;
+  /** The command that adds a control-plane host (with --control-plane-endpoint). */
+  controlPlaneJoinCommand?: string;
 }
 
 /** Runs every phase; throws CliError with what went wrong and where to look. */
@@ -73,6 +82,12 @@ export async function init(o: InitOptions): Promise<InitResult> {
   checkDocker(o.dockerSocket);
   await checkPortFree(o.address, o.natsPort, 'NATS');
   await checkPortFree(o.address, o.apiPort, 'the API');
+  const endpoint = o.controlPlaneEndpoint === undefined ? undefined : parseEndpoint(o.controlPlaneEndpoint, o.apiPort);
+  const routePort = o.natsClusterPort ?? 6222;
+  if (endpoint) {
+    await checkPortFree(o.address, routePort, 'the NATS routes');
+    await checkPortFree(o.address, routePort + 1, "the bootstrap NATS server's routes");
+  }
   if (o.registry) checkRegistry(o.registry);
   if (o.registry && 'port' in o.registry) await checkPortFree(o.address, o.registry.port, `the registry; Debian's own docker-registry service may hold it: systemctl disable --now docker-registry, or give --registry-port`);
 
@@ -81,7 +96,8 @@ export async function init(o: InitOptions): Promise<InitResult> {
   writeSecret(join(p.pki, PKI_FILES.caKey), ca.key);
   writePublic(join(p.pki, PKI_FILES.caCert), ca.cert);
   writePublic(p.caCert, ca.cert);
-  const server = issueCert(ca, { commonName: 'wharf-nats', hosts: [o.address, '127.0.0.1', 'localhost'], usage: 'server' });
+  // A route dials out as well as listening: with routes the certificate serves both ways.
+  const server = issueCert(ca, { commonName: 'wharf-nats', hosts: [o.address, '127.0.0.1', 'localhost'], usage: endpoint ? 'both' : 'server' });
   writePublic(p.natsCert, server.cert);
   writeSecret(p.natsKey, server.key);
   for (const [who, cn, org] of [['api', 'system:wharf-api', 'system:masters'], ['reconcilers', 'system:wharf-reconcilers', 'system:wharf'], ['node', `system:node:${o.nodeName}`, 'system:nodes']] as const) {
@@ -98,28 +114,28 @@ export async function init(o: InitOptions): Promise<InitResult> {
   for (const [who, role, node] of [['api', 'api'], ['reconcilers', 'reconcilers'], ['agent', 'agent', o.nodeName], ['proxy', 'proxy', o.nodeName]] as const) {
     writeSecret(p.creds(who), (await identity.mintUser({ role, ...(node ? { node } : {}) })).creds!);
   }
-  writeSecret(
-    p.natsConf,
-    secureServerConfig({
-      serverName: `wharf-${o.nodeName}`,
-      listen: `${o.address}:${o.natsPort}`,
-      storeDir: p.natsStore,
-      resolverDir: p.natsResolver,
-      operatorJwt: await identity.operatorJwt(),
-      systemAccount: identity.systemAccountKey,
-      preload: { [identity.systemAccountKey]: await identity.systemAccountJwt(), [identity.accountKey]: await identity.accountJwt() },
-      tls: { certFile: p.natsCert, keyFile: p.natsKey, caFile: p.caCert },
-    }),
-  );
-  say('nats', `starting nats-server on ${natsUrl}: ${startService({ name: 'wharf-nats', command: 'nats-server', args: ['-c', p.natsConf], description: 'Wharf NATS server (the event log)' }, p.run)}`);
+  const selfRoute = `nats-route://${o.address}:${routePort}`;
+  const seedRoute = `nats-route://${o.address}:${routePort + 1}`;
+  const route = endpoint ? newRouteSecret() : undefined;
+  const conf = { p, identity, accountJwt: await identity.accountJwt() };
+  const clusterOf = (listen: string, noAdvertise = false) => (route ? { cluster: { name: natsClusterName(o.cluster), listen, secret: route, noAdvertise } } : {});
+  writeSecret(p.natsConf, await serverConfText({ ...conf, serverName: `wharf-${o.nodeName}`, listen: `${o.address}:${o.natsPort}`, storeDir: p.natsStore, resolverDir: p.natsResolver, pidFile: p.natsPid, ...clusterOf(`${o.address}:${routePort}`) }));
+  if (route) {
+    writeSecret(routeSecretPath(p), JSON.stringify(route, null, 2));
+    // The routes until wharf-api follows the members list: this server and the seed.
+    writeRoutes(p, { members: [{ name: o.nodeName, natsUrl, routeUrl: selfRoute, apiUrl }], seed: { name: `wharf-${o.nodeName}-seed`, routeUrl: seedRoute, retired: false } }, route);
+    writeSecret(p.natsSeedConf, await serverConfText({ ...conf, serverName: `wharf-${o.nodeName}-seed`, listen: '127.0.0.1:-1', storeDir: p.natsSeedStore, resolverDir: join(p.natsSeedStore, 'jwt'), ...clusterOf(`${o.address}:${routePort + 1}`, true) }));
+    say('nats', `starting the bootstrap NATS server (routes on ${o.address}:${routePort + 1}; JetStream's clustered mode elects its first leader among two servers; it leaves when the third control-plane host joins): ${startService({ name: SEED_SERVICE, command: 'nats-server', args: ['-c', p.natsSeedConf], description: 'Wharf bootstrap NATS server (until the third control-plane host joins)' }, p.run)}`);
+  }
+  say('nats', `starting nats-server on ${natsUrl}${route ? ` (routes on ${o.address}:${routePort}, mutual TLS and a route password)` : ''}: ${startService({ name: 'wharf-nats', command: 'nats-server', args: ['-c', p.natsConf], description: 'Wharf NATS server (the event log)' }, p.run)}`);
 
   const registry = o.registry ? await setUpRegistry(o.registry, o.dirs, o.address, ca, (t) => say('registry', t)) : undefined;
 
   say('control-plane', 'starting wharf-api and wharf-reconcilers');
   const common = ['--cluster', o.cluster];
   const api = daemonCommand('wharf-api');
-  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : []), ...(o.podNetworkCidr ? ['--cluster-cidr', o.podNetworkCidr] : [])];
-  say('control-plane', `wharf-api: ${startService({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run)}`);
+  const apiArgs = [...api.args, ...common, ...natsFlags(p, natsUrl, 'api', 'api'), '--listen', `${o.address}:${o.apiPort}`, '--pki-dir', p.pki, '--cli-config', o.cliConfig, '--advertise-url', apiUrl, '--nats-advertise', natsUrl, ...(registry ? ['--registry', registry] : []), ...(o.serviceCidr ? ['--service-cluster-ip-range', o.serviceCidr] : []), ...(o.podNetworkCidr ? ['--cluster-cidr', o.podNetworkCidr] : []), ...(endpoint ? controlPlaneApiFlags(p, o.nodeName, selfRoute, endpoint, { name: `wharf-${o.nodeName}-seed`, routeUrl: seedRoute }) : [])];
+  await startApiSupervised({ name: 'wharf-api', command: api.command, args: apiArgs, description: 'Wharf API server' }, p.run, apiUrl, ca.cert, (t) => say('control-plane', t));
   await waitFor('wharf-api to be ready', 60_000, async () => (await httpsJson(`${apiUrl}/readyz`, { ca: ca.cert }).catch(() => undefined))?.status === 200 && existsSync(o.cliConfig), p.run);
   const admin = JSON.parse(readFileSync(o.cliConfig, 'utf8')) as { token: string };
   const rec = daemonCommand('wharf-reconcilers');
@@ -136,7 +152,20 @@ export async function init(o: InitOptions): Promise<InitResult> {
   say('bootstrap-token', 'making a bootstrap token for joining nodes');
   const created = await httpsJson<{ token: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', description: 'made by wharf init', ttlSeconds: o.tokenTtlSeconds } });
   if (created.status !== 201) throw new CliError(`could not make a bootstrap token: ${statusMessage(created)}`);
-  return { apiServer: apiUrl, ...(registry ? { registry } : {}), joinCommand: `wharf join --token ${created.body.token} ${o.address}:${o.apiPort} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
+  const target = endpoint ? `${endpoint.host}:${endpoint.port}` : `${o.address}:${o.apiPort}`;
+  let controlPlaneJoinCommand: string | undefined;
+  if (endpoint) {
+    say('upload-certs', 'sealing the control plane\'s secrets under a new certificate key for joining control-plane hosts');
+    const cp = await httpsJson<{ token: string; certificateKey: string }>(`${apiUrl}/apis/wharf.io/v1/tokens`, { ca: ca.cert }, { method: 'POST', token: admin.token, body: { type: 'bootstrap', controlPlane: true, description: 'control-plane join, made by wharf init', ttlSeconds: Math.min(o.tokenTtlSeconds || 7200, 7200) } });
+    if (cp.status !== 201) throw new CliError(`could not make a control-plane token: ${statusMessage(cp)}`);
+    controlPlaneJoinCommand = `wharf join --control-plane --token ${cp.body.token} ${target} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)} --certificate-key ${cp.body.certificateKey}`;
+  }
+  return { apiServer: apiUrl, ...(registry ? { registry } : {}), ...(controlPlaneJoinCommand ? { controlPlaneJoinCommand } : {}), joinCommand: `wharf join --token ${created.body.token} ${target} --discovery-token-ca-cert-hash ${caCertHash(ca.cert)}` };
+}
+
+/** wharf-api's flags on a control-plane host of a cluster made with --control-plane-endpoint. */
+export function controlPlaneApiFlags(p: ReturnType<typeof paths>, nodeName: string, routeUrl: string, endpoint: { host: string; port: number }, seed?: { name: string; routeUrl: string }): string[] {
+  return ['--control-plane-endpoint', `${endpoint.host}:${endpoint.port}`, '--tls-san', endpoint.host, '--control-plane-name', nodeName, '--nats-route-advertise', routeUrl, '--nats-routes-file', p.natsRoutes, '--nats-pid-file', p.natsPid, '--run-dir', p.run, ...(seed ? ['--nats-seed', `${seed.name}=${seed.routeUrl}`] : [])];
 }
 
 /** True when a Node object says Ready. */

@@ -21,6 +21,12 @@ export function paths(d: MachineDirs) {
     natsConf: join(d.config, 'nats', 'nats.conf'),
     natsCert: join(d.config, 'nats', 'server.crt'),
     natsKey: join(d.config, 'nats', 'server.key'),
+    /** The routes file nats.conf includes (a control-plane host of a cluster made with --control-plane-endpoint). */
+    natsRoutes: join(d.config, 'nats', 'routes.conf'),
+    /** The bootstrap seed server's config (the first control-plane host, until the third joins). */
+    natsSeedConf: join(d.config, 'nats', 'seed.conf'),
+    natsPid: join(d.data, 'nats', 'nats-server.pid'),
+    natsSeedStore: join(d.data, 'nats-seed'),
     creds: (who: string) => join(d.config, `${who}.creds`),
     cert: (who: string) => join(d.config, `${who}.crt`),
     key: (who: string) => join(d.config, `${who}.key`),

@@ -90,3 +90,9 @@ export async function stopService(name: string, runDir: string, graceMs = 15_000
 export function savedServices(runDir: string, order: readonly string[]): Service[] {
   return order.filter((n) => existsSync(join(runDir, `${n}.json`))).map((n) => JSON.parse(readFileSync(join(runDir, `${n}.json`), 'utf8')) as Service);
 }
+
+/** The bootstrap NATS server of the first control-plane host (wharf-api stops it once the third control-plane host joined). */
+export const SEED_SERVICE = 'wharf-nats-seed';
+
+/** A machine's daemons in the order they start (reset stops them in the reverse order). */
+export const DAEMON_ORDER = [SEED_SERVICE, 'wharf-nats', 'wharf-registry', 'wharf-api', 'wharf-reconcilers', 'wharf-agent', 'wharf-proxy'] as const;
