@@ -27,6 +27,15 @@ describe('node object', () => {
     expect(again.object.status?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'KubeletReady', lastTransitionTime: '2025-01-02T00:00:00Z' });
     expect(again.object.spec?.podCIDR).toBe('10.244.3.0/24');
   });
+
+  it('keeps the conditions others own (nodeipam\'s NetworkUnavailable) when it re-registers, and owns only Ready', () => {
+    const first = nodeObject(undefined, facts, '2025-01-01T00:00:00Z', 'uid-1').object;
+    const unavailable = { type: 'NetworkUnavailable', status: 'True', reason: 'NoCIDRAvailable', message: 'no pod CIDR is free', lastTransitionTime: '2025-01-01T00:00:01Z' };
+    const marked = { ...first, status: { ...first.status, conditions: [unavailable, ...(first.status?.conditions ?? [])] } } as Node;
+    const again = nodeObject(marked, facts, '2025-01-02T00:00:00Z').object;
+    expect(again.status?.conditions?.map((c) => c.type)).toEqual(['NetworkUnavailable', 'Ready']);
+    expect(again.status?.conditions?.[0]).toEqual(unavailable);
+  });
 });
 
 describe('nodeReadiness', () => {

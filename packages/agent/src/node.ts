@@ -107,7 +107,8 @@ export function nodeObject(current: Node | undefined, f: NodeFacts, now: string,
       ...current?.status,
       capacity: resources,
       allocatable: resources,
-      conditions: [ready],
+      // Conditions other agents of the cluster own (nodeipam's NetworkUnavailable) stay; Ready is the agent's.
+      conditions: [...(current?.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready],
       addresses: [
         { type: 'InternalIP', address: f.address },
         { type: 'Hostname', address: f.hostname },
