@@ -36,7 +36,7 @@ describe('the wharf CLI against a real API server', () => {
   it('creates from multi-document YAML, from a directory and from stdin, and reports each object', async () => {
     const r = await wharf(['create', '-f', join(ROOT, 'examples')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').sort()).toEqual(['pod/microservice1 created', 'replicationcontroller/microservice1 created', 'service/microservice1 created']);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['pod/client created', 'pod/microservice1 created', 'replicationcontroller/microservice1 created', 'service/microservice1 created']);
     const multi = await wharf(['create', '-f', '-'], `${podYaml('a1')}---\n${podYaml('a2', 'app: db')}`);
     expect(multi.stdout).toBe('pod/a1 created\npod/a2 created\n');
     // A live name with another body (the same manifest again within two minutes is taken for a retry of the create, and answered with the pod).
@@ -64,7 +64,7 @@ describe('the wharf CLI against a real API server', () => {
     const all = await wharf(['get', 'pods', '-A']);
     expect(all.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY/);
     const names = await wharf(['get', 'pods', '-o', 'name']);
-    expect(names.stdout.split('\n').filter(Boolean).sort()).toEqual(['pod/a1', 'pod/a2', 'pod/microservice1']);
+    expect(names.stdout.split('\n').filter(Boolean).sort()).toEqual(['pod/a1', 'pod/a2', 'pod/client', 'pod/microservice1']);
     const one = await wharf(['get', 'pod/a1', '-o', 'json']);
     expect(JSON.parse(one.stdout)).toMatchObject({ kind: 'Pod', metadata: { name: 'a1', namespace: 'default' } });
     const list = await wharf(['get', 'pods', '-o', 'yaml']);

@@ -142,7 +142,7 @@ describe('host-gw routes between two hosts', () => {
     const r = await h0.exec(process.execPath, ['--input-type=module', '-e', script], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     const names = networkNames(CLUSTER, 'h0');
-    expect(JSON.parse(r.stdout)).toEqual({ networks: [names.name], chains: [names.fwdChain, names.natChain], routes: ['10.244.9.0/24'] });
+    expect(JSON.parse(r.stdout)).toEqual({ containers: [], networks: [names.name], chains: [names.fwdChain, names.natChain], routes: ['10.244.9.0/24'] });
     expect((await routes(h0)).map((x) => x.dst)).toEqual(['10.99.0.0/24']);
     expect((await h0.exec('iptables', ['-w', '-S'])).stdout).not.toContain('WHARF-');
     expect((await h0.exec('iptables', ['-w', '-t', 'nat', '-S'])).stdout).not.toContain('WHARF-');
