@@ -93,22 +93,25 @@ export async function streamLeader(cluster, stream) {
 
 /**
  * Whether `member` is a current follower of every replicated stream, as each stream's leader
- * reports it in its /jsz (current, not offline), and of the meta group; with the streams still
- * behind. Resolves { ok, behind: [stream names] }.
+ * reports it in its /jsz (current, not offline, and heard from since `since`, a Date.now() time:
+ * a leader keeps calling a dead follower current for a while after its last contact), and of
+ * the meta group. Resolves { ok, behind: [stream names], streams: how many are replicated }.
  */
-export async function followsEverything(cluster, member) {
+export async function followsEverything(cluster, member, since = 0) {
+  // `active` is the nanoseconds since the leader last heard from the follower.
+  const follows = (replicas, at) => (replicas ?? []).some((r) => r.name === member.name && r.current && !r.offline && at - (r.active ?? Infinity) / 1e6 >= since);
   const others = cluster.members.filter((m) => m !== member && isRunning(m));
-  const answers = await Promise.all(others.map(async (m) => ({ m, jsz: await jszOf(m).catch(() => undefined) })));
+  const answers = await Promise.all(others.map(async (m) => ({ m, jsz: await jszOf(m).catch(() => undefined), at: Date.now() })));
   const behind = [];
   const seen = new Set();
-  for (const { m, jsz } of answers) {
+  for (const { m, jsz, at } of answers) {
     if (!jsz) continue;
     const meta = jsz.meta_cluster;
-    if (meta?.leader === m.name && !(meta.replicas ?? []).some((r) => r.name === member.name && r.current && !r.offline)) behind.push('(meta group)');
+    if (meta?.leader === m.name && !follows(meta.replicas, at)) behind.push('(meta group)');
     for (const s of streamsOf(jsz)) {
       if ((s.config?.num_replicas ?? 1) < 2 || s.cluster?.leader !== m.name) continue;
       seen.add(s.name);
-      if (!(s.cluster.replicas ?? []).some((r) => r.name === member.name && r.current && !r.offline)) behind.push(s.name);
+      if (!follows(s.cluster.replicas, at)) behind.push(s.name);
     }
   }
   // A stream none of the answering members leads (an election under way) counts as behind.
