@@ -119,9 +119,8 @@ try {
     { what: 'creates failed after the client retries (60 s budget each)', value: `${k.failed.length} of ${k.creates}` },
     { what: 'attempts answered 409 or 504', value: String(k.bad) },
     ...k.check.map((c) => ({ what: `acknowledged creates listed by api${c.api} with their uid`, value: `${k.acked.length - c.missing.length - c.otherUid.length} of ${k.acked.length} (missing ${c.missing.length}, another uid ${c.otherUid.length}; ${c.unacked} listed without a 201)` })),
-    { what: `just before the restart, the leaders reported ${k.victim} not a current follower of`, value: k.behindBefore ?? '(no answer)' },
     { what: `catch-up: ${k.victim} restarted → listening`, value: `${fmt((t.listening - t.restarted) / 1000, 2)} s` },
-    { what: `catch-up: ${k.victim} restarted → current follower (heard from since the restart) of every stream (${k.streams ?? '?'}) and of the meta group`, value: k.catchupError ? 'not within 120 s' : `${fmt((t.caughtUp - t.restarted) / 1000, 2)} s` },
+    { what: `catch-up: ${k.victim} restarted → current follower holding every stream (${k.streams ?? '?'}) up to its leader's last sequence, and in the meta group`, value: k.catchupError ? 'not within 120 s' : `${fmt((t.caughtUp - t.restarted) / 1000, 2)} s` },
     { what: 'longest time with no create acknowledged during the catch-up', value: `${fmt(k.catchupStall.ms / 1000, 2)} s` },
   ]);
   if (k.failed.length) console.log(`failed creates: ${JSON.stringify(k.failed.slice(0, 10))}${k.failed.length > 10 ? ' ...' : ''}`);

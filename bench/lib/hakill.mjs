@@ -37,14 +37,11 @@ export async function leaderLoss(cluster, apis, stream, o) {
     o.log(`${r.leader} leads ${stream} ${t.elected - t.killed} ms after the kill (seen through /jsz)`);
     await sleep(Math.max(0, t.killed + o.afterMs - Date.now()));
 
-    // What the leaders say of the dead member just before its restart.
-    const before = await followsEverything(cluster, victim).catch(() => undefined);
-    r.behindBefore = before && `${before.behind.length} of ${before.streams} streams${before.behind.includes('(meta group)') ? ' and the meta group' : ''}`;
     t.restarted = Date.now();
     await cluster.restart(victim);
     t.listening = Date.now();
     let last;
-    await waitFor(async () => (last = await followsEverything(cluster, victim, t.restarted)).ok, o.catchupTimeoutMs).catch(() => {
+    await waitFor(async () => (last = await followsEverything(cluster, victim)).ok, o.catchupTimeoutMs).catch(() => {
       r.catchupError = `${victim.name} was not a current follower of every stream within ${o.catchupTimeoutMs} ms (behind: ${last?.behind.join(', ') || 'no answer'})`;
     });
     t.caughtUp = Date.now();

@@ -92,26 +92,30 @@ export async function streamLeader(cluster, stream) {
 }
 
 /**
- * Whether `member` is a current follower of every replicated stream, as each stream's leader
- * reports it in its /jsz (current, not offline, and heard from since `since`, a Date.now() time:
- * a leader keeps calling a dead follower current for a while after its last contact), and of
- * the meta group. Resolves { ok, behind: [stream names], streams: how many are replicated }.
+ * Whether `member` has caught up: for every replicated stream, its leader (in its /jsz) calls
+ * `member` a current, online follower, and `member`'s own /jsz holds the stream up to at least
+ * the last sequence the leader held just before (a leader keeps calling a dead follower current
+ * for up to 10 s after its last contact, so the sequences decide); and `member` names the meta
+ * group's leader, which calls it current. Resolves { ok, behind: [stream names], streams: how
+ * many are replicated }.
  */
-export async function followsEverything(cluster, member, since = 0) {
-  // `active` is the nanoseconds since the leader last heard from the follower.
-  const follows = (replicas, at) => (replicas ?? []).some((r) => r.name === member.name && r.current && !r.offline && at - (r.active ?? Infinity) / 1e6 >= since);
+export async function followsEverything(cluster, member) {
+  const follows = (replicas) => (replicas ?? []).some((r) => r.name === member.name && r.current && !r.offline);
   const others = cluster.members.filter((m) => m !== member && isRunning(m));
-  const answers = await Promise.all(others.map(async (m) => ({ m, jsz: await jszOf(m).catch(() => undefined), at: Date.now() })));
+  const answers = await Promise.all(others.map(async (m) => ({ m, jsz: await jszOf(m).catch(() => undefined) })));
+  const own = await jszOf(member).catch(() => undefined);
+  const held = new Map((own ? streamsOf(own) : []).map((s) => [s.name, s.state?.last_seq ?? 0]));
   const behind = [];
   const seen = new Set();
-  for (const { m, jsz, at } of answers) {
+  if (!own?.meta_cluster?.leader) behind.push('(meta group)');
+  for (const { m, jsz } of answers) {
     if (!jsz) continue;
     const meta = jsz.meta_cluster;
-    if (meta?.leader === m.name && !follows(meta.replicas, at)) behind.push('(meta group)');
+    if (meta?.leader === m.name && !follows(meta.replicas) && !behind.includes('(meta group)')) behind.push('(meta group)');
     for (const s of streamsOf(jsz)) {
       if ((s.config?.num_replicas ?? 1) < 2 || s.cluster?.leader !== m.name) continue;
       seen.add(s.name);
-      if (!follows(s.cluster.replicas, at)) behind.push(s.name);
+      if (!follows(s.cluster.replicas) || (held.get(s.name) ?? -1) < (s.state?.last_seq ?? 0)) behind.push(s.name);
     }
   }
   // A stream none of the answering members leads (an election under way) counts as behind.
