@@ -114,7 +114,7 @@ try {
   const t = k.t;
   console.log(`\n${k.creates} creates, ${k.acked.length} acknowledged (201), ${k.retried} of them after a retry; retried attempts by cause: ${[...k.causes].map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}`);
   printTable([
-    { what: `write stall: longest time with no create acknowledged (from 1 s before the kill of ${k.victim} to its restart)`, value: `${fmt(k.stall.ms / 1000, 2)} s (from ${fmt((k.stall.since - t.killed) / 1000, 2)} s after the kill)` },
+    { what: `write stall: longest time with no create acknowledged (from 1 s before the kill of ${k.victim} to its restart)`, value: `${fmt(k.stall.ms / 1000, 2)} s (from ${fmt(Math.round((k.stall.since - t.killed) / 10) / 100 || 0, 2)} s after the kill)` },
     { what: `new stream leader (${k.leader}) seen through /jsz`, value: `${fmt((t.elected - t.killed) / 1000, 2)} s after the kill` },
     { what: 'creates failed after the client retries (60 s budget each)', value: `${k.failed.length} of ${k.creates}` },
     { what: 'attempts answered 409 or 504', value: String(k.bad) },
