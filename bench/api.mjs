@@ -21,25 +21,10 @@ import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { closedLoop, fmt, openLoop, printTable } from './lib/stats.mjs';
-import { apiClient, leanCaller, startApi, startNats } from './lib/servers.mjs';
+import { apiClient, benchPod, leanCaller, startApi, startNats } from './lib/servers.mjs';
 import { startSecureNats } from './lib/secure.mjs';
-import { readFileSync } from 'node:fs';
+import { withCpu } from './lib/cpu.mjs';
 
-/** CPU seconds a process has used so far (user + system), from /proc. */
-const cpuOf = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
-const selfCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
-/** Runs `phase` and adds CPU milliseconds per operation of each process to `row`. */
-async function withCpu(pids, n, phase) {
-  const before = [selfCpu(), ...pids.map(cpuOf)];
-  const r = await phase();
-  const after = [selfCpu(), ...pids.map(cpuOf)];
-  r.cpu = after.map((a, i) => (1000 * (a - before[i])) / n);
-  return r;
-}
 const cpuCols = (r, names) => Object.fromEntries(names.map((k, i) => [`${k} cpu ms/op`, r.cpu?.[i] === undefined ? '-' : fmt(r.cpu[i], 3)]));
 
 const { values: o } = parseArgs({
@@ -89,8 +74,7 @@ try {
     { name: 'AlwaysAllow', prefix: 'o', api: open, call: leanCaller(open) },
     { name: 'RBAC, cluster-admin, secured NATS', prefix: 's', api: secure, call: leanCaller(secure), nats: snats },
   ].map((v) => ({ nats, ...v, made: 0, creates: [], cpus: [] }));
-  const pod = (name) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
-  const createPods = (v, n) => closedLoop(n, C, () => v.call('POST', '/api/v1/namespaces/default/pods', pod(`${v.prefix}-${v.made++}`)));
+  const createPods = (v, n) => closedLoop(n, C, () => v.call('POST', '/api/v1/namespaces/default/pods', benchPod(`${v.prefix}-${v.made++}`)));
   const getPods = (v, n) => closedLoop(n, C, (i) => v.call('GET', `/api/v1/namespaces/default/pods/${v.prefix}-${i % v.made}`));
 
   await publishRaw(Math.min(WARMUP, 1000));
@@ -117,7 +101,7 @@ try {
     rows.push({ what: `API get, ${v.name} (c=${C})`, 'ops/s': fmt(gets.rate, 0), 'p50 ms': fmt(gets.p50, 2), 'p99 ms': fmt(gets.p99, 2), ...cpuCols(gets, NAMES) });
   }
   const rate = Number(o.rate);
-  const paced = await openLoop(rate, 5, (i) => variants[0].call('POST', '/api/v1/namespaces/default/pods', pod(`paced-${i}`)));
+  const paced = await openLoop(rate, 5, (i) => variants[0].call('POST', '/api/v1/namespaces/default/pods', benchPod(`paced-${i}`)));
   rows.push({ what: `API create paced at ${rate}/s, RBAC cluster-admin`, 'ops/s': fmt(paced.rate, 0), 'p50 ms': fmt(paced.p50, 2), 'p99 ms': fmt(paced.p99, 2), ...cpuCols({}, NAMES) });
 
   console.log(`\nWharf API benchmark — nats-server sync_interval: ${o.sync ?? 'default'}, ${N} ops per row, after ${WARMUP} warm-up ops\n`);

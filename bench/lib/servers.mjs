@@ -91,6 +91,9 @@ export async function startApi(natsUrl, cluster = 'bench', reuseHome, extraArgs 
   return { url, token: cfg.token, dispatcher, home, pid: p.pid, stop };
 }
 
+/** The pod the API benchmarks create: one container with a port, labelled app=bench (and `labels`). */
+export const benchPod = (name, labels = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench', ...labels } }, spec: { containers: [{ name: 'c', image: 'wharf.local/microservice1:1', ports: [{ containerPort: 3000 }] }] } });
+
 /** Spawns a Wharf daemon bin (reconcilers, agent, proxy) with the given args; stopped by PID. */
 export function startDaemon(bin, args) {
   const p = spawn(process.execPath, [join(ROOT, `packages/${bin}/bin/wharf-${bin}.js`), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WHARF_LOG_LEVEL: 'warn' } });
