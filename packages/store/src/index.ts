@@ -10,7 +10,7 @@ export { ensureBucket, openBucket } from './buckets.js';
 export { type ClaimAttempt, createOrRead, isWrongLastSequence, recordOnce } from './kvclaims.js';
 export { POD_CIDR_RANGE_KEY, type PodCIDRClaim, PodCIDRClaims, type RecordedNodeCidrs } from './podcidrs.js';
 export { pushAccount, type PushTarget, revokeUsers } from './natsauth/revoke.js';
-export { type ClusterSettings, routesFileText, type SecureServerConfig, secureServerConfig } from './natsauth/serverconf.js';
+export { type ClusterSettings, routesFileText, type SecureServerConfig, secureServerConfig, type TlsFiles } from './natsauth/serverconf.js';
 export { type ControlPlaneSecrets, DEFAULT_PKI_DIR, PKI_FILES, readControlPlaneSecrets } from './pki/layout.js';
 export { compareLogTimes, LOG_HEADERS, type LogLine, type LogLineInput, type LogReadOptions, LogStore, type LogStoreOptions, timeKey } from './containerlogs.js';
 export { type CorruptCount, CorruptLog } from './corrupt.js';

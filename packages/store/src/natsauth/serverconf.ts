@@ -4,6 +4,13 @@
  * TLS on which every client must show a certificate of the cluster CA.
  */
 
+/** A certificate, its key, and the cluster CA that the other side's certificate must chain to. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
 /** What a secured nats-server needs to know. */
 export interface SecureServerConfig {
   serverName: string;
@@ -16,7 +23,7 @@ export interface SecureServerConfig {
   systemAccount: string;
   /** Account public key → account JWT, loaded at start. */
   preload: Record<string, string>;
-  tls: { certFile: string; keyFile: string; caFile: string };
+  tls: TlsFiles;
   /** Where nats-server writes its pid (what `--signal reload` and SIGHUP use). */
   pidFile?: string;
   /** A member of a NATS cluster (control-plane hosts): routes over mutual TLS with the cluster CA and a route password. */
@@ -35,12 +42,17 @@ export interface ClusterSettings {
   user: string;
   password: string;
   /** The route certificate (serverAuth and clientAuth: a route dials out too), its key, and the cluster CA. */
-  tls: { certFile: string; keyFile: string; caFile: string };
+  tls: TlsFiles;
   /** Keep this server out of the client URLs gossiped to clients (the bootstrap seed). */
   noAdvertise?: boolean;
 }
 
 const q = (s: string): string => JSON.stringify(s);
+
+/** A tls block that requires a certificate of the cluster CA from the other side (clients, or routes), indented by `indent`. */
+function tlsBlock(t: TlsFiles, indent: string): string {
+  return [`tls {`, `  cert_file: ${q(t.certFile)}`, `  key_file: ${q(t.keyFile)}`, `  ca_file: ${q(t.caFile)}`, '  verify: true', '  timeout: 3', '}'].map((l) => indent + l).join('\n');
+}
 
 /** Renders the config file (nats-server's own format; strings JSON-quoted). */
 export function secureServerConfig(c: SecureServerConfig): string {
@@ -66,13 +78,7 @@ resolver: {
 resolver_preload: {
 ${preload}
 }
-tls {
-  cert_file: ${q(c.tls.certFile)}
-  key_file: ${q(c.tls.keyFile)}
-  ca_file: ${q(c.tls.caFile)}
-  verify: true
-  timeout: 3
-}
+${tlsBlock(c.tls, '')}
 ${c.cluster ? clusterBlock(c.cluster) : ''}`;
 }
 
@@ -85,13 +91,7 @@ ${c.noAdvertise ? '  no_advertise: true\n' : ''}  authorization {
     password: ${q(c.password)}
     timeout: 3
   }
-  tls {
-    cert_file: ${q(c.tls.certFile)}
-    key_file: ${q(c.tls.keyFile)}
-    ca_file: ${q(c.tls.caFile)}
-    verify: true
-    timeout: 3
-  }
+${tlsBlock(c.tls, '  ')}
   include ${q(c.routesFile)}
 }
 `;
