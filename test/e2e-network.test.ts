@@ -18,6 +18,7 @@ import { run } from './harness/exec.js';
 import { startCluster, type TestCluster } from './harness/cluster.js';
 import { assertPodRoute, dockerExec, podContainer } from './harness/agent.js';
 import { eventually } from './harness/ports.js';
+import { inRange } from './harness/ranges.js';
 
 type Pod = { metadata: { name: string; uid: string }; spec: { nodeName?: string }; status: { phase: string; podIP?: string } };
 
@@ -110,8 +111,7 @@ describe('pod network, ClusterIP and DNS on one machine', () => {
   it('gives every node its own pod CIDR and every pod an address in it, reachable from the machine', async () => {
     const nodes = await Promise.all(['n1', 'n2'].map((n) => c.getJson<{ spec: { podCIDR?: string } }>('node', n)));
     const cidrs = nodes.map((n) => n.spec.podCIDR);
-    const prefix = c.ranges.clusterCidr.split('.').slice(0, 2).join('.') + '.';
-    expect(cidrs.every((x) => x && x.startsWith(prefix))).toBe(true);
+    expect(cidrs.every((x) => x && inRange(c.ranges.clusterCidr, x))).toBe(true);
     expect(new Set(cidrs).size).toBe(2);
     const ps = await running();
     expect(new Set(ps.map((p) => p.spec.nodeName))).toEqual(new Set(['n1', 'n2']));

@@ -5,6 +5,7 @@ import { BIN, ROOT } from './harness/api.js';
 import { run } from './harness/exec.js';
 import { startCluster, type TestCluster } from './harness/cluster.js';
 import { eventually } from './harness/ports.js';
+import { inRange } from './harness/ranges.js';
 
 type Endpoints = { subsets?: { addresses?: { ip: string; targetRef?: { name: string } }[]; notReadyAddresses?: { targetRef?: { name: string } }[]; ports?: { port: number }[] }[] };
 type Pod = { metadata: { name: string; uid: string }; status: { phase: string; containerStatuses?: { ready: boolean; restartCount: number }[] } };
@@ -119,7 +120,7 @@ describe('services: endpoints and the NodePort proxy on every node', () => {
     expect(nodePort).toBeLessThanOrEqual(32767);
     const table = await c.wharf('get', 'svc');
     expect(table.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
-    expect(svc.spec.clusterIP!.startsWith(`${c.ranges.serviceCidr.split('.').slice(0, 2).join('.')}.`)).toBe(true);
+    expect(inRange(c.ranges.serviceCidr, svc.spec.clusterIP!)).toBe(true);
     expect(table.stdout).toMatch(new RegExp(`^microservice1\\s+NodePort\\s+${svc.spec.clusterIP!.replace(/\./g, '\\.')}\\s+<none>\\s+3000:${nodePort}/TCP\\s+`, 'm'));
   });
 

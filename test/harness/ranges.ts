@@ -11,6 +11,7 @@
  * 192.0.2.0/24 and 172.17.0.0/16.
  */
 import { execFileSync } from 'node:child_process';
+import { cidrContains, ipv4ToNumber, parseIpv4Cidr } from '@wharf/model';
 
 export interface TestRanges {
   /** --cluster-cidr of the reconcilers and agents (wharf init --pod-network-cidr). */
@@ -50,6 +51,12 @@ export function testRanges(): TestRanges {
     return { clusterCidr: `10.${k}.0.0/17`, serviceCidr: `10.${k}.128.0/20`, clusterDns: `10.${k}.128.10` };
   }
   throw new Error(`no free 10.${FIRST}-${LAST}.0.0/16 left for a test cluster's pod and service ranges (leftover bridges or routes? see \`ip route show table all\`)`);
+}
+
+/** Whether `ip` (an address, or the network address of a CIDR) lies in `cidr`. */
+export function inRange(cidr: string, ip: string): boolean {
+  const n = ipv4ToNumber(ip.split('/')[0]!);
+  return n !== undefined && cidrContains(parseIpv4Cidr(cidr), n);
 }
 
 /** Adds `flag value` unless `args` already has the flag. */
