@@ -142,9 +142,11 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
   // A node is Ready once its pod network is up (its podCIDR from nodeipam, then its bridge).
   for (const n of nodes.filter((x) => x.waitReady !== false)) {
     await eventually(async () => {
-      const node = await c.getJson<{ status?: { conditions?: { type: string; status: string }[] } }>('node', n.name);
-      return node.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
-    }, 60_000).catch(async (e: Error) => {
+      // Asked of the API directly: a CLI process per poll would cost more than the wait.
+      const r = await c.api.fetch(`/api/v1/nodes/${n.name}`);
+      const node = r.ok ? ((await r.json()) as { status?: { conditions?: { type: string; status: string }[] } }) : undefined;
+      return node?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
+    }, 60_000, 200).catch(async (e: Error) => {
       const yaml = (await c.wharf('get', 'node', n.name, '-o', 'yaml')).stdout;
       throw new Error(`node ${n.name} did not become Ready: ${e.message}\n${yaml}\nagent log:\n${c.agents.get(n.name)?.output().slice(-3000)}`);
     });
