@@ -12,6 +12,7 @@ import { deleteObject, type DeleteOptions } from './admission/delete.js';
 import { heldNodePorts } from './admission/nodeports.js';
 import type { NodePortAllocator } from './nodeports.js';
 import { heldClusterIP } from './admission/clusterip.js';
+import { staleRead } from './http/staleread.js';
 import type { ClusterIPAllocator } from './clusterips.js';
 
 /** Options shared by writes. */
@@ -92,14 +93,24 @@ export class Resources {
     return result;
   }
 
-  /** The state to read: the live one (synced), or the one at `at` (400 on a bad point, 410 past the retained history). */
-  async #state(at: string | undefined): Promise<State> {
+  /**
+   * The state to read: the live one (synced), or the one at `at` (400 on a bad point, 410 past the
+   * retained history). When the log cannot be reached the local state is served with a warning (staleRead).
+   */
+  async #state(at: string | undefined): Promise<{ state: State; warnings: string[] }> {
     if (at !== undefined && at !== '') {
       if (!this.timeTravel) throw new BadRequestError('time travel (?at=) is not available on this server');
-      return this.timeTravel.stateAt(parsePoint(at));
+      return { state: await this.timeTravel.stateAt(parsePoint(at)), warnings: [] };
     }
-    await this.projection.sync();
-    return this.projection.state;
+    try {
+      await this.projection.sync();
+    } catch (e) {
+      const state = this.projection.state;
+      const warning = staleRead(e, state.seq);
+      if (!warning) throw e;
+      return { state, warnings: [warning] };
+    }
+    return { state: this.projection.state, warnings: [] };
   }
 
   /** The namespace must exist; a miss is checked again against the log's latest state. */
@@ -128,19 +139,20 @@ export class Resources {
     return { object: await this.#withAllocations(info, object, undefined, write, (r) => r.metadata.uid === object.metadata.uid), warnings };
   }
 
-  /** The current object (or the one at `at`); 404 when missing. */
-  async get(info: KindInfo, ns: string | undefined, name: string, at?: string): Promise<KObject> {
-    const obj = getObject(await this.#state(at), info.kind, ns, name);
-    if (!obj) throw new NotFoundError(info.resource, name);
-    return obj;
+  /** The current object (or the one at `at`), with the read's warnings (a stale read's); 404 when missing. */
+  async get(info: KindInfo, ns: string | undefined, name: string, at?: string): Promise<{ object: KObject; warnings: string[] }> {
+    const { state, warnings } = await this.#state(at);
+    const object = getObject(state, info.kind, ns, name);
+    if (!object) throw new NotFoundError(info.resource, name);
+    return { object, warnings };
   }
 
-  /** Objects of a kind (in one namespace or all), filtered, with the state's resourceVersion. */
-  async list(info: KindInfo, ns: string | undefined, opts: ListOptions): Promise<{ items: KObject[]; resourceVersion: number }> {
+  /** Objects of a kind (in one namespace or all), filtered, with the state's resourceVersion and the read's warnings. */
+  async list(info: KindInfo, ns: string | undefined, opts: ListOptions): Promise<{ items: KObject[]; resourceVersion: number; warnings: string[] }> {
     const filter = compileFilter(info, opts);
-    const state = await this.#state(opts.at);
+    const { state, warnings } = await this.#state(opts.at);
     const items = listObjects(state, info.kind, info.namespaced ? ns : undefined).filter(filter);
-    return { items, resourceVersion: state.seq };
+    return { items, resourceVersion: state.seq, warnings };
   }
 
   /** Replaces an object (PUT). A resourceVersion in the body pins it (409 when stale); without one it applies to the latest version. */

@@ -40,8 +40,8 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       const { namespace } = req.params;
       if (bool(req.query, 'watch')) return serveWatch(ctx, req, reply, info, namespace);
       if (info.kind === 'Event' && !str(req.query, 'at')) return sendList(req, reply, info, ...(await listEvents(ctx, namespace, req.query)));
-      const { items, resourceVersion } = await r.list(info, namespace, { ...selectors(req.query), at: str(req.query, 'at') });
-      return sendList(req, reply, info, items, resourceVersion);
+      const { items, resourceVersion, warnings } = await r.list(info, namespace, { ...selectors(req.query), at: str(req.query, 'at') });
+      return sendList(req, sendWarnings(reply, warnings), info, items, resourceVersion);
     },
     async create(req, reply) {
       const { object, warnings } = await r.create(info, req.params.namespace, objectBody(req.body), writeOptions(req, info, 'create'));
@@ -64,7 +64,8 @@ function handlers(ctx: ApiContext, info: KindInfo): Record<Operation, Handler> {
       const { namespace, name } = req.params;
       if (bool(req.query, 'watch')) return serveWatch(ctx, req, reply, info, namespace, name);
       if (info.kind === 'Event' && !str(req.query, 'at')) return sendObject(req, reply, info, await getEvent(ctx, namespace, name!));
-      return sendObject(req, reply, info, await r.get(info, namespace, name!, str(req.query, 'at')));
+      const { object, warnings } = await r.get(info, namespace, name!, str(req.query, 'at'));
+      return sendObject(req, sendWarnings(reply, warnings), info, object);
     },
     async update(req, reply) {
       const { object, warnings } = await r.replace(info, req.params.namespace, req.params.name!, objectBody(req.body), writeOptions(req, info, 'update'));
