@@ -67,11 +67,11 @@ export interface OpenContext {
   close(): Promise<void>;
 }
 
-/** Connects to the log, builds the projection (from the newest snapshot), opens the buckets, makes the system namespaces and serves the node relay. */
+/** Connects to the log (waiting as long as it takes for JetStream to answer, as a kubelet waits for its API server), builds the projection (from the newest snapshot), opens the buckets, makes the system namespaces and serves the node relay. */
 export async function openApiContext(o: ContextOptions): Promise<OpenContext> {
   const { log } = o;
   const replicas = o.replicas ?? 1;
-  const store = await EventStore.connect({ natsUrl: o.natsUrl, auth: o.natsAuth, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes });
+  const store = await EventStore.connect({ natsUrl: o.natsUrl, auth: o.natsAuth, cluster: o.cluster, name: 'wharf-api', replicas, maxAgeSeconds: o.maxAgeSeconds, maxBytes: o.maxBytes, jetStreamWaitMs: Infinity });
   const t0 = Date.now();
   // Every bucket and stream below is made with the event log's replicas (buckets.ts).
   const snapshots = o.snapshots ? await SnapshotStore.open(store) : undefined;

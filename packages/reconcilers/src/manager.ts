@@ -80,7 +80,7 @@ export function parseControllers(list: string | undefined): ControllerName[] {
 /** Connects, starts the shared projection and then each controller asked for. */
 export async function startManager(opts: ManagerOptions): Promise<Manager> {
   // No retention settings: the stream's retention is wharf-api's to configure, never reset here.
-  const store = await EventStore.connect({ natsUrl: opts.natsUrl, auth: opts.natsAuth, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers' });
+  const store = await EventStore.connect({ natsUrl: opts.natsUrl, auth: opts.natsAuth, cluster: opts.cluster, name: opts.name ?? 'wharf-reconcilers', jetStreamWaitMs: Infinity });
   // Start from the newest snapshot the API servers saved (read only: one kind of writer is enough).
   const snapshots = opts.snapshots === false ? undefined : await SnapshotStore.open(store).catch((err: unknown) => (opts.log.warn({ err }, 'snapshots unavailable; replaying the whole log'), undefined));
   const projection = new Projection(store, await initialState(store, snapshots, opts.log));

@@ -5,6 +5,7 @@
 import { jetstream, jetstreamManager, JetStreamApiError, PubHeaders, type JetStreamClient, type JetStreamManager, type ConsumerMessages, type JsMsg, type StreamConfig } from '@nats-io/jetstream';
 import { RequestError, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { connectNats, type NatsAuth } from './connect.js';
+import { isOutage } from './outage.js';
 import { CorruptLog } from './corrupt.js';
 import { createLogger } from './logger.js';
 import { AckedPublisher } from './publisher.js';
@@ -31,7 +32,12 @@ export interface EventStoreOptions extends StreamSettings {
   name: string;
   /** Credentials and TLS; absent: an open development server. */
   auth?: NatsAuth | undefined;
+  /** How long to wait for JetStream to answer at start (a cluster electing its leaders, a server catching up); default 60 s, Infinity: until it does. */
+  jetStreamWaitMs?: number | undefined;
 }
+
+/** How often a component waiting for JetStream at start says so again. */
+const JETSTREAM_WAIT_NOTICE_MS = 30_000;
 
 /** The message after a sequence on one subject: where a write that expected that sequence landed. */
 export interface Successor {
@@ -93,10 +99,13 @@ export class EventStore {
   }
 
   /** Opens the store on an existing connection; `component` names the logger of corrupt messages. */
-  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings = {}, owns = false, component = 'wharf-store'): Promise<EventStore> {
+  static async open(nc: NatsConnection, cluster: string, settings: StreamSettings & { jetStreamWaitMs?: number | undefined } = {}, owns = false, component = 'wharf-store'): Promise<EventStore> {
     // A cluster that is still electing its JetStream leader times out or answers 503: wait
-    // for it (up to 60 s) rather than fail, so components can start in any order.
-    const deadline = Date.now() + 60_000;
+    // for it (60 s, or as long as the caller says) rather than fail, so components can start in
+    // any order; the wait is said at once and again every 30 s.
+    const started = Date.now();
+    const deadline = started + (settings.jetStreamWaitMs ?? 60_000);
+    let noticed = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const jsm = await jetstreamManager(nc, { timeout: 5_000 });
@@ -106,9 +115,12 @@ export class EventStore {
         store.#watchLeader();
         return store;
       } catch (e) {
-        const transient = (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
+        const transient = isOutage(e) || (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
         if (!transient || Date.now() > deadline) throw e;
-        if (attempt === 0) process.stderr.write(`waiting for JetStream at ${nc.getServer()} to become available...\n`);
+        if (attempt === 0 || Date.now() - noticed >= JETSTREAM_WAIT_NOTICE_MS) {
+          noticed = Date.now();
+          process.stderr.write(`${component}: waiting for JetStream at ${nc.getServer()} to answer (${(e as Error).message}; ${Math.round((noticed - started) / 1000)} s so far); retrying\n`);
+        }
         await new Promise((r) => setTimeout(r, 500));
       }
     }
