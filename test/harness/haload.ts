@@ -5,7 +5,27 @@
  * time. Every attempt is recorded, so a test can tell a 409 for the caller's own object or a 504
  * for a write that landed from a success.
  */
+import { Agent, fetch as undiciFetch, type RequestInit as UndiciInit } from 'undici';
 import type { ApiHandle } from './api.js';
+
+/** What the load sends through: an API server's authenticated fetch (an ApiHandle, or remoteApi's). */
+export type LoadTarget = Pick<ApiHandle, 'fetch'>;
+
+/** A load target for an API server at `url` (https), as the admin with `token`, trusting `ca` (PEM). */
+export function remoteApi(url: string, token: string, ca: string): LoadTarget {
+  const dispatcher = new Agent({ connect: { ca } });
+  return {
+    fetch(path, init = {}) {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) };
+      let body = init.body;
+      if (init.json !== undefined) {
+        body = JSON.stringify(init.json);
+        headers['content-type'] ??= 'application/json';
+      }
+      return undiciFetch(url + path, { ...(init as UndiciInit), headers, body: (body ?? null) as UndiciInit['body'], dispatcher }) as unknown as Promise<Response>;
+    },
+  };
+}
 
 /** One attempt of a create: when it was sent and ended, and how (an HTTP status, 'timeout', or a network error code). */
 export interface Attempt {
@@ -36,6 +56,8 @@ export interface LoadOptions {
   path: string;
   attemptTimeoutMs: number;
   budgetMs: number;
+  /** A pause after each create of a client (a steady rate rather than the most the servers take); default 0. */
+  pauseMs?: number;
 }
 
 /** A load running until `stop()`, which resolves with every create sent. */
@@ -46,7 +68,7 @@ export interface Load {
 const RETRIED = [503, 504];
 
 /** Sends one create until it gets an answer other than a retryable one, or the budget runs out. */
-export async function createAsClient(apis: ApiHandle[], first: number, name: string, o: LoadOptions): Promise<CreateRecord> {
+export async function createAsClient(apis: LoadTarget[], first: number, name: string, o: LoadOptions): Promise<CreateRecord> {
   const rec: CreateRecord = { name, startedAt: Date.now(), attempts: [], status: undefined, body: undefined };
   const deadline = rec.startedAt + o.budgetMs;
   for (let attempt = 0; ; attempt++) {
@@ -74,7 +96,7 @@ export async function createAsClient(apis: ApiHandle[], first: number, name: str
 }
 
 /** Starts `clients` clients creating `prefix-<n>` objects, spread over `apis`. */
-export function startLoad(apis: ApiHandle[], prefix: string, o: LoadOptions): Load {
+export function startLoad(apis: LoadTarget[], prefix: string, o: LoadOptions): Load {
   let stopping = false;
   let next = 0;
   const records: CreateRecord[] = [];
@@ -82,6 +104,7 @@ export function startLoad(apis: ApiHandle[], prefix: string, o: LoadOptions): Lo
     while (!stopping) {
       const n = next++;
       records.push(await createAsClient(apis, c, `${prefix}-${n}`, o));
+      if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
     }
   };
   const running = Promise.all(Array.from({ length: o.clients }, (_, c) => client(c)));

@@ -307,7 +307,11 @@ export class EventStore {
    * again soon (`ridingOutages`) rather than wait 5 s for a leader that came meanwhile.
    */
   async lastSequence(): Promise<number> {
-    return (await (this.#quickJsm ?? this.jsm).streams.info(this.subjects.stream)).state.last_seq;
+    const info = await (this.#quickJsm ?? this.jsm).streams.info(this.subjects.stream);
+    // A replica of a stream with no leader answers with its own view (a server on the minority
+    // side of a partition does): that is no proof of the last write, so it counts as an outage.
+    if ((info.config.num_replicas ?? 1) > 1 && !info.cluster?.leader) throw new RequestError(`the event log has no leader in reach of ${this.nc.getServer()}`);
+    return info.state.last_seq;
   }
 
   /**
