@@ -8,7 +8,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import { formatIpv4Cidr, InternalError, InvalidError, type Ipv4Cidr, type Service } from '@wharf/model';
-import { createOrRead, ensureBucket, type EventStore, type Projection, recordOnce, StartupError } from '@wharf/store';
+import { createOrRead, ensureBucket, type EventStore, isOutage, type Projection, recordOnce, StartupError } from '@wharf/store';
 import { candidateIPs, clusterIPChange, heldClusterIP, parseServiceCidr, requestedIPCause } from './admission/clusterip.js';
 
 /** The owner record stored under an IP. */
@@ -99,7 +99,9 @@ export class ClusterIPAllocator {
       try {
         await this.kv.update(ip, JSON.stringify(owner), got.entry.revision);
         return true;
-      } catch {
+      } catch (e) {
+        // An outage is no answer: the write fails with 503 rather than move on to another value.
+        if (isOutage(e)) throw e;
         // Someone else moved the key: look again.
       }
     }

@@ -6,7 +6,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import { InvalidError, type Service } from '@wharf/model';
-import { ensureBucket, type EventStore, type Projection } from '@wharf/store';
+import { ensureBucket, type EventStore, isOutage, type Projection } from '@wharf/store';
 import { candidatePorts, carryNodePorts, duplicateNodePorts, nodePortChanges, NODE_PORT_MAX, NODE_PORT_MIN } from './admission/nodeports.js';
 
 /** The owner record stored under a port. */
@@ -49,7 +49,9 @@ export class NodePortAllocator {
       try {
         await this.kv.create(key, JSON.stringify(owner));
         return true;
-      } catch {
+      } catch (err) {
+        // The bucket cannot answer (no leader in reach): an outage, not a taken port.
+        if (isOutage(err)) throw err;
         const e = await this.kv.get(key);
         if (!e || e.operation !== 'PUT') continue;
         const held = e.json<NodePortOwner>();
@@ -58,7 +60,8 @@ export class NodePortAllocator {
         try {
           await this.kv.update(key, JSON.stringify(owner), e.revision);
           return true;
-        } catch {
+        } catch (err) {
+          if (isOutage(err)) throw err;
           // Someone else moved the key: look again.
         }
       }

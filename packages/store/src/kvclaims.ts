@@ -7,6 +7,7 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import { StartupError } from './config.js';
+import { isOutage, ridingOutages } from './outage.js';
 
 /** JetStream's error code for an expected last sequence that is not the key's (the key moved). */
 const WRONG_LAST_SEQUENCE = 10071;
@@ -22,12 +23,15 @@ export type ClaimAttempt = { created: true; revision: number } | { created: fals
 /**
  * Creates `key` = `value` unless the key exists, else reads the entry that holds it. A key
  * deleted between the two is tried again, up to `attempts` times; undefined if it kept moving.
+ * An outage of the bucket (isOutage) is thrown: it says nothing about the key.
  */
 export async function createOrRead(kv: KV, key: string, value: string, attempts = 4): Promise<ClaimAttempt | undefined> {
   for (let i = 0; i < attempts; i++) {
     try {
       return { created: true, revision: await kv.create(key, value) };
-    } catch {
+    } catch (err) {
+      // The bucket cannot answer (no leader in reach): an outage, not a taken key.
+      if (isOutage(err)) throw err;
       const e = await kv.get(key);
       if (e && e.operation === 'PUT') return { created: false, entry: e };
     }
@@ -35,12 +39,16 @@ export async function createOrRead(kv: KV, key: string, value: string, attempts 
   return undefined;
 }
 
+/** How long recordOnce rides out an outage of its bucket (a start while the bucket elects its leader). */
+const RECORD_OUTAGE_BUDGET_MS = 60_000;
+
 /**
  * Records `proposed` under `key` unless something is recorded already, and returns what is
- * recorded (the first writer's value). StartupError when nothing can be read back.
+ * recorded (the first writer's value), riding out an outage of the bucket for up to a minute.
+ * StartupError when nothing can be read back.
  */
 export async function recordOnce(kv: KV, key: string, proposed: string, what: string): Promise<string> {
-  const got = await createOrRead(kv, key, proposed);
+  const got = await ridingOutages(() => createOrRead(kv, key, proposed), RECORD_OUTAGE_BUDGET_MS);
   if (!got) throw new StartupError(`cannot read the ${what} recorded for this cluster; retry`);
   return got.created ? proposed : got.entry.string();
 }
