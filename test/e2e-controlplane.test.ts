@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerOf } from '@wharf/reconcilers';
+import { readServers } from '@wharf/store';
 import { assertOwnRoute, type Host, type HostNet, startHosts } from './harness/hosts.js';
 import { run } from './harness/exec.js';
 import { eventually } from './harness/ports.js';
@@ -40,6 +41,12 @@ const hostDirs = (h: Host): string[] => ['--config-dir', dirs.get(h.name)!.confi
 const clusterStatus = (h: Host) => statusOn(h, dirs.get(h.name)!);
 const logsOf = (h: Host) => logsIn(h, dirs.get(h.name)!);
 const apiUrl = (h: Host) => `https://${h.address}:6443`;
+
+/** The --nats flag a host saved for one of its daemons (what `wharf start` runs it with). */
+function savedNats(h: Host, service: string): string {
+  const saved = JSON.parse(readFileSync(join(dirs.get(h.name)!.data, 'run', `${service}.json`), 'utf8')) as { args: string[] };
+  return saved.args[saved.args.indexOf('--nats') + 1]!;
+}
 
 /** `wharf` as the admin, from the root namespace (the config lists every API server once endpoints --write ran). */
 function wharf(...args: string[]) {
@@ -140,6 +147,12 @@ describe('three control-plane hosts', () => {
     expect(existsSync(join(d.config, 'x', 'pki', 'ca.key'))).toBe(false);
   }, 150_000);
 
+  it('a worker joins on h3 while h0 is the only control-plane host: its saved flags name h0\'s NATS server only', async () => {
+    const r = await h3.exec(process.execPath, [WHARF, 'join', ...joinCommand, ...machineFlags(h3)], { timeoutMs: 150_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(savedNats(h3, 'wharf-agent')).toBe(`tls://${h0.address}:4222`);
+  }, 180_000);
+
   it('join --control-plane on h1, then h2: the third moves every stream to 3 replicas and says so', async () => {
     const r1 = await h1.exec(process.execPath, [WHARF, 'join', ...cpJoinCommand, ...machineFlags(h1)], { timeoutMs: 240_000 });
     expect(r1.code, `${r1.stderr}\n${logsOf(h1)}`).toBe(0);
@@ -153,11 +166,13 @@ describe('three control-plane hosts', () => {
     expect(r2.stderr).toContain('every stream has 3 current replicas on the control-plane hosts');
   }, 700_000);
 
-  it('workers join on h3 and h4; the admin\'s configs name every API server', async () => {
-    for (const h of [h3, h4]) {
-      const r = await h.exec(process.execPath, [WHARF, 'join', ...joinCommand, ...machineFlags(h)], { timeoutMs: 150_000 });
-      expect(r.code, r.stderr).toBe(0);
-    }
+  it('a worker joins on h4, told every NATS server; h3\'s agent learned them; the admin\'s configs name every API server', async () => {
+    const r = await h4.exec(process.execPath, [WHARF, 'join', ...joinCommand, ...machineFlags(h4)], { timeoutMs: 150_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(savedNats(h4, 'wharf-agent').split(',').sort()).toEqual([h0, h1, h2].map((h) => `tls://${h.address}:4222`).sort());
+    const learned = join(dirs.get('h3')!.data, 'run', 'agent.nats-servers.json');
+    await eventually(() => (readServers(learned).length === 3 ? true : undefined), 30_000, 500);
+    expect(readServers(learned).sort()).toEqual([h0, h1, h2].map((h) => `${h.address}:4222`).sort());
     const e = await wharf('cluster', 'endpoints', '--write');
     expect(e.code, e.stderr).toBe(0);
     const cfg = JSON.parse(readFileSync(admin, 'utf8')) as { servers: string[] };
@@ -220,6 +235,21 @@ describe('losing a control-plane host', () => {
       return p.length === 6 ? p : undefined;
     }, 120_000, 1000);
     for (const name of before) expect(after).toContain(name);
+    // h3 joined when h0 was the only control-plane host; its agent and proxy restart while h0 is
+    // down and reach the servers they learned: the node stays Ready, its pods keep running.
+    const stopped = await h3.exec(process.execPath, [WHARF, 'reset', '--keep-files', ...hostDirs(h3)], { timeoutMs: 120_000 });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const restarted = Date.now();
+    const up = await h3.exec(process.execPath, [WHARF, 'start', '--data-dir', dirs.get('h3')!.data], { timeoutMs: 180_000 });
+    expect(up.code, `${up.stderr}\n${logsOf(h3)}`).toBe(0);
+    const ready = await eventually(async () => {
+      const n = await json<{ status: { conditions: { type: string; status: string; lastHeartbeatTime: string }[] } }>('get', 'node', h3.name).catch(() => undefined);
+      const c = n?.status.conditions.find((x) => x.type === 'Ready');
+      return c?.status === 'True' && Date.parse(c.lastHeartbeatTime) >= restarted - 1000 ? c : undefined;
+    }, 90_000, 1000).catch(() => undefined);
+    expect(ready, logsOf(h3)).toBeTruthy();
+    console.log(`h3's agent, restarted while h0 was down, heartbeat ${((Date.parse(ready!.lastHeartbeatTime) - restarted) / 1000).toFixed(1)} s after wharf start`);
+    expect(await running()).toEqual(after);
     // Reconcilers: h0's member lease runs out; the survivors are the members.
     const status = await eventually(async () => {
       const x = await clusterStatus(h1).catch(() => undefined);
@@ -355,10 +385,14 @@ describe('a rolling restart of the control plane', () => {
         const t = Date.now();
         const up = await h.exec(process.execPath, [WHARF, 'start', '--data-dir', dirs.get(h.name)!.data], { timeoutMs: 600_000 });
         expect(up.code, `${up.stderr}\n${logsOf(h)}`).toBe(0);
+        let last: unknown;
         await eventually(async () => {
-          const x = await clusterStatus(h).catch(() => undefined);
-          return caughtUp(x) && x!.apiServers.every((a) => a.ready) ? x : undefined;
-        }, 240_000, 2000);
+          const x = await clusterStatus(h).catch((e: Error) => e.message);
+          last = x;
+          return typeof x !== 'string' && caughtUp(x) && x.apiServers.every((a) => a.ready) ? x : undefined;
+        }, 240_000, 2000).catch((e: Error) => {
+          throw new Error(`${h.name} did not catch up after wharf start: ${e.message}\nits last cluster status: ${JSON.stringify(last, null, 1)}\n${logsOf(h)}`);
+        });
         console.log(`rolling restart: ${h.name} caught up ${((Date.now() - t) / 1000).toFixed(1)} s after wharf start`);
       }
     } finally {

@@ -25,6 +25,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'nats-ca': { description: 'CA certificate that signs the NATS server\'s certificate (TLS)', env: 'WHARF_NATS_CA' },
   'nats-cert': { description: 'this component\'s TLS client certificate for NATS', env: 'WHARF_NATS_CERT' },
   'nats-key': { description: 'the private key of --nats-cert', env: 'WHARF_NATS_KEY' },
+  'nats-servers-file': { description: 'a file where this component keeps the NATS servers the cluster announces, read at start along with --nats (so a restart finds control-plane hosts that joined after this node did)', env: 'WHARF_NATS_SERVERS_FILE' },
   'shutdown-timeout': {
     description: 'seconds a graceful stop may take before the process exits 1 (a second signal exits at once)',
     default: String(DEFAULT_SHUTDOWN_SECONDS),
@@ -35,7 +36,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 /** The NATS credentials and TLS files given by the common flags. */
 export function natsAuthOf(values: Record<string, string | boolean | undefined>): NatsAuth {
   const str = (k: string) => (typeof values[k] === 'string' && values[k] !== '' ? (values[k] as string) : undefined);
-  return { credsFile: str('nats-creds'), caFile: str('nats-ca'), certFile: str('nats-cert'), keyFile: str('nats-key') };
+  return { credsFile: str('nats-creds'), caFile: str('nats-ca'), certFile: str('nats-cert'), keyFile: str('nats-key'), serversFile: str('nats-servers-file') };
 }
 
 /** Raised for bad command lines; the message is for the user. */

@@ -1,5 +1,6 @@
 /** Connecting to NATS with clear start-up errors and a server version check. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { credsInboxPrefix } from './natsauth/identity.js';
 
@@ -13,6 +14,13 @@ export interface NatsAuth {
   caFile?: string | undefined;
   certFile?: string | undefined;
   keyFile?: string | undefined;
+  /**
+   * Where this component keeps the NATS servers it learned from the cluster (not a secret): read
+   * at start with the given URLs, rewritten whenever the cluster announces a server added or
+   * gone. A node that joined while one control-plane host served still finds the others after a
+   * restart with that host down (k3s' agent keeps its servers the same way).
+   */
+  serversFile?: string | undefined;
 }
 
 function readSecret(path: string, what: string): string {
@@ -66,10 +74,11 @@ export function compareVersions(a: string, b: string): number {
 export async function connectNats(url: string, name: string, auth?: NatsAuth): Promise<NatsConnection> {
   let nc: NatsConnection;
   const extra = authOptions(auth);
+  const given = url.split(',').map((s) => s.trim()).filter(Boolean);
   try {
     nc = await connect({
       ...extra,
-      servers: url.split(',').map((s) => s.trim()),
+      servers: auth?.serversFile ? mergeServers(given, readServers(auth.serversFile)) : given,
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
@@ -97,5 +106,59 @@ export async function connectNats(url: string, name: string, auth?: NatsAuth): P
     await nc.close();
     throw new NatsUnavailableError(`nats-server at ${url} runs without JetStream: start it with -js`);
   }
+  if (auth?.serversFile) rememberServers(nc, auth.serversFile);
   return nc;
+}
+
+/** host:port of a server URL or of a connect_urls entry, to compare them. */
+export function serverKey(u: string): string {
+  const m = /^(?:[a-z-]+:\/\/)?(?:[^@/]*@)?([^/]+?)\/?$/i.exec(u.trim());
+  return (m?.[1] ?? u.trim()).toLowerCase();
+}
+
+/** The given URLs first (as given), then every other learned server, each once. */
+export function mergeServers(given: string[], learned: string[]): string[] {
+  const seen = new Set(given.map(serverKey));
+  const out = [...given];
+  for (const s of learned) {
+    const k = serverKey(s);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The servers a file keeps (a JSON list of host:port); none when it is absent or unreadable. */
+export function readServers(file: string): string[] {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { servers?: unknown };
+    return Array.isArray(v.servers) ? v.servers.filter((x): x is string => typeof x === 'string' && x.length < 300).slice(0, 64) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeServers(file: string, servers: string[]): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ servers }) + '\n', { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch {
+    // Best effort: the component still runs on the servers it was given.
+  }
+}
+
+/** Keeps `file` listing the cluster's servers as this connection hears of them (INFO connect_urls, at connect and on every change). */
+function rememberServers(nc: NatsConnection, file: string): void {
+  const save = () => {
+    const urls = nc.info?.connect_urls ?? [];
+    if (urls.length) writeServers(file, mergeServers([], urls));
+  };
+  save();
+  void (async () => {
+    for await (const s of nc.status()) if (s.type === 'update') save();
+  })().catch(() => undefined);
 }

@@ -3,7 +3,7 @@
 export { LatestBySubject, type LatestMessage } from './compaction.js';
 export { describeOverlap, type HostNetwork, hostNetworks, interfaceNetworks, overlappingNetwork, parseRoutes, refuseHostOverlap, WHARF_ROUTE_PROTO } from './hostnets.js';
 export { COMMON_FLAGS, DEFAULT_SHUTDOWN_SECONDS, type FlagSpec, helpText, natsAuthOf, parseFlags, runMain, StartupError, UsageError } from './config.js';
-export { compareVersions, connectNats, MIN_NATS_VERSION, type NatsAuth, NatsUnavailableError } from './connect.js';
+export { compareVersions, connectNats, mergeServers, MIN_NATS_VERSION, type NatsAuth, NatsUnavailableError, readServers, serverKey } from './connect.js';
 export { credsInboxPrefix, credsJwt, NatsIdentity, type NatsIdentitySeeds, newIdentitySeeds, type NewUser, type Revocations, userName } from './natsauth/identity.js';
 export { inboxPrefix, isNodeRole, NATS_ROLES, type NatsRole, permissionsFor, type SubjectPermissions } from './natsauth/permissions.js';
 export { ensureBucket, openBucket } from './buckets.js';

@@ -201,9 +201,9 @@ const opt = (flag: string, v: string | undefined): string[] => (v ? [flag, v] : 
 export function startNode(n: NodeStart, say: (text: string) => void): void {
   const p = paths(n.dirs);
   const agent = daemonCommand('wharf-agent');
-  const agentArgs = [...agent.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'agent', 'node'), '--node', n.nodeName, '--address', n.address, '--state-dir', p.agentState, '--docker-socket', n.dockerSocket, ...(n.taints.length ? ['--taints', n.taints.join(',')] : []), ...opt('--cluster-cidr', n.network?.clusterCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
+  const agentArgs = [...agent.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'agent', 'node', true), '--node', n.nodeName, '--address', n.address, '--state-dir', p.agentState, '--docker-socket', n.dockerSocket, ...(n.taints.length ? ['--taints', n.taints.join(',')] : []), ...opt('--cluster-cidr', n.network?.clusterCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
   say(`wharf-agent: ${startService({ name: 'wharf-agent', command: agent.command, args: agentArgs, description: 'Wharf node agent' }, p.run)}`);
   const proxy = daemonCommand('wharf-proxy');
-  const proxyArgs = [...proxy.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'proxy', 'node'), '--node', n.nodeName, '--address', n.address, ...opt('--service-cidr', n.network?.serviceCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
+  const proxyArgs = [...proxy.args, '--cluster', n.cluster, ...natsFlags(p, n.natsUrl, 'proxy', 'node', true), '--node', n.nodeName, '--address', n.address, ...opt('--service-cidr', n.network?.serviceCidr), ...opt('--cluster-dns', n.network?.clusterDns), ...opt('--cluster-domain', n.network?.clusterDomain)];
   say(`wharf-proxy: ${startService({ name: 'wharf-proxy', command: proxy.command, args: proxyArgs, description: 'Wharf NodePort proxy' }, p.run)}`);
 }

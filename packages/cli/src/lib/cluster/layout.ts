@@ -34,6 +34,8 @@ export function paths(d: MachineDirs) {
     natsResolver: join(d.data, 'nats', 'jwt'),
     agentState: join(d.data, 'agent'),
     run: join(d.data, 'run'),
+    /** The NATS servers a node component learned from the cluster (--nats-servers-file). */
+    natsServers: (who: string) => join(d.data, 'run', `${who}.nats-servers.json`),
     /** The cluster registry's certificate, config and data (init --registry). */
     registry: join(d.data, 'registry'),
     /** The Docker certs.d entries this machine's init or join wrote (reset removes them). */
@@ -54,7 +56,12 @@ export function writePublic(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o644 });
 }
 
-/** The NATS flags of a component with creds `who` and the machine's TLS client certificate `cert`. */
-export function natsFlags(p: ReturnType<typeof paths>, url: string, who: string, cert: string): string[] {
-  return ['--nats', url, '--nats-creds', p.creds(who), '--nats-ca', p.caCert, '--nats-cert', p.cert(cert), '--nats-key', p.key(cert)];
+/**
+ * The NATS flags of a component with creds `who` and the machine's TLS client certificate `cert`.
+ * A node component (`learn`: the agent, the proxy) also keeps the servers the cluster announces,
+ * so it finds control-plane hosts that joined after its node did; the API server and the
+ * reconcilers stay on their host's own NATS server.
+ */
+export function natsFlags(p: ReturnType<typeof paths>, url: string, who: string, cert: string, learn = false): string[] {
+  return ['--nats', url, '--nats-creds', p.creds(who), '--nats-ca', p.caCert, '--nats-cert', p.cert(cert), '--nats-key', p.key(cert), ...(learn ? ['--nats-servers-file', p.natsServers(who)] : [])];
 }

@@ -35,6 +35,16 @@ export async function replicate(c: ControlPlaneConn, n: 1 | 3, say: (text: strin
   if (n === 3 && m?.members.seed && !m.members.seed.retired) await retireSeed(c, m.members, m.revision, say, timeoutMs);
 }
 
+/**
+ * Whether the meta leader has stopped hearing from a peer: marked offline, or neither current nor
+ * heard from for 10 s (a leader that had dropped its route to the seed before the seed stopped
+ * never gets its shutdown notice, and keeps it "online" for minutes).
+ */
+export function seedGone(peer: { current: boolean; offline: boolean; active?: number | undefined }): boolean {
+  return peer.offline || (!peer.current && (peer.active ?? 0) > SILENT_NS);
+}
+const SILENT_NS = 10e9;
+
 async function retireSeed(c: ControlPlaneConn, members: ControlPlaneMembers, revision: number, say: (text: string) => void, timeoutMs: number): Promise<void> {
   const seed = members.seed!;
   await c.auth.update(CONTROL_PLANE_MEMBERS_KEY, JSON.stringify({ ...members, seed: { ...seed, retired: true } }), revision);
@@ -43,7 +53,7 @@ async function retireSeed(c: ControlPlaneConn, members: ControlPlaneMembers, rev
   for (;;) {
     const meta = await metaCluster(c.sys);
     const peer = meta?.peers.find((p) => p.name === seed.name);
-    if (meta?.leader !== seed.name && (!peer || peer.offline)) break;
+    if (meta && meta.leader !== seed.name && (!peer || seedGone(peer))) break;
     if (Date.now() > deadline) throw new CliError(`the bootstrap NATS server ${seed.name} still runs after ${timeoutMs / 1000} s: is wharf-api running on the first control-plane host?`);
     await new Promise((r) => setTimeout(r, 500));
   }
