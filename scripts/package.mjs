@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { writeOclifManifest } from './oclif-manifest.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist');
@@ -123,22 +124,9 @@ function stage() {
   return manifest;
 }
 
-/**
- * Writes @wharf/cli's oclif.manifest.json in the stage, so the installed `wharf` reads its commands'
- * flags and help from one file instead of importing every command module on each run.
- */
-async function writeOclifManifest() {
-  const cli = join(STAGE, 'node_modules', '@wharf', 'cli');
-  const { Plugin } = await import('@oclif/core');
-  const plugin = new Plugin({ root: cli, type: 'core', ignoreManifest: true, errorOnManifestCreate: true });
-  await plugin.load();
-  writeFileSync(join(cli, 'oclif.manifest.json'), JSON.stringify(plugin.manifest));
-  return Object.keys(plugin.manifest.commands).length;
-}
-
 async function main() {
   const manifest = stage();
-  if ((await writeOclifManifest()) === 0) throw new Error('package: oclif found no wharf commands in the stage');
+  await writeOclifManifest(join(STAGE, 'node_modules', '@wharf', 'cli'));
   const json = execFileSync('npm', ['pack', '--json', '--pack-destination', OUT], { cwd: STAGE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const [info] = JSON.parse(json);
   const file = join(OUT, info.filename);

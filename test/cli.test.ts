@@ -130,7 +130,7 @@ describe('the wharf CLI against a real API server', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/unable to connect to the server at https:\/\/127\.0\.0\.1:1/);
   });
-  it('loads no NATS module, no store and no reconcilers: the CLI depends on the model and the client only', async () => {
+  it('loads no NATS module, no store and no reconcilers: the CLI depends on the model and the client only; get loads no other command, no schema, no undici, no yaml', async () => {
     const traced = (args: string[]) => run(process.execPath, ['--import', join(ROOT, 'test/tools/load-trace.mjs'), BIN.cli, ...args], { env });
     for (const args of [['get', 'pods'], ['replay', '--reconciler', 'scheduler', '--to', '1'], ['history', 'pod/nope']]) {
       const r = await traced(args);
@@ -139,5 +139,10 @@ describe('the wharf CLI against a real API server', () => {
       expect(loaded.filter((l) => /@nats-io|packages\/(store|reconcilers|api|agent|proxy)\//.test(l)), args.join(' ')).toEqual([]);
       expect(loaded.some((l) => l.includes('packages/model/')), args.join(' ')).toBe(true);
     }
+    // `get pods` answers without what it does not use: the other commands (oclif reads them from
+    // the manifest the build writes), the kinds' zod schemas, undici, yaml.
+    const get = (await traced(['get', 'pods'])).stderr.split('\n').filter((l) => l.startsWith('load: '));
+    expect(get.filter((l) => /cli\/dist\/commands\//.test(l)).map((l) => l.replace(/.*cli\/dist\//, ''))).toEqual(['commands/get.js']);
+    expect(get.filter((l) => /node_modules\/(zod|undici|yaml)\/|^load: (zod|undici|yaml)$/.test(l))).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
-/** WharfClient: the Kubernetes-shaped REST API over fetch (undici's, to trust the cluster CA). */
-import { Agent, fetch as undiciFetch } from 'undici';
-import { buildTable, type KindName, type KObject, type ObjectOf, type Table } from '@wharf/model';
+/** WharfClient: the Kubernetes-shaped REST API over fetch (node:https's, to trust the cluster CA). */
+import type { KindName, KObject, ObjectOf } from '@wharf/model';
+import { buildTable, type Table } from '@wharf/model/printers';
 import { ServerUnreachableError, errorFromResponse } from './errors.js';
 import { ndjson, textChunks } from './ndjson.js';
 import { kindOf, queryString, resourcePath } from './paths.js';
+import { nodeFetch } from './transport.js';
 
 /** The Accept header that asks for kube-apiserver's server-side Table (JSON as the fallback). */
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
@@ -30,12 +31,6 @@ export interface ClientOptions {
   /** Skip verification of the server's certificate (like kubectl --insecure-skip-tls-verify). */
   insecureSkipTlsVerify?: boolean;
   fetch?: Fetch;
-}
-
-/** A fetch that trusts `ca` (or nothing, when insecure) for HTTPS servers. */
-function tlsFetch(ca: string | undefined, insecure: boolean): Fetch {
-  const dispatcher = new Agent({ connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !insecure } });
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
 }
 
 /** Which objects a list, table or watch covers. `at` asks for the state at a past time or revision. */
@@ -107,8 +102,7 @@ export class WharfClient {
     const trim = (u: string) => u.replace(/\/+$/, '');
     this.#servers = [...new Set([opts.server, ...(opts.servers ?? [])].map(trim))];
     this.token = opts.token || undefined;
-    const tls = opts.certificateAuthority || opts.insecureSkipTlsVerify;
-    this.fetchFn = opts.fetch ?? (tls ? tlsFetch(opts.certificateAuthority, Boolean(opts.insecureSkipTlsVerify)) : globalThis.fetch);
+    this.fetchFn = opts.fetch ?? nodeFetch({ ca: opts.certificateAuthority, insecure: Boolean(opts.insecureSkipTlsVerify) });
   }
 
   /** The server requests go to now (the first given, or the last one that answered). */

@@ -1,5 +1,5 @@
 /** Errors the client raises besides the server's own Status errors (which become WharfError). */
-import { fromStatus, WharfError } from '@wharf/model';
+import { fromStatus, WharfError } from '@wharf/model/errors';
 
 /** The API server could not be reached; the message says where and how to start it. */
 export class ServerUnreachableError extends Error {

@@ -1,5 +1,5 @@
 /** URL paths and query strings of the Kubernetes-shaped REST API. */
-import { kindInfo, type KindInfo, resolveKind } from '@wharf/model';
+import { kindInfo, type KindInfo, resolveKind } from '@wharf/model/kinds';
 import { UnknownKindError } from './errors.js';
 
 /** Where a request points: a namespace (ignored for cluster-scoped kinds), all namespaces, a name, a subresource. */

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { InvalidError, type StatusCause } from './errors.js';
 import type { KindInfo, KindMap, KindName } from './kinds.js';
+import { kindSchema } from './schemas/bykind.js';
 
 /** How unknown fields are treated, as Kubernetes' `fieldValidation` query parameter. */
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -67,7 +68,7 @@ export function decode(info: KindInfo, body: unknown, mode: FieldValidation = 'S
   let input = body;
   const warnings: string[] = [];
   for (let attempt = 0; attempt < 8; attempt++) {
-    const r = info.schema.safeParse(input);
+    const r = kindSchema(info.kind).safeParse(input);
     if (r.success) return { object: r.data, warnings };
     const unknown = r.error.issues.filter((i) => i.code === 'unrecognized_keys');
     if (mode !== 'Strict' && unknown.length > 0 && unknown.length === r.error.issues.length) {

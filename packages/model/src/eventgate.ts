@@ -21,6 +21,7 @@ import { fieldPath } from './decode.js';
 import type { LoggedEvent } from './events.js';
 import { type GenericChange, type SpecificEventType } from './events.js';
 import { kindByToken, type KindInfo, type KindName, KINDS } from './kinds.js';
+import { kindSchema } from './schemas/bykind.js';
 import { encodeToken } from './subjects.js';
 
 /** A message of the log that is not a valid event: set aside by every reader, shown in the audit log. */
@@ -150,7 +151,7 @@ function checkShape(data: Record<string, unknown>, info: KindInfo): void {
   const managed = (data.metadata as Record<string, unknown>).managedFields;
   // data sits at level 2 of the message; managedFields at 4.
   if (managed !== undefined) checkDepth(managed, MAX_EVENT_DEPTH - 3, 'data.metadata.managedFields');
-  const r = info.schema.safeParse(data);
+  const r = kindSchema(info.kind).safeParse(data);
   if (r.success) return;
   const broken = r.error.issues.find(breaksShape);
   if (broken) reject(`data does not fit the ${info.kind} schema: ${fieldPath(broken.path) || '<root>'}: ${clip(broken.message, 120)}`);

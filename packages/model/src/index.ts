@@ -37,6 +37,7 @@ export { type Backoff, backoffDelay, DEFAULT_RETRY, retryOnConflict, type RetryO
 export { type Scale, type ScalableController, scaleOf, type ScaleRequest, scaleTo } from './rules/scale.js';
 export { Namespace, Node, NodeAddress, NodeSystemInfo, Taint } from './schemas/cluster.js';
 export { ReplicationController, ReplicationControllerSpec, ReplicationControllerStatus } from './schemas/controller.js';
+export { kindSchema } from './schemas/bykind.js';
 export { Event } from './schemas/event.js';
 export { Annotations, ANNOTATIONS_SIZE_LIMIT, Condition, DnsLabel, DnsSubdomain, Int32, Int64, LabelKey, Labels, LabelSelectorRequirement, LabelValue, NonNegativeInt32, NonNegativeInt64, ObjectMeta, ObjectReference, OwnerReference, PositiveInt32, Quantity, ResourceList, typeMeta } from './schemas/meta.js';
 export { Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, IntOrString, Pod, PodHostPort, Port, PortName, PortOrName, PodSpec, PodStatus, PodTemplateSpec, Probe, ResourceRequirements, Toleration, Volume, VolumeMount } from './schemas/pod.js';

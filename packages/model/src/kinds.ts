@@ -1,10 +1,13 @@
-/** The registry of kinds Wharf serves: names, aliases, scope and schema of each. */
-import type { z } from 'zod';
-import { Namespace, Node } from './schemas/cluster.js';
-import { ReplicationController } from './schemas/controller.js';
-import { Event } from './schemas/event.js';
-import { Pod } from './schemas/pod.js';
-import { Endpoints, Service } from './schemas/service.js';
+/**
+ * The registry of kinds Wharf serves: names, aliases and scope of each. Free of zod at run time
+ * (the schemas are `kindSchema`'s, in schemas/bykind.ts), so that a client resolving `pods` to
+ * its path does not load every schema (`@wharf/model/kinds`).
+ */
+import type { Namespace, Node } from './schemas/cluster.js';
+import type { ReplicationController } from './schemas/controller.js';
+import type { Event } from './schemas/event.js';
+import type { Pod } from './schemas/pod.js';
+import type { Endpoints, Service } from './schemas/service.js';
 
 /**
  * The type of each kind, as its schema defines it (z.infer): what reading a kind gives, e.g.
@@ -33,21 +36,19 @@ export interface KindInfo<K extends KindName = KindName> {
   namespaced: boolean;
   /** The token used for this kind in NATS subjects. */
   token: string;
-  /** The kind's schema: it parses a body into the kind's type. */
-  schema: z.ZodType<KindMap[K]>;
   subresources: string[];
 }
 
 const verbs = ['create', 'delete', 'get', 'list', 'update', 'watch'];
 
 const INFO: { readonly [K in KindName]: KindInfo<K> } = {
-  Namespace: { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, token: 'ns', schema: Namespace, subresources: ['status'] },
-  Node: { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, token: 'node', schema: Node, subresources: ['status'] },
-  Pod: { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, token: 'pod', schema: Pod, subresources: ['status', 'log', 'binding'] },
-  Service: { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, token: 'svc', schema: Service, subresources: ['status'] },
-  Endpoints: { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, token: 'ep', schema: Endpoints, subresources: [] },
-  ReplicationController: { kind: 'ReplicationController', resource: 'replicationcontrollers', singular: 'replicationcontroller', shortNames: ['rc'], namespaced: true, token: 'rc', schema: ReplicationController, subresources: ['status', 'scale'] },
-  Event: { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, token: 'ev', schema: Event, subresources: [] },
+  Namespace: { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false, token: 'ns', subresources: ['status'] },
+  Node: { kind: 'Node', resource: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, token: 'node', subresources: ['status'] },
+  Pod: { kind: 'Pod', resource: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, token: 'pod', subresources: ['status', 'log', 'binding'] },
+  Service: { kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, token: 'svc', subresources: ['status'] },
+  Endpoints: { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, token: 'ep', subresources: [] },
+  ReplicationController: { kind: 'ReplicationController', resource: 'replicationcontrollers', singular: 'replicationcontroller', shortNames: ['rc'], namespaced: true, token: 'rc', subresources: ['status', 'scale'] },
+  Event: { kind: 'Event', resource: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, token: 'ev', subresources: [] },
 };
 
 /** All kinds, in discovery order. */

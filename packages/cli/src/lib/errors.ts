@@ -1,5 +1,5 @@
 /** How the CLI reports failures: one kubectl-style line, never a stack trace. */
-import { WharfError } from '@wharf/model';
+import { WharfError } from '@wharf/model/errors';
 
 /** A user error (bad usage, bad input); printed as `error: <message>`. */
 export class CliError extends Error {

@@ -1,6 +1,9 @@
 /** -o yaml|json|name output of objects, as kubectl prints them. */
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { KindInfo, KObject } from '@wharf/model';
+
+/** yaml, loaded when -o yaml asks for it (not by every `get`). */
+const load = createRequire(import.meta.url);
 
 /** The output formats besides the table. */
 export type ObjectFormat = 'yaml' | 'json' | 'name';
@@ -22,6 +25,7 @@ export function asList(items: KObject[]): Record<string, unknown> {
 
 /** YAML with sorted keys (kubectl's field order). */
 export function toYaml(v: unknown): string {
+  const { stringify } = load('yaml') as typeof import('yaml');
   return stringify(v, { sortMapEntries: true, lineWidth: 0, indentSeq: false, version: '1.1' });
 }
 
