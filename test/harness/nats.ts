@@ -3,7 +3,7 @@
  * loopback. Each gets its own ports and store directory and is stopped by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -53,8 +53,12 @@ function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 
 /** Starts nats-server with `config` and waits until it listens on `port`. */
 export async function launch(config: string, port: number, monitorPort: number, logName: string): Promise<NatsServer> {
+  // WHARF_TEST_NATS_LOGS=DIR keeps each server's log (DIR/<name>.log, appended across restarts).
+  const logDir = process.env.WHARF_TEST_NATS_LOGS;
   const start = () => {
-    const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const log = logDir ? openSync(join(logDir, `${logName}.log`), 'a') : undefined;
+    const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', log ?? 'pipe'] });
+    if (log !== undefined) closeSync(log);
     p.stderr?.resume();
     return p;
   };
