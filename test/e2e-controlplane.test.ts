@@ -48,6 +48,19 @@ function savedNats(h: Host, service: string): string {
   return saved.args[saved.args.indexOf('--nats') + 1]!;
 }
 
+/** The messages of a daemon's JSON log from `since` on, each with its offset (for a report). */
+function logSince(file: string, since: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
+    try {
+      const e = JSON.parse(l) as { time: number; msg: string; err?: { message?: string } };
+      return e.time >= since ? [`  +${((e.time - since) / 1000).toFixed(2)} s ${e.msg}${e.err?.message ? `: ${e.err.message}` : ''}`] : [];
+    } catch {
+      return [];
+    }
+  }).slice(0, 20).join('\n');
+}
+
 /** `wharf` as the admin, from the root namespace (the config lists every API server once endpoints --write ran). */
 function wharf(...args: string[]) {
   return run(process.execPath, [WHARF, ...args], { env: { WHARF_CONFIG: admin }, timeoutMs: 60_000 });
@@ -167,11 +180,14 @@ describe('three control-plane hosts', () => {
   }, 700_000);
 
   it('a worker joins on h4, told every NATS server; h3\'s agent learned them; the admin\'s configs name every API server', async () => {
+    const joinStarted = Date.now();
     const r = await h4.exec(process.execPath, [WHARF, 'join', ...joinCommand, ...machineFlags(h4)], { timeoutMs: 150_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(savedNats(h4, 'wharf-agent').split(',').sort()).toEqual([h0, h1, h2].map((h) => `tls://${h.address}:4222`).sort());
     const learned = join(dirs.get('h3')!.data, 'run', 'agent.nats-servers.json');
+    const asked = Date.now();
     await eventually(() => (readServers(learned).length === 3 ? true : undefined), 30_000, 500);
+    console.log(`h3's agent listed the three NATS servers ${((Date.now() - asked) / 1000).toFixed(1)} s after h4's join; h4's join took ${((asked - joinStarted) / 1000).toFixed(1)} s`);
     expect(readServers(learned).sort()).toEqual([h0, h1, h2].map((h) => `${h.address}:4222`).sort());
     const e = await wharf('cluster', 'endpoints', '--write');
     expect(e.code, e.stderr).toBe(0);
@@ -248,7 +264,7 @@ describe('losing a control-plane host', () => {
       return c?.status === 'True' && Date.parse(c.lastHeartbeatTime) >= restarted - 1000 ? c : undefined;
     }, 90_000, 1000).catch(() => undefined);
     expect(ready, logsOf(h3)).toBeTruthy();
-    console.log(`h3's agent, restarted while h0 was down, heartbeat ${((Date.parse(ready!.lastHeartbeatTime) - restarted) / 1000).toFixed(1)} s after wharf start`);
+    console.log(`h3's agent, restarted while h0 was down, heartbeat ${((Date.parse(ready!.lastHeartbeatTime) - restarted) / 1000).toFixed(1)} s after wharf start; its log since:\n${logSince(join(dirs.get('h3')!.data, 'run', 'logs', 'wharf-agent.log'), restarted)}`);
     expect(await running()).toEqual(after);
     // Reconcilers: h0's member lease runs out; the survivors are the members.
     const status = await eventually(async () => {
