@@ -21,6 +21,8 @@ export class KvMirror<T> {
   #listeners = new Set<MirrorListener<T>>();
   #stop: (() => void) | undefined;
   #ready!: Promise<void>;
+  /** The newest bucket revision the mirror has applied. */
+  #revision = 0;
 
   /** `decode` reads a value (JSON unless told otherwise); a value it throws on is ignored. */
   constructor(
@@ -37,12 +39,17 @@ export class KvMirror<T> {
 
   /** Starts following the bucket; resolves once the initial contents are loaded. */
   async start(): Promise<void> {
+    await this.#follow(0);
+  }
+
+  /** Watches the bucket from `after` + 1 (0: everything); resolves once the mirror holds what the bucket held when it began. */
+  async #follow(after: number): Promise<void> {
     const status = await this.kv.status();
     const last = status.streamInfo.state.last_seq;
     let loaded!: () => void;
     this.#ready = new Promise<void>((r) => (loaded = r));
-    if (last === 0) loaded();
-    const it = await this.kv.watch({ key: this.filter });
+    if (last <= after) loaded();
+    const it = await this.kv.watch({ key: this.filter, ...(after ? { resumeFromRevision: after + 1 } : {}) });
     this.#stop = () => it.stop();
     void (async () => {
       try {
@@ -57,7 +64,33 @@ export class KvMirror<T> {
     await this.#ready;
   }
 
+  /**
+   * Whether the mirror holds everything the bucket held a moment ago: it asks the bucket for its
+   * last revision and gives the watch `waitMs` to deliver up to it. A watch that does not (its
+   * consumer was lost, as when the JetStream peers of the bucket change) is started again from
+   * the last revision the mirror holds, and this answers false: a reader that is about to act on
+   * an absence (no heartbeat) must not trust it yet. For a mirror of the whole bucket only.
+   */
+  async current(waitMs = 2000): Promise<boolean> {
+    // A filtered mirror cannot tell its keys' last revision from the bucket's.
+    if (this.filter !== '>') return true;
+    const status = await this.kv.status();
+    const last = status.streamInfo.state.last_seq;
+    const deadline = Date.now() + waitMs;
+    while (this.#revision < last) {
+      if (Date.now() > deadline) {
+        this.log.warn({ bucket: status.bucket, mirrored: this.#revision, last }, 'KV mirror fell behind its bucket: watching again from where it stopped');
+        this.#stop?.();
+        await this.#follow(this.#revision);
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
   #apply(e: KvEntry): void {
+    if (e.revision > this.#revision) this.#revision = e.revision;
     const before = this.entries.get(e.key);
     if (before && before.revision >= e.revision) return;
     let after: T | undefined;

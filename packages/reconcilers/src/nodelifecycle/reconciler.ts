@@ -15,6 +15,9 @@ import { planLifecycle } from './plan.js';
 
 const NodeKind = mustKind('Node');
 
+/** Whether a planned Node says Ready is not True (the write that calls a node unreachable). */
+const isNotReady = (n: { status?: { conditions?: { type: string; status: string }[] } } | undefined): boolean => !!n && n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True';
+
 /** How to run node lifecycle. */
 export interface NodeLifecycleOptions {
   store: EventStore;
@@ -85,7 +88,15 @@ export class NodeLifecycleReconciler {
     if (!node) return;
     const pods = projection.list('Pod').filter((p) => p.spec.nodeName === name);
     const now = Date.now();
-    const plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now, graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    let plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now, graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    // Silence is only news when the mirror is current: a heartbeat watch whose consumer was lost
+    // (the bucket's JetStream peers changed) hears nothing from any node. Watch again, and give
+    // every node the grace period from then, before calling a node unreachable or evicting.
+    if (this.#mirror && (plan.evict.length || isNotReady(plan.node)) && !(await this.#mirror.current())) {
+      this.#started = Date.now();
+      for (const n of this.lastSeen.keys()) this.lastSeen.set(n, Math.max(this.lastSeen.get(n)!, this.#started));
+      plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    }
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
     if (plan.node) {
       const ready = plan.node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
