@@ -87,15 +87,15 @@ export class NodeLifecycleReconciler {
     const node = projection.get('Node', undefined, name);
     if (!node) return;
     const pods = projection.list('Pod').filter((p) => p.spec.nodeName === name);
-    const now = Date.now();
-    let plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now, graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    // A node's silence counts from its last heartbeat, or from when the mirror began (again) to follow.
+    const planNow = () => planLifecycle({ node, lastSeen: Math.max(this.lastSeen.get(name) ?? 0, this.#started), now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    let plan = planNow();
     // Silence is only news when the mirror is current: a heartbeat watch whose consumer was lost
     // (the bucket's JetStream peers changed) hears nothing from any node. Watch again, and give
     // every node the grace period from then, before calling a node unreachable or evicting.
     if (this.#mirror && (plan.evict.length || isNotReady(plan.node)) && !(await this.#mirror.current())) {
       this.#started = Date.now();
-      for (const n of this.lastSeen.keys()) this.lastSeen.set(n, Math.max(this.lastSeen.get(n)!, this.#started));
-      plan = planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? this.#started, now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+      plan = planNow();
     }
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
     if (plan.node) {
