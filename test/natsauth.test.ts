@@ -8,8 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueCert, makeCA } from '@wharf/pki';
 import { connectNats, EventStore, NodeFeed, PodCIDRClaims } from '@wharf/store';
 import { encodeToken } from '@wharf/model';
+import { launch, stopAll } from './harness/nats.js';
+import { freePort } from './harness/ports.js';
 import { startSecureNats, type SecureNats } from './harness/secure.js';
 
 const CLUSTER = 'sec';
@@ -157,5 +163,39 @@ describe('a secured NATS server', () => {
     expect(nc.isClosed() || nc.isDraining() || (await outcome(() => nc.flush())) !== 'ok' || (await outcome(() => nc.request('$JS.API.INFO', '', { timeout: 1000 }))) !== 'ok').toBe(true);
     await nc.close().catch(() => undefined);
     expect(await outcome(() => connectNats(nats.url, 'agent gone again', auth))).not.toBe('ok');
+  });
+
+  it('a servers file naming a rogue server (a certificate of another CA): the client never speaks to it, and uses the real one', async () => {
+    // The rogue: a nats-server on loopback with a certificate valid for 127.0.0.1 from a CA of its own, letting anyone in.
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-rogue-'));
+    const [port, monitor, dead] = [await freePort(), await freePort(), await freePort()];
+    const cert = issueCert(makeCA('wharf-ca-rogue'), { commonName: 'wharf-nats', hosts: ['127.0.0.1', 'localhost'], usage: 'server' });
+    writeFileSync(join(dir, 'rogue.crt'), cert.cert);
+    writeFileSync(join(dir, 'rogue.key'), cert.key, { mode: 0o600 });
+    writeFileSync(join(dir, 'nats.conf'), `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\ntls { cert_file: "${dir}/rogue.crt", key_file: "${dir}/rogue.key" }\n`);
+    const rogue = await launch(join(dir, 'nats.conf'), port, monitor, 'rogue');
+    try {
+      const file = join(dir, 'agent.nats-servers.json');
+      const auth = { ...(await nats.credentials('agent', 'rogue-test')), serversFile: file };
+      writeFileSync(file, JSON.stringify({ servers: [`127.0.0.1:${port}`] }));
+      // The given server is down: the rogue is the only one left, and the client refuses it.
+      expect(await outcome(() => connectNats(`tls://127.0.0.1:${dead}`, 'victim-1', auth))).not.toBe('ok');
+      // The given server is up: whichever the client tries first, it ends on the real one.
+      for (let i = 0; i < 4; i++) {
+        writeFileSync(file, JSON.stringify({ servers: [`127.0.0.1:${port}`] }));
+        const nc = await connectNats(nats.url, `victim-${i + 2}`, auth);
+        expect(nc.info?.server_name).toBe('secure-1');
+        await nc.close();
+      }
+      // The client did try the rogue, and refused its certificate every time: each connection the
+      // rogue saw ended in the TLS handshake, before a CONNECT (a name, a signature, a JWT) was sent.
+      const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz?state=all`)).json()) as { connections?: { name?: string; reason?: string; in_msgs: number }[] };
+      const seen = connz.connections ?? [];
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((c) => c.reason !== 'TLS Handshake Failure' || c.name || c.in_msgs > 0)).toEqual([]);
+    } finally {
+      await stopAll([rogue]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
