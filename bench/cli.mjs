@@ -8,7 +8,8 @@
 //   - peer: `kubectl get pods` against the same API server (token and CA in a kubeconfig).
 // Prints the median, min and p90 of each. Every process it started is stopped by PID at the end,
 // also on failure or Ctrl-C.
-//   node bench/cli.mjs [--runs 20] [--pods 20] [--wharf PATH/packages/cli/bin/wharf.js (another build, to compare)]
+//   node bench/cli.mjs [--runs 20] [--pods 20] [--wharf PATH/packages/cli/bin/wharf.js (another build instead)]
+//                      [--compare PATH/packages/cli/bin/wharf.js (another build as well, in the same runs)]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { fmt, printTable } from './lib/stats.mjs';
 import { apiClient, benchPod, ROOT, startApi, startNats } from './lib/servers.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '20' }, pods: { type: 'string', default: '20' }, wharf: { type: 'string' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '20' }, pods: { type: 'string', default: '20' }, wharf: { type: 'string' }, compare: { type: 'string' } } });
 const RUNS = Number(o.runs);
 const started = [];
 const stopAll = async () => {
@@ -44,6 +45,7 @@ try {
     ['node -e 0 (the floor of a Node.js CLI)', process.execPath, ['-e', '0']],
     ['wharf get pods', process.execPath, [wharf, 'get', 'pods']],
     ['wharf get pods -o yaml', process.execPath, [wharf, 'get', 'pods', '-o', 'yaml']],
+    ...(o.compare ? [[`wharf get pods (${o.compare})`, process.execPath, [o.compare, 'get', 'pods']]] : []),
     ...(kubectlFound ? [['peer: kubectl get pods', 'kubectl', ['get', 'pods']]] : []),
   ];
   const times = new Map(cases.map(([what]) => [what, []]));

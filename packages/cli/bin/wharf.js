@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// The `wharf` command line: oclif loads the commands from ../dist/commands.
-import { execute, settings } from '@oclif/core';
+// The `wharf` command line. `wharf get` runs without oclif (../dist/fast.js); everything else,
+// and any `get` that path does not take (help, a flag it does not know), goes to oclif, which
+// loads the commands from ../dist/commands.
 import { normalizeArgv } from '../dist/lib/argv.js';
+import { runFast } from '../dist/fast.js';
 
-// Always the compiled dist/, whatever NODE_ENV says: with NODE_ENV=test or development oclif
-// would otherwise look for TypeScript to run src/ with, and warn when (installed) there is none.
-settings.enableAutoTranspile = false;
-await execute({ dir: import.meta.url, args: normalizeArgv(process.argv.slice(2)) });
+const args = normalizeArgv(process.argv.slice(2));
+if (!(await runFast(args))) {
+  const { execute, settings } = await import('@oclif/core');
+  // Always the compiled dist/, whatever NODE_ENV says: with NODE_ENV=test or development oclif
+  // would otherwise look for TypeScript to run src/ with, and warn when (installed) there is none.
+  settings.enableAutoTranspile = false;
+  await execute({ dir: import.meta.url, args });
+}

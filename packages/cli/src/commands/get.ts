@@ -1,7 +1,8 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { WharfCommand } from '../lib/base.js';
-import { runGet } from '../lib/get.js';
-import { parseTargets } from '../lib/targets.js';
+import { GET_FLAGS } from '../lib/flagspec.js';
+import { getCommand } from '../lib/get.js';
+import { oclifFlags } from '../lib/oclif-flags.js';
 
 /** `wharf get KIND [NAME...]`: kubectl get, printed from the server's Table format. */
 export default class Get extends WharfCommand {
@@ -29,37 +30,12 @@ Prints "No resources found in <namespace> namespace." on stderr when nothing mat
     name: Args.string({ description: 'Names of the resources to get (any number).' }),
   };
 
-  static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format.', options: ['wide', 'yaml', 'json', 'name'] }),
-    selector: Flags.string({ char: 'l', description: 'Label selector to filter on, e.g. -l app=ms1,tier!=db (=, ==, !=, in, notin, exists).' }),
-    'field-selector': Flags.string({ description: 'Field selector to filter on, e.g. --field-selector status.phase=Running.' }),
-    'all-namespaces': Flags.boolean({ char: 'A', description: 'List across all namespaces; adds a NAMESPACE column.' }),
-    watch: Flags.boolean({ char: 'w', description: 'After listing, watch for changes and print each changed object.' }),
-    'watch-only': Flags.boolean({ description: 'Watch for changes without listing first.' }),
-    'no-headers': Flags.boolean({ description: 'Do not print the table headers.' }),
-    at: Flags.string({ description: 'Show the state at a past time (RFC 3339) or revision (resourceVersion), passed to the server as ?at=.' }),
-  };
+  // `wharf get` usually runs without oclif (../fast.ts): both read the flags from GET_FLAGS.
+  static override flags = oclifFlags(GET_FLAGS);
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Get);
-    const targets = parseTargets(argv as string[]);
-    const { client, namespace } = await this.connect(flags);
-    const code = await runGet(
-      client,
-      targets,
-      {
-        namespace,
-        allNamespaces: flags['all-namespaces'],
-        output: flags.output as 'wide' | 'yaml' | 'json' | 'name' | undefined,
-        selector: flags.selector,
-        fieldSelector: flags['field-selector'],
-        watch: flags.watch,
-        watchOnly: flags['watch-only'],
-        noHeaders: flags['no-headers'],
-        at: flags.at,
-      },
-      this.io,
-    );
+    const code = await getCommand(argv as string[], flags, this.io);
     if (code !== 0) process.exitCode = code;
   }
 }

@@ -1,11 +1,12 @@
 /** `wharf get`: tables, -o yaml|json|name, and watches. */
 import type { KObject, Table } from '@wharf/model';
 import type { WharfClient } from '@wharf/client';
-import type { Io } from './base.js';
+import { connect, type Io } from './connect.js';
 import { CliError, formatError } from './errors.js';
+import type { FlagValues, GET_FLAGS, GLOBAL_FLAGS } from './flagspec.js';
 import { formatObjects, formatWatched, type ObjectFormat } from './output.js';
 import { columnWidths, formatTable, layoutTable, renderLines, type TableView } from './tabwriter.js';
-import type { Target } from './targets.js';
+import { parseTargets, type Target } from './targets.js';
 
 /** The flags of `get` that shape what is fetched and printed. */
 export interface GetOptions {
@@ -28,6 +29,31 @@ export function noResourcesMessage(o: Pick<GetOptions, 'namespace' | 'allNamespa
 
 function listOpts(o: GetOptions) {
   return { namespace: o.namespace, allNamespaces: !!o.allNamespaces, labelSelector: o.selector, fieldSelector: o.fieldSelector, at: o.at };
+}
+
+/**
+ * `wharf get ARGS... FLAGS`, parsed by either command-line parser (oclif or the fast path): connects
+ * and prints; returns the exit code.
+ */
+export async function getCommand(args: string[], flags: FlagValues<typeof GET_FLAGS> & Partial<FlagValues<typeof GLOBAL_FLAGS>> & { config: string }, io: Io): Promise<number> {
+  const targets = parseTargets(args);
+  const { client, namespace } = await connect(flags);
+  return runGet(
+    client,
+    targets,
+    {
+      namespace,
+      allNamespaces: flags['all-namespaces'],
+      output: flags.output as GetOptions['output'],
+      selector: flags.selector,
+      fieldSelector: flags['field-selector'],
+      watch: flags.watch,
+      watchOnly: flags['watch-only'],
+      noHeaders: flags['no-headers'],
+      at: flags.at,
+    },
+    io,
+  );
 }
 
 /** Runs `get` for `targets`; returns the exit code (1 when any named object failed). */
