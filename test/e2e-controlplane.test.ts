@@ -355,11 +355,12 @@ describe('a partition of h0', () => {
       await eventually(async () => (await wharf('scale', 'rc', 'microservice1', '--replicas', '7', '--server', apiUrl(h1))).code === 0 || undefined, 90_000, 1000);
       await eventually(async () => (await running()).length === 7 || undefined, 120_000, 1000);
       // On h0's side: its API cannot append (its NATS server has no quorum): 503, a Status, Retry-After.
-      const writes = [
-        await curlFrom(h0, ca, token, 'PATCH', rcUrl, { type: 'application/merge-patch+json', json: { spec: { replicas: 2 } } }),
-        await curlFrom(h0, ca, token, 'POST', `${apiUrl(h0)}/api/v1/namespaces/default/pods`, { type: 'application/json', json: loadPod('minority-1') }),
-        await curlFrom(h0, ca, token, 'DELETE', `${apiUrl(h0)}/api/v1/namespaces/default/pods/kill-0`),
-      ];
+      // Each rides out the store's outage budget (15 s, an election's worth) first: sent together.
+      const writes = await Promise.all([
+        curlFrom(h0, ca, token, 'PATCH', rcUrl, { type: 'application/merge-patch+json', json: { spec: { replicas: 2 } } }),
+        curlFrom(h0, ca, token, 'POST', `${apiUrl(h0)}/api/v1/namespaces/default/pods`, { type: 'application/json', json: loadPod('minority-1') }),
+        curlFrom(h0, ca, token, 'DELETE', `${apiUrl(h0)}/api/v1/namespaces/default/pods/kill-0`),
+      ]);
       for (const w of writes) {
         console.log(`h0's API during the partition, a write: ${w.status} ${w.body.trim()} (Retry-After: ${w.headers['retry-after']})`);
         expect(w.status).toBe(503);
