@@ -149,6 +149,20 @@ describe('the wharf CLI against a real API server', () => {
     expect(described.filter((l) => /cli\/dist\/commands\//.test(l)).map((l) => l.replace(/.*cli\/dist\//, ''))).toEqual(['commands/describe.js']);
   });
 
+  it('stops quietly when its reader closes the pipe early (`wharf get pods -o yaml | head`), as kubectl does', async () => {
+    const ns = await api.fetch('/api/v1/namespaces', { method: 'POST', json: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pipe' } } });
+    expect(ns.status).toBe(201);
+    // More YAML than a pipe holds (64 KiB), so the CLI is still writing when `head` has gone.
+    for (let i = 0; i < 160; i += 40) {
+      const res = await Promise.all(Array.from({ length: 40 }, (_, j) => api.fetch('/api/v1/namespaces/pipe/pods', { method: 'POST', json: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `pipe-${i + j}`, labels: { note: 'x'.repeat(60) } }, spec: { containers: [{ name: 'c', image: 'wharf.local/busybox:1' }] } } })));
+      expect(res.map((r) => r.status)).toEqual(Array(40).fill(201));
+    }
+    for (const args of ['get pods -n pipe -o yaml', 'get pods -n pipe -o json', 'describe pods -n pipe']) {
+      const r = await run('bash', ['-c', `"${process.execPath}" "${BIN.cli}" ${args} | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { env });
+      expect(r.stderr, args).toBe('exit 0\n');
+    }
+  });
+
   it('answers `get` on its fast path as oclif would, and leaves help and bad flags to oclif', async () => {
     const help = await wharf(['get', '--help']);
     expect(help.code).toBe(0);

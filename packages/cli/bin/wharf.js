@@ -5,6 +5,13 @@
 import { normalizeArgv } from '../dist/lib/argv.js';
 import { runFast } from '../dist/fast.js';
 
+// A reader that stops early (`wharf get pods -o yaml | head`) closes the pipe: stop quietly, as
+// kubectl does, rather than with Node's stack trace of an unhandled EPIPE.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const args = normalizeArgv(process.argv.slice(2));
 if (!(await runFast(args))) {
   const { execute, settings } = await import('@oclif/core');
