@@ -39,7 +39,8 @@ export class NodeLifecycleReconciler {
   readonly graceMs: number;
   readonly evictionMs: number;
   #mirror: KvMirror<unknown> | undefined;
-  #started = Date.now();
+  /** When the heartbeats could last not be heard (the mirror began, or began again, to follow; the bucket did not answer). */
+  #silenceFrom = Date.now();
 
   constructor(readonly opts: NodeLifecycleOptions) {
     this.graceMs = opts.graceMs ?? 10_000;
@@ -60,7 +61,7 @@ export class NodeLifecycleReconciler {
   async start(): Promise<void> {
     const kv = await ensureBucket(this.opts.store, this.opts.store.subjects.heartbeatBucket);
     this.#mirror = new KvMirror<unknown>(kv, this.opts.log);
-    this.#started = Date.now();
+    this.#silenceFrom = Date.now();
     this.#mirror.onChange((key, _before, after) => {
       if (after === undefined) return;
       const node = decodeToken(key);
@@ -87,14 +88,20 @@ export class NodeLifecycleReconciler {
     const node = projection.get('Node', undefined, name);
     if (!node) return;
     const pods = projection.list('Pod').filter((p) => p.spec.nodeName === name);
-    // A node's silence counts from its last heartbeat, or from when the mirror began (again) to follow.
-    const planNow = () => planLifecycle({ node, lastSeen: Math.max(this.lastSeen.get(name) ?? 0, this.#started), now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    // A node's silence counts from its last heartbeat, or from when the heartbeats could last not be heard.
+    const planNow = () => planLifecycle({ node, lastSeen: Math.max(this.lastSeen.get(name) ?? 0, this.#silenceFrom), now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
     let plan = planNow();
-    // Silence is only news when the mirror is current: a heartbeat watch whose consumer was lost
-    // (the bucket's JetStream peers changed) hears nothing from any node. Watch again, and give
-    // every node the grace period from then, before calling a node unreachable or evicting.
-    if (this.#mirror && (plan.evict.length || isNotReady(plan.node)) && !(await this.#mirror.current())) {
-      this.#started = Date.now();
+    // Silence is only news when the mirror is current. A heartbeat watch whose consumer was lost
+    // (the bucket's JetStream peers changed) hears nothing from any node; while the bucket elects
+    // a leader, no agent can write its heartbeat. Either way: watch again, and give every node the
+    // grace period from then, before calling a node unreachable or evicting.
+    if (this.#mirror && (plan.evict.length || isNotReady(plan.node))) {
+      const current = await this.#mirror.current().catch((e: Error) => {
+        ctx.log.info({ node: name, err: e.message }, 'the heartbeat bucket does not answer: no node is called unreachable until it does');
+        return false;
+      });
+      if (!current) this.#silenceFrom = Date.now();
+      // Heartbeats heard while the mirror caught up count too.
       plan = planNow();
     }
     const write = { ...ctx.write, cause: ctx.write.cause ?? rvOf(node) };
