@@ -106,18 +106,30 @@ describe('the store on an R3 cluster when the event log leader is killed', () =>
       }, 30_000, 250)) as { items: { metadata: { name: string; uid: string } }[] };
       expect(new Map(list.items.map((p) => [p.metadata.name, p.metadata.uid]))).toEqual(created);
     }
-    const store = await EventStore.connect({ natsUrl: nats.servers.filter(running).map((s) => s.url).join(','), cluster: CLUSTER, name: 'ha-test' });
-    const creations = new Map<string, { count: number; time: number }>();
-    try {
-      const last = (await store.bounds()).last;
-      for await (const e of store.read(1, store.subjects.allObjects)) {
-        const name = e.data.metadata.name;
-        if (e.type === 'PodCreated' && name.startsWith('ha-')) creations.set(name, { count: (creations.get(name)?.count ?? 0) + 1, time: Date.parse(e.metadata.time) });
-        if (e.seq >= last) break;
+    // The log as the survivors hold it. Reading it makes an ordered consumer, which the meta
+    // leader assigns: when the killed server also led the meta group, that can time out until the
+    // group has elected again, so the read is tried again then (as the projection's reader does).
+    let tries = 0;
+    const creations = await eventually(async () => {
+      tries++;
+      const store = await EventStore.connect({ natsUrl: nats.servers.filter(running).map((s) => s.url).join(','), cluster: CLUSTER, name: 'ha-test' });
+      const seen = new Map<string, { count: number; time: number }>();
+      try {
+        const last = (await store.bounds()).last;
+        for await (const e of store.read(1, store.subjects.allObjects)) {
+          const name = e.data.metadata.name;
+          if (e.type === 'PodCreated' && name.startsWith('ha-')) seen.set(name, { count: (seen.get(name)?.count ?? 0) + 1, time: Date.parse(e.metadata.time) });
+          if (e.seq >= last) break;
+        }
+      } catch (e) {
+        process.stdout.write(`ha-store: reading the log failed (${(e as Error).message}); reading it again\n`);
+        throw e;
+      } finally {
+        await store.close();
       }
-    } finally {
-      await store.close();
-    }
+      return seen;
+    }, 120_000, 1000);
+    if (tries > 1) process.stdout.write(`ha-store: the log was read on try ${tries}\n`);
     expect([...creations].filter(([, c]) => c.count !== 1)).toEqual([]);
     expect(new Set(creations.keys())).toEqual(new Set(created.keys()));
     // Creates whose answer is the object an earlier attempt made (the idempotent path), for the report.
