@@ -115,7 +115,8 @@ export class EventStore {
         store.#watchLeader();
         return store;
       } catch (e) {
-        const transient = isOutage(e) || (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders/i.test((e as Error).message);
+        // "No suitable peers for placement": a cluster still forming (its servers have not all met).
+        const transient = isOutage(e) || (e as Error).name === 'TimeoutError' || (e instanceof JetStreamApiError && e.status === 503) || /temporarily unavailable|no responders|no suitable peers/i.test((e as Error).message);
         if (!transient || Date.now() > deadline) throw e;
         if (attempt === 0 || Date.now() - noticed >= JETSTREAM_WAIT_NOTICE_MS) {
           noticed = Date.now();
