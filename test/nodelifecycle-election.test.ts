@@ -3,7 +3,8 @@
  * cluster, SIGKILL the nats-server leading the heartbeats bucket. No agent can write its
  * heartbeat until a new leader is elected, which takes longer than this test's grace period; the
  * controller cannot hear heartbeats then either, and must not call the node unreachable for a
- * silence it could not observe. It does call a node unreachable that really stops.
+ * silence it could not observe. It does call a node unreachable that really stops, and a
+ * controller that starts later does not take that node's last heartbeat, still in the bucket, for news.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeToken, type KObject, mustKind } from '@wharf/model';
@@ -24,6 +25,7 @@ describe('node lifecycle while the heartbeat bucket elects a leader', () => {
   let store: EventStore;
   let agentStore: EventStore;
   let projection: Projection;
+  let objects: Objects;
   let reconciler: NodeLifecycleReconciler;
   const beating = new Set(['n1', 'n2']);
   /** When each node's heartbeat last landed. */
@@ -38,7 +40,7 @@ describe('node lifecycle while the heartbeat bucket elects a leader', () => {
     agentStore = await EventStore.connect({ natsUrl: nats.url, cluster: CLUSTER, name: 'agents', replicas: 3 });
     projection = new Projection(store);
     await projection.start();
-    const objects = new Objects(store, projection);
+    objects = new Objects(store, projection);
     for (const n of ['n1', 'n2']) await objects.create(mustKind('Node'), node(n), { actor: 'test' });
     const kv = await ensureBucket(agentStore, agentStore.subjects.heartbeatBucket);
     // Two agents' heartbeats, every 200 ms. A write that fails (no leader) is tried again a second
@@ -100,5 +102,16 @@ describe('node lifecycle while the heartbeat bucket elects a leader', () => {
     beating.delete('n2');
     await eventually(async () => (projection.get('Node', undefined, 'n2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' ? true : undefined), 30_000, 100);
     expect(projection.get('Node', undefined, 'n1')?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+
+    // A controller that starts now finds n2's last heartbeat still in the bucket: that is no news.
+    // n2 stays Unknown (it is not made Ready for a grace period), n1 stays Ready.
+    await reconciler.stop();
+    const [n1Before, n2Before] = [readiness.get('n1') ?? [], readiness.get('n2')!];
+    reconciler = new NodeLifecycleReconciler({ store, projection, objects, log, graceMs: GRACE_MS, evictionMs: 60_000 });
+    await reconciler.start();
+    await new Promise((r) => setTimeout(r, 3 * GRACE_MS));
+    expect(readiness.get('n2')).toEqual(n2Before);
+    expect(readiness.get('n2')!.at(-1)).toBe('Unknown');
+    expect(readiness.get('n1') ?? []).toEqual(n1Before);
   }, 180_000);
 });

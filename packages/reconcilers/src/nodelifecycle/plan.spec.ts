@@ -48,4 +48,17 @@ describe('planLifecycle', () => {
     expect(p.node!.status!.conditions![0]).toMatchObject({ status: 'True', reason: 'KubeletReady' });
     expect(p.node!.spec!.taints).toBeUndefined();
   });
+
+  it('given a silence it could not observe, neither calls the node unreachable nor makes it Ready until the grace after it ends', () => {
+    // Ready, not heard for 30 s, but the heartbeats could not be heard until 2 s ago: nothing yet.
+    expect(planLifecycle({ ...base, node: node('True'), lastSeen: t0, unobservedUntil: t0 + 28_000, now: t0 + 30_000 })).toEqual({ evict: [], requeueAfterMs: 8010 });
+    // Unknown and tainted (really gone): it stays so, and its pods are not evicted meanwhile.
+    const pods = [podFixture('a')];
+    expect(planLifecycle({ ...base, pods, node: node('Unknown', true, t0), lastSeen: t0 - 10_000, unobservedUntil: t0 + 28_000, now: t0 + 30_000 })).toEqual({ evict: [], requeueAfterMs: 8010 });
+    // Once the grace after it has passed, silence is news again.
+    expect(planLifecycle({ ...base, node: node('True'), lastSeen: t0, unobservedUntil: t0 + 28_000, now: t0 + 38_011 }).node!.status!.conditions![0]).toMatchObject({ status: 'Unknown' });
+    expect(planLifecycle({ ...base, pods, node: node('Unknown', true, t0), lastSeen: t0 - 10_000, unobservedUntil: t0 + 28_000, now: t0 + 38_011 }).evict.map((p) => p.metadata.name)).toEqual(['a']);
+    // A heartbeat heard meanwhile counts as ever.
+    expect(planLifecycle({ ...base, node: node('Unknown', true), lastSeen: t0 + 29_000, unobservedUntil: t0 + 28_000, now: t0 + 30_000 }).node!.status!.conditions![0]).toMatchObject({ status: 'True' });
+  });
 });

@@ -6,6 +6,10 @@
  * replace them elsewhere. A fresh heartbeat makes it Ready again and removes the taint, unless
  * the agent itself reports Ready=False (a node whose pod network is not ready, NetworkNotReady):
  * that condition is the agent's, and a heartbeat keeps it.
+ *
+ * A silence the controller could not observe (until `unobservedUntil`: it had just begun to
+ * follow the heartbeats, or their bucket did not answer) is no news either way: for `graceMs`
+ * after it, a node is neither called unreachable nor made Ready; only a heartbeat does that.
  */
 import type { Condition, Node, Pod, Stored, Taint } from '@wharf/model';
 import { tolerated } from '@wharf/scheduler';
@@ -18,6 +22,8 @@ export interface LifecycleInput {
   node: Stored<Node>;
   /** When this controller last saw the node's heartbeat change (ms). */
   lastSeen: number;
+  /** Until when the controller could not have heard a heartbeat (ms; default: it always could). */
+  unobservedUntil?: number;
   now: number;
   graceMs: number;
   evictionMs: number;
@@ -47,11 +53,13 @@ function withReady(n: Stored<Node>, ready: Condition, taints: Taint[]): Stored<N
 }
 
 /** Plans one look at a node. */
-export function planLifecycle({ node, lastSeen, now, graceMs, evictionMs, pods }: LifecycleInput): LifecyclePlan {
+export function planLifecycle({ node, lastSeen, unobservedUntil = 0, now, graceMs, evictionMs, pods }: LifecycleInput): LifecyclePlan {
   const ready = readyCondition(node);
   const taints = node.spec?.taints ?? [];
   const unreachable = taints.find((t) => t.key === UNREACHABLE_TAINT_KEY && t.effect === 'NoExecute');
   const fresh = now - lastSeen <= graceMs;
+  // Not heard, but it could not have been lately: the node stays as it is until the grace ends.
+  if (!fresh && now - unobservedUntil <= graceMs) return { evict: [], requeueAfterMs: Math.max(10, unobservedUntil + graceMs - now + 10) };
   if (fresh) {
     const requeueAfterMs = Math.max(10, lastSeen + graceMs - now + 10);
     if ((ready?.status === 'True' || ready?.status === 'False') && !unreachable) return { evict: [], requeueAfterMs };

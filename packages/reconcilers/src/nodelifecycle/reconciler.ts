@@ -61,9 +61,11 @@ export class NodeLifecycleReconciler {
   async start(): Promise<void> {
     const kv = await ensureBucket(this.opts.store, this.opts.store.subjects.heartbeatBucket);
     this.#mirror = new KvMirror<unknown>(kv, this.opts.log);
-    this.#silenceFrom = Date.now();
+    // The heartbeats the bucket holds at start are no news (an agent that died left its last one):
+    // a node is heard from its next heartbeat on, and silence counts from when it could be.
+    let loading = true;
     this.#mirror.onChange((key, _before, after) => {
-      if (after === undefined) return;
+      if (after === undefined || loading) return;
       const node = decodeToken(key);
       const wasSeen = this.lastSeen.has(node);
       this.lastSeen.set(node, Date.now());
@@ -72,6 +74,8 @@ export class NodeLifecycleReconciler {
       if (!wasSeen || !ready || n?.spec?.taints?.length) this.controller.queue.add(objectKey('Node', undefined, node));
     });
     await this.#mirror.start();
+    loading = false;
+    this.#silenceFrom = Date.now();
     this.controller.start();
   }
 
@@ -88,8 +92,8 @@ export class NodeLifecycleReconciler {
     const node = projection.get('Node', undefined, name);
     if (!node) return;
     const pods = projection.list('Pod').filter((p) => p.spec.nodeName === name);
-    // A node's silence counts from its last heartbeat, or from when the heartbeats could last not be heard.
-    const planNow = () => planLifecycle({ node, lastSeen: Math.max(this.lastSeen.get(name) ?? 0, this.#silenceFrom), now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
+    // A node's silence counts from its last heartbeat, and not before the heartbeats could be heard (planLifecycle).
+    const planNow = () => planLifecycle({ node, lastSeen: this.lastSeen.get(name) ?? 0, unobservedUntil: this.#silenceFrom, now: Date.now(), graceMs: this.graceMs, evictionMs: this.evictionMs, pods });
     let plan = planNow();
     // Silence is only news when the mirror is current. A heartbeat watch whose consumer was lost
     // (the bucket's JetStream peers changed) hears nothing from any node; while the bucket elects
