@@ -107,8 +107,18 @@ describe('node lifecycle while the heartbeat bucket elects a leader', () => {
     // n2 stays Unknown (it is not made Ready for a grace period), n1 stays Ready.
     await reconciler.stop();
     const [n1Before, n2Before] = [readiness.get('n1') ?? [], readiness.get('n2')!];
-    reconciler = new NodeLifecycleReconciler({ store, projection, objects, log, graceMs: GRACE_MS, evictionMs: 60_000 });
-    await reconciler.start();
+    // Its start asks JetStream for the bucket and a watch, which time out while the meta group
+    // (the killed server may have led it) is still electing: it is started again then.
+    reconciler = await eventually(async () => {
+      const r = new NodeLifecycleReconciler({ store, projection, objects, log, graceMs: GRACE_MS, evictionMs: 60_000 });
+      try {
+        await r.start();
+        return r;
+      } catch (e) {
+        await r.stop().catch(() => undefined);
+        throw e;
+      }
+    }, 60_000, 500);
     await new Promise((r) => setTimeout(r, 3 * GRACE_MS));
     expect(readiness.get('n2')).toEqual(n2Before);
     expect(readiness.get('n2')!.at(-1)).toBe('Unknown');
