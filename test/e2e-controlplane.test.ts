@@ -275,8 +275,13 @@ describe('losing a control-plane host', () => {
     expect(await running()).toEqual(after);
     // Reconcilers: h0's member lease runs out; the survivors are the members.
     const status = await eventually(async () => {
-      const x = await clusterStatus(h1).catch(() => undefined);
-      return x && !Object.keys(x.errors).length && x.reconcilers.length === 2 && x.streams.every((st) => /wharf-h[12]/.test(st.leader ?? '')) ? x : undefined;
+      const x = await clusterStatus(h1);
+      const off = x.streams.filter((st) => !/wharf-h[12]/.test(st.leader ?? '')).map((st) => `${st.stream} led by ${st.leader ?? 'nobody'}`);
+      if (Object.keys(x.errors).length || x.reconcilers.length !== 2 || off.length) {
+        // Thrown, so that a timeout says what was still missing.
+        throw new Error(`errors ${JSON.stringify(x.errors)}; reconcilers ${x.reconcilers.map((r) => r.instance).join(', ')}; streams ${off.join(', ') || 'all led by h1 or h2'}`);
+      }
+      return x;
     }, 90_000, 1000);
     expect(status.streams.length).toBeGreaterThanOrEqual(8);
     const survivors = status.reconcilers.map((r) => r.instance);
