@@ -73,3 +73,17 @@ export function waitForStreamLeader(nats: NatsHandle, stream: string, not?: Nats
     return l && l !== not ? l : undefined;
   }, timeoutMs, 50);
 }
+
+/** The consumers of `stream` and the server that leads each (an R1 consumer lives on that one), as the running servers report them. */
+export async function consumerHosts(nats: NatsHandle, stream: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const s of nats.servers.filter(running)) {
+    const res = await fetch(`http://127.0.0.1:${s.monitorPort}/jsz?consumers=true`, { signal: AbortSignal.timeout(2000) });
+    type Detail = { account_details?: { stream_detail?: { name: string; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[] }[] };
+    const j = (await res.json()) as Detail;
+    for (const d of (j.account_details ?? []).flatMap((a) => a.stream_detail ?? []).filter((d) => d.name === stream)) {
+      for (const c of d.consumer_detail ?? []) if (c.cluster?.leader) out.set(c.name, c.cluster.leader);
+    }
+  }
+  return out;
+}

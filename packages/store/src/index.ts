@@ -24,6 +24,7 @@ export { isOutage, OUTAGE_BUDGET_MS } from './outage.js';
 export { causeChain, type DerivedEventQuery, derivedEvents, objectHistory, whyObject } from './history/queries.js';
 export { eventAt, type RangeOptions, readRange, readRangeDecoded, seqAtTime, subjectHistory } from './history/read.js';
 export { createLogger, type Logger } from './logger.js';
+export { KV_FOLLOW_CHECK_MS, KvFollow, type KvFollowOptions } from './kvfollow.js';
 export { type FeedEntry, NodeFeed } from './nodefeed.js';
 export { NODE_RELAY_QUEUE, NODE_RELAY_TIMEOUT_MS, NodeRelayClient, type RelayHandler, type RelayRequest, RelayUnavailableError, type ServedRelay, serveNodeRelay } from './noderelay.js';
 export { type ChangeOptions, type ObjectLog, Objects, type ObjectView, type WriteContext } from './objects.js';

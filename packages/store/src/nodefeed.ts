@@ -4,9 +4,10 @@
  * once the pod is gone from the node. Writers compare-and-set on the pod's resourceVersion, so a
  * stale writer can never put back an older version. The agent watches `<node>.>`.
  */
-import type { KV, KvEntry } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { EventStore } from './eventstore.js';
 import { ensureBucket, openBucket } from './buckets.js';
+import { KvFollow } from './kvfollow.js';
 import { encodeToken, type Pod, rvOf, type Stored } from '@wharf/model';
 
 /** One entry of a node's feed: the pod, or a tombstone with the resourceVersion that removed it. */
@@ -87,12 +88,12 @@ export class NodeFeed {
     const { entries, revision } = await this.list(node);
     for (const e of entries) yield e;
     yield undefined;
-    const it = await this.kv.watch({ key: `${encodeToken(node)}.>`, resumeFromRevision: revision + 1 });
+    const it = new KvFollow(this.kv, { key: `${encodeToken(node)}.>`, after: revision });
     const stop = () => it.stop();
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      for await (const e of it as AsyncIterable<KvEntry>) if (e.operation === 'PUT') yield e.json<FeedEntry>();
+      for await (const e of it) if (e.operation === 'PUT') yield e.json<FeedEntry>();
     } finally {
       signal?.removeEventListener('abort', stop);
       it.stop();

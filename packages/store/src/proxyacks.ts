@@ -9,6 +9,7 @@ import type { KV, KvEntry } from '@nats-io/kv';
 import { decodeToken, encodeToken } from '@wharf/model';
 import type { EventStore } from './eventstore.js';
 import { ensureBucket } from './buckets.js';
+import { KvFollow } from './kvfollow.js';
 
 /** A backend as a proxy connects to it: a pod's published port on its node's address. */
 export interface HostPort {
@@ -85,12 +86,12 @@ export class ProxyAcks {
       if (e && e.operation === 'PUT') yield change(e);
     }
     yield undefined;
-    const it = await this.kv.watch({ resumeFromRevision: revision + 1 });
+    const it = new KvFollow(this.kv, { after: revision });
     const stop = () => it.stop();
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      for await (const e of it as AsyncIterable<KvEntry>) yield change(e);
+      for await (const e of it) yield change(e);
     } finally {
       signal?.removeEventListener('abort', stop);
       it.stop();

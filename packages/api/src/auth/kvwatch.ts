@@ -1,5 +1,6 @@
 /** Mirrors the keys under one prefix of a KV bucket into memory and keeps them current. */
 import type { KV, KvEntry } from '@nats-io/kv';
+import { KvFollow } from '@wharf/store';
 
 /** A live copy of `prefix.*` keys: `put` and `remove` are called for each change, suffix first. */
 export interface KeyMirror {
@@ -9,7 +10,8 @@ export interface KeyMirror {
 
 /**
  * Watches `prefix.>` in `kv`, replaying the current values into `mirror` first; resolves once
- * they are all in, and returns a stop function. Changes arrive for as long as it runs.
+ * they are all in, and returns a stop function. Changes arrive for as long as it runs, through
+ * the loss of a server (KvFollow).
  */
 export async function mirrorKeys(kv: KV, prefix: string, mirror: KeyMirror): Promise<() => void> {
   const filter = `${prefix}.>`;
@@ -21,7 +23,7 @@ export async function mirrorKeys(kv: KV, prefix: string, mirror: KeyMirror): Pro
     any = true;
     break;
   }
-  const it = await kv.watch({ key: filter });
+  const it = new KvFollow(kv, { key: filter });
   let ready: () => void = () => undefined;
   const loaded = new Promise<void>((r) => (ready = r));
   if (!any) ready();

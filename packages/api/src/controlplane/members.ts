@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KV } from '@nats-io/kv';
 import { CONTROL_PLANE_MEMBERS_KEY, type ControlPlaneMember, type ControlPlaneMembers, routeUrls, withMember } from '@wharf/model';
-import { type Logger, routesFileText } from '@wharf/store';
+import { KvFollow, type Logger, routesFileText } from '@wharf/store';
 import type { Advertised } from '../join/credentials.js';
 
 /** The route user and password (the pki directory's nats-route.json, written by wharf init). */
@@ -70,7 +70,7 @@ export class ControlPlaneMembersList {
   async start(): Promise<void> {
     const l = this.local;
     if (l) await this.update((m) => withMember(m ?? { ...(l.endpoint ? { endpoint: l.endpoint } : {}), members: [], ...(l.seed ? { seed: { ...l.seed, retired: false } } : {}) }, l.self));
-    const it = await this.kv.watch({ key: CONTROL_PLANE_MEMBERS_KEY });
+    const it = new KvFollow(this.kv, { key: CONTROL_PLANE_MEMBERS_KEY, log: this.log });
     this.#stop = () => it.stop();
     const first = await this.kv.get(CONTROL_PLANE_MEMBERS_KEY);
     if (first?.operation === 'PUT') this.#apply(first.json<ControlPlaneMembers>());

@@ -4,7 +4,7 @@
  * as a hint; every write still goes through compare-and-set on the key's revision.
  */
 import type { KV, KvEntry } from '@nats-io/kv';
-import type { Logger } from '@wharf/store';
+import { KvFollow, type Logger } from '@wharf/store';
 
 /** One mirrored value and the bucket revision that wrote it. */
 export interface Mirrored<T> {
@@ -19,7 +19,7 @@ export type MirrorListener<T> = (key: string, before: T | undefined, after: T | 
 export class KvMirror<T> {
   readonly entries = new Map<string, Mirrored<T>>();
   #listeners = new Set<MirrorListener<T>>();
-  #stop: (() => void) | undefined;
+  #follow: KvFollow | undefined;
   #ready!: Promise<void>;
   /** The newest bucket revision the mirror has applied. */
   #revision = 0;
@@ -37,23 +37,21 @@ export class KvMirror<T> {
     return this.#ready;
   }
 
-  /** Starts following the bucket; resolves once the initial contents are loaded. */
+  /**
+   * Starts following the bucket (through the loss of a server: see KvFollow); resolves once the
+   * mirror holds what the bucket held when it began.
+   */
   async start(): Promise<void> {
-    await this.#follow(0);
-  }
-
-  /** Watches the bucket from `after` + 1 (0: everything); resolves once the mirror holds what the bucket held when it began. */
-  async #follow(after: number): Promise<void> {
     const status = await this.kv.status();
     const last = status.streamInfo.state.last_seq;
     let loaded!: () => void;
     this.#ready = new Promise<void>((r) => (loaded = r));
-    if (last <= after) loaded();
-    const it = await this.kv.watch({ key: this.filter, ...(after ? { resumeFromRevision: after + 1 } : {}) });
-    this.#stop = () => it.stop();
+    if (last === 0) loaded();
+    const follow = new KvFollow(this.kv, { key: this.filter, log: this.log });
+    this.#follow = follow;
     void (async () => {
       try {
-        for await (const e of it as AsyncIterable<KvEntry>) {
+        for await (const e of follow) {
           this.#apply(e);
           if (e.revision >= last) loaded();
         }
@@ -67,9 +65,9 @@ export class KvMirror<T> {
   /**
    * Whether the mirror holds everything the bucket held a moment ago: it asks the bucket for its
    * last revision and gives the watch `waitMs` to deliver up to it. A watch that does not (its
-   * consumer was lost, as when the JetStream peers of the bucket change) is started again from
-   * the last revision the mirror holds, and this answers false: a reader that is about to act on
-   * an absence (no heartbeat) must not trust it yet. For a mirror of the whole bucket only.
+   * consumer was lost before KvFollow saw the bucket's peers change) is started again from the
+   * last revision the mirror holds, and this answers false: a reader that is about to act on an
+   * absence (no heartbeat) must not trust it yet. For a mirror of the whole bucket only.
    */
   async current(waitMs = 2000): Promise<boolean> {
     // A filtered mirror cannot tell its keys' last revision from the bucket's.
@@ -80,8 +78,7 @@ export class KvMirror<T> {
     while (this.#revision < last) {
       if (Date.now() > deadline) {
         this.log.warn({ bucket: status.bucket, mirrored: this.#revision, last }, 'KV mirror fell behind its bucket: watching again from where it stopped');
-        this.#stop?.();
-        await this.#follow(this.#revision);
+        this.#follow?.restart('the mirror fell behind its bucket');
         return false;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -120,6 +117,6 @@ export class KvMirror<T> {
 
   /** Stops following. */
   stop(): void {
-    this.#stop?.();
+    this.#follow?.stop();
   }
 }
