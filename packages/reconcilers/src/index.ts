@@ -6,7 +6,7 @@ export { type EndpointsOptions, EndpointsReconciler, endpointsWatch } from './en
 export { type FinalizePlan, FOREGROUND_FINALIZER, isGarbage, ORPHAN_FINALIZER, planFinalize } from './gc/plan.js';
 export { GarbageCollector, type GcOptions } from './gc/collector.js';
 export { main, parseDuration } from './main.js';
-export { CONTROLLER_NAMES, type ControllerName, type Manager, type ManagerOptions, parseControllers, startManager } from './manager.js';
+export { CONTROLLER_NAMES, type ControllerName, type Manager, type ManagerOptions, parseControllers, START_OUTAGE_BUDGET_MS, startManager, startManagerThroughOutages } from './manager.js';
 export { type FeedCopy, type FeedPlan, planFeed } from './nodefeed/plan.js';
 export { type NodeFeedOptions, NodeFeedReconciler } from './nodefeed/reconciler.js';
 export { type Claim, type IpamInput, type IpamPlan, markedNoCIDR, NETWORK_UNAVAILABLE, NO_CIDR_AVAILABLE, planNodeIpam, withNoCIDR, withPodCIDR } from './nodeipam/plan.js';

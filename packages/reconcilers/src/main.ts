@@ -1,7 +1,7 @@
 /** The wharf-reconcilers daemon: flags, logging, and a graceful stop on SIGTERM/SIGINT. */
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, MAX_NODE_CIDR_MASK_SIZE } from '@wharf/model';
 import { closeOnSignals, createLogger, natsAuthOf, parseFlags, refuseHostOverlap, runMain, shutdownTimeoutMs, UsageError } from '@wharf/store';
-import { CONTROLLER_NAMES, parseControllers, startManager } from './manager.js';
+import { CONTROLLER_NAMES, parseControllers, startManagerThroughOutages } from './manager.js';
 import { rangeFromFlags } from './nodeipam/range.js';
 
 const BIN = 'wharf-reconcilers';
@@ -37,7 +37,7 @@ export function main(argv = process.argv.slice(2)): void {
     const podNetwork = { clusterCidr: given(flags['cluster-cidr']), nodeCidrMaskSize: given(flags['node-cidr-mask-size']) };
     // Checked before connecting, so a typo fails at once (the recorded range is checked once known).
     rangeFromFlags(podNetwork);
-    const starting = startManager({
+    const starting = startManagerThroughOutages({
       natsUrl: flags.nats as string,
       natsAuth: natsAuthOf(flags),
       cluster: flags.cluster as string,

@@ -5,7 +5,7 @@
  * compare-and-set, so two of them never act twice even while the members change.
  */
 import type { NodeCidrRange } from '@wharf/model';
-import { EventStore, initialState, type Logger, type NatsAuth, NodeFeed, Objects, PodCIDRClaims, Projection, SnapshotStore } from '@wharf/store';
+import { EventStore, initialState, isOutage, type Logger, type NatsAuth, NodeFeed, Objects, PodCIDRClaims, Projection, SnapshotStore } from '@wharf/store';
 import { EndpointsReconciler } from './endpoints/reconciler.js';
 import { GarbageCollector } from './gc/collector.js';
 import { NodeFeedReconciler } from './nodefeed/reconciler.js';
@@ -166,4 +166,26 @@ export async function startManager(opts: ManagerOptions): Promise<Manager> {
   }
   opts.log.info({ cluster: opts.cluster, controllers: opts.controllers, seq: projection.seq, instance, members: m.membership?.members }, 'reconcilers started');
   return m;
+}
+
+/** How long a manager's start is tried again through outages of JetStream (an R3 stream elects a leader in 2-11 s). */
+export const START_OUTAGE_BUDGET_MS = 120_000;
+
+/**
+ * Starts a manager (`start`: startManager); a start that fails on an outage of JetStream (no
+ * answer in time, no leader yet: isOutage), as while the cluster elects leaders after losing a
+ * server, has stopped what it had started, and starts again after `pauseMs`, saying why, until
+ * `budgetMs` is spent. Any other failure (a refused pod network, a bad setting) ends it at once.
+ */
+export async function startManagerThroughOutages(opts: ManagerOptions, start: (o: ManagerOptions) => Promise<Manager> = startManager, budgetMs = START_OUTAGE_BUDGET_MS, pauseMs = 2000): Promise<Manager> {
+  const deadline = Date.now() + budgetMs;
+  for (;;) {
+    try {
+      return await start(opts);
+    } catch (e) {
+      if (!isOutage(e) || Date.now() + pauseMs > deadline) throw e;
+      opts.log.warn({ err: (e as Error).message }, `JetStream did not answer while the reconcilers started (a leader election?); starting again in ${pauseMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
 }
