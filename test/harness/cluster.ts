@@ -99,7 +99,7 @@ export async function startCluster(cluster: string, nodes: NodeSpec[], reconcile
       c.agents.set(node, a);
       const exited = a.exited.then((code) => Promise.reject(new Error(`wharf-agent ${node} exited (${code}) on restart:\n${a.output()}`)));
       exited.catch(() => undefined);
-      await Promise.race([eventually(() => a.output().includes('agent started'), 30_000), exited]);
+      await Promise.race([eventually(() => a.output().includes('agent started'), 60_000).catch((e: Error) => Promise.reject(new Error(`wharf-agent ${node} did not start again: ${e.message}:\n${a.output()}`))), exited]);
       return a;
     },
     startProxy(node, address, extra = []) {

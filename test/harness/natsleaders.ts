@@ -74,15 +74,21 @@ export function waitForStreamLeader(nats: NatsHandle, stream: string, not?: Nats
   }, timeoutMs, 50);
 }
 
+/** Where a consumer is served, and what it delivers. */
+export interface ConsumerPlace {
+  host: string;
+  config: { filter_subject?: string; filter_subjects?: string[]; deliver_policy?: string };
+}
+
 /** The consumers of `stream` and the server that leads each (an R1 consumer lives on that one), as the running servers report them. */
-export async function consumerHosts(nats: NatsHandle, stream: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+export async function consumerHosts(nats: NatsHandle, stream: string): Promise<Map<string, ConsumerPlace>> {
+  const out = new Map<string, ConsumerPlace>();
   for (const s of nats.servers.filter(running)) {
-    const res = await fetch(`http://127.0.0.1:${s.monitorPort}/jsz?consumers=true`, { signal: AbortSignal.timeout(2000) });
-    type Detail = { account_details?: { stream_detail?: { name: string; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[] }[] };
+    const res = await fetch(`http://127.0.0.1:${s.monitorPort}/jsz?consumers=true&config=true`, { signal: AbortSignal.timeout(2000) });
+    type Detail = { account_details?: { stream_detail?: { name: string; consumer_detail?: { name: string; config?: ConsumerPlace['config']; cluster?: { leader?: string } }[] }[] }[] };
     const j = (await res.json()) as Detail;
     for (const d of (j.account_details ?? []).flatMap((a) => a.stream_detail ?? []).filter((d) => d.name === stream)) {
-      for (const c of d.consumer_detail ?? []) if (c.cluster?.leader) out.set(c.name, c.cluster.leader);
+      for (const c of d.consumer_detail ?? []) if (c.cluster?.leader) out.set(c.name, { host: c.cluster.leader, config: c.config ?? {} });
     }
   }
   return out;

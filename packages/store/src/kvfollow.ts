@@ -8,9 +8,13 @@
  * A KvFollow watches again, from the revision after the last one it delivered, as soon as the
  * bucket's stream names another leader or a peer that stopped answering (it asks every
  * `checkMs`, with the STREAM.INFO request a node may already make), and whenever the watch ends
- * or fails. Nothing is lost or repeated across a restart: the new watch starts at the next revision.
+ * or fails, and when the connection comes back after a break (the server it reached may not hold
+ * the consumer: another server of the cluster, or one that lost it; a restart costs one consumer,
+ * a lost consumer up to 90 s of silence). Nothing is lost or repeated across a restart: the new
+ * watch starts at the next revision.
  */
 import type { KV, KvEntry, KvStatus } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from './logger.js';
 
 /** How to follow a bucket. */
@@ -23,6 +27,8 @@ export interface KvFollowOptions {
   checkMs?: number;
   /** Where restarts and failures are said (default: nowhere). */
   log?: Logger;
+  /** The connection whose reconnections restart the watch (default: the bucket's own). */
+  nc?: NatsConnection;
 }
 
 /** Default of KvFollowOptions.checkMs. */
@@ -68,6 +74,9 @@ export class KvFollow implements AsyncIterable<KvEntry> {
   #watch: { stop(): void } | undefined;
   #stopped = false;
   #restarting = false;
+  /** How many times the connection came back after a break. */
+  #reconnects = 0;
+  #restarts = 0;
   /** The bucket's name, once a status answered (for the log). */
   #bucket = '';
   readonly #key: string;
@@ -87,9 +96,15 @@ export class KvFollow implements AsyncIterable<KvEntry> {
     return this.#revision;
   }
 
+  /** How many times a watch was ended to be made again (restart), since the follow began. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
   /** Ends the present watch; the iteration goes on with a new one from the next revision. */
   restart(why: string): void {
     if (!this.#watch) return;
+    this.#restarts++;
     this.opts.log?.info({ bucket: this.#bucket, key: this.#key, revision: this.#revision, why }, 'watching the bucket again');
     this.#restarting = true;
     this.#watch.stop();
@@ -102,10 +117,20 @@ export class KvFollow implements AsyncIterable<KvEntry> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<KvEntry> {
+    const unfollow = this.#followConnection();
+    try {
+      yield* this.#watches();
+    } finally {
+      unfollow();
+    }
+  }
+
+  async *#watches(): AsyncGenerator<KvEntry> {
     for (let failures = 0; !this.#stopped; ) {
       // Where the consumer is about to be placed, asked first: a change between this answer and the
       // watch costs one needless restart, never a missed one.
       const placed = await this.kv.status().then((s) => this.#placement(s), () => undefined);
+      const reconnects = this.#reconnects;
       let it;
       try {
         it = await this.kv.watch({ key: this.#key, ...(this.#revision ? { resumeFromRevision: this.#revision + 1 } : {}) });
@@ -118,6 +143,8 @@ export class KvFollow implements AsyncIterable<KvEntry> {
       failures = 0;
       this.#watch = it;
       if (this.#stopped) it.stop();
+      // The connection broke while the consumer was being made: it may be on a server that forgot it.
+      else if (this.#reconnects !== reconnects) this.restart('the connection to NATS came back while the watch was made');
       const unguard = this.#guard(placed);
       try {
         for await (const e of it as AsyncIterable<KvEntry>) {
@@ -135,6 +162,23 @@ export class KvFollow implements AsyncIterable<KvEntry> {
       if (!this.#restarting && !this.#stopped) await new Promise((r) => setTimeout(r, 200));
       this.#restarting = false;
     }
+  }
+
+  /** Restarts the watch whenever the connection comes back after a break; returns the function that stops listening. */
+  #followConnection(): () => void {
+    // A Bucket holds its JetStream client, which holds the connection (neither is in KV's type).
+    const nc = this.opts.nc ?? (this.kv as { js?: { nc?: NatsConnection } }).js?.nc;
+    if (!nc) return () => undefined;
+    // nats.js's status iterators are QueuedIterators, typed only as AsyncIterable.
+    const status = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+    void (async () => {
+      for await (const s of status) {
+        if (s.type !== 'reconnect') continue;
+        this.#reconnects++;
+        this.restart('the connection to NATS came back');
+      }
+    })();
+    return () => status.stop?.();
   }
 
   #placement(s: KvStatus): Placement {
