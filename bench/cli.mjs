@@ -5,7 +5,8 @@
 //   - `node -e 0` (the floor of any Node.js CLI on this machine),
 //   - `wharf get pods` (the checkout's packages/cli/bin/wharf.js, built with its oclif manifest),
 //   - `wharf get pods -o yaml`,
-//   - peer: `kubectl get pods` against the same API server (token and CA in a kubeconfig).
+//   - `wharf describe pod cli-0`,
+//   - peers: `kubectl get pods` and `kubectl describe pod cli-0` against the same API server (token and CA in a kubeconfig).
 // Prints the median, min and p90 of each. Every process it started is stopped by PID at the end,
 // also on failure or Ctrl-C.
 //   node bench/cli.mjs [--runs 20] [--pods 20] [--wharf PATH/packages/cli/bin/wharf.js (another build instead)]
@@ -45,8 +46,9 @@ try {
     ['node -e 0 (the floor of a Node.js CLI)', process.execPath, ['-e', '0']],
     ['wharf get pods', process.execPath, [wharf, 'get', 'pods']],
     ['wharf get pods -o yaml', process.execPath, [wharf, 'get', 'pods', '-o', 'yaml']],
-    ...(o.compare ? [[`wharf get pods (${o.compare})`, process.execPath, [o.compare, 'get', 'pods']]] : []),
-    ...(kubectlFound ? [['peer: kubectl get pods', 'kubectl', ['get', 'pods']]] : []),
+    ['wharf describe pod cli-0', process.execPath, [wharf, 'describe', 'pod', 'cli-0']],
+    ...(o.compare ? [[`wharf get pods (${o.compare})`, process.execPath, [o.compare, 'get', 'pods']], [`wharf describe pod cli-0 (${o.compare})`, process.execPath, [o.compare, 'describe', 'pod', 'cli-0']]] : []),
+    ...(kubectlFound ? [['peer: kubectl get pods', 'kubectl', ['get', 'pods']], ['peer: kubectl describe pod cli-0', 'kubectl', ['describe', 'pod', 'cli-0']]] : []),
   ];
   const times = new Map(cases.map(([what]) => [what, []]));
   for (let r = 0; r < RUNS + 1; r++) {

@@ -139,14 +139,18 @@ describe('the wharf CLI against a real API server', () => {
       expect(loaded.filter((l) => /@nats-io|packages\/(store|reconcilers|api|agent|proxy)\//.test(l)), args.join(' ')).toEqual([]);
       expect(loaded.some((l) => l.includes('packages/model/')), args.join(' ')).toBe(true);
     }
-    // `get pods` answers without what it does not use: oclif and the commands (bin/wharf.js takes
-    // `get` on its fast path), the kinds' zod schemas, undici, yaml.
-    const get = (await traced(['get', 'pods'])).stderr.split('\n').filter((l) => l.startsWith('load: '));
-    expect(get.filter((l) => /cli\/dist\/commands\/|@oclif\//.test(l))).toEqual([]);
-    expect(get.filter((l) => /node_modules\/(zod|undici|yaml)\/|^load: (zod|undici|yaml)$/.test(l))).toEqual([]);
+    // `get pods` and `describe pods` answer without what they do not use: oclif and the commands
+    // (bin/wharf.js takes them on its fast path), the kinds' zod schemas, undici, yaml.
+    for (const args of [['get', 'pods'], ['describe', 'pods']]) {
+      const r = await traced(args);
+      expect(r.code, r.stderr).toBe(0);
+      const loaded = r.stderr.split('\n').filter((l) => l.startsWith('load: '));
+      expect(loaded.filter((l) => /cli\/dist\/commands\/|@oclif\//.test(l)), args.join(' ')).toEqual([]);
+      expect(loaded.filter((l) => /node_modules\/(zod|undici|yaml)\/|^load: (zod|undici|yaml)$/.test(l)), args.join(' ')).toEqual([]);
+    }
     // What the fast path does not take goes to oclif, which loads that command alone (from the manifest the build writes).
-    const described = (await traced(['describe', 'pods'])).stderr.split('\n').filter((l) => l.startsWith('load: '));
-    expect(described.filter((l) => /cli\/dist\/commands\//.test(l)).map((l) => l.replace(/.*cli\/dist\//, ''))).toEqual(['commands/describe.js']);
+    const logs = (await traced(['logs', 'nope'])).stderr.split('\n').filter((l) => l.startsWith('load: '));
+    expect(logs.filter((l) => /cli\/dist\/commands\//.test(l)).map((l) => l.replace(/.*cli\/dist\//, ''))).toEqual(['commands/logs.js']);
   });
 
   it('stops quietly when its reader closes the pipe early (`wharf get pods -o yaml | head`), as kubectl does', async () => {
@@ -163,7 +167,7 @@ describe('the wharf CLI against a real API server', () => {
     }
   });
 
-  it('answers `get` on its fast path as oclif would, and leaves help and bad flags to oclif', async () => {
+  it('answers `get` and `describe` on its fast path as oclif would, and leaves help and bad flags to oclif', async () => {
     const help = await wharf(['get', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^USAGE\n\s+\$ wharf get KIND/m);
@@ -182,5 +186,14 @@ describe('the wharf CLI against a real API server', () => {
     const unknown = await wharf(['get', 'frobs']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.trim()).toBe(`error: the server doesn't have a resource type "frobs"`);
+    const describeHelp = await wharf(['describe', '--help']);
+    expect(describeHelp.code).toBe(0);
+    expect(describeHelp.stdout).toMatch(/^USAGE\n\s+\$ wharf describe/m);
+    const describeBogus = await wharf(['describe', 'pods', '-o', 'yaml']);
+    expect(describeBogus.code).toBe(1);
+    expect(describeBogus.stderr).toMatch(/Nonexistent flag: -o/);
+    const describeTwo = await wharf(['describe', 'pods', 'a', 'b']);
+    expect(describeTwo.code).toBe(1);
+    expect(describeTwo.stderr.trim()).toBe('error: describe takes one kind and at most one name');
   });
 });

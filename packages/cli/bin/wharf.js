@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `wharf` command line. `wharf get` runs without oclif (../dist/fast.js); everything else,
-// and any `get` that path does not take (help, a flag it does not know), goes to oclif, which
-// loads the commands from ../dist/commands.
+// The `wharf` command line. `wharf get` and `wharf describe` run without oclif (../dist/fast.js);
+// everything else, and any line that path does not take (help, a flag it does not know), goes to
+// oclif, which loads the commands from ../dist/commands.
 import { normalizeArgv } from '../dist/lib/argv.js';
 import { runFast } from '../dist/fast.js';
 

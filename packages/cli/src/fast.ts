@@ -1,14 +1,28 @@
 /**
- * The commands the CLI answers without loading oclif: `wharf get`, the one people type most, whose
- * answer should come as fast as kubectl's. oclif (about 150 ms of loading and reading its config
+ * The commands the CLI answers without loading oclif: `wharf get`, the one people type most, and
+ * `wharf describe`, whose answers should come as fast as kubectl's. oclif (about 150 ms of loading and reading its config
  * here) stays for everything else, and for any `get` this parser does not take exactly as oclif
  * would: help, an unknown or misspelled flag, a value outside a flag's options. oclif then parses
  * it and says what is wrong, so both paths give the same answers.
  */
 import { parseArgs } from 'node:util';
-import { processIo } from './lib/connect.js';
+import { type Io, processIo } from './lib/connect.js';
 import { formatError } from './lib/errors.js';
 import { type FlagTable, type FlagValues, GET_FLAGS, GLOBAL_FLAGS } from './lib/flagspec.js';
+
+/** A command of the fast path: its flags, and its code (loaded when it runs). */
+interface FastCommand<T extends FlagTable> {
+  flags: T;
+  load(): Promise<(args: string[], flags: FlagValues<T>, io: Io) => Promise<number>>;
+}
+
+const fast = <T extends FlagTable>(c: FastCommand<T>) => c as unknown as FastCommand<FlagTable>;
+
+/** The commands answered without oclif, by name. */
+export const FAST_COMMANDS: Readonly<Record<string, FastCommand<FlagTable>>> = {
+  get: fast({ flags: { ...GLOBAL_FLAGS, ...GET_FLAGS }, load: async () => (await import('./lib/get.js')).getCommand }),
+  describe: fast({ flags: GLOBAL_FLAGS, load: async () => (await import('./lib/describe/command.js')).describeCommand }),
+};
 
 /**
  * `args` (after `normalizeArgv`) parsed against `table` as oclif would: each flag's environment
@@ -44,12 +58,13 @@ export function parseFast<T extends FlagTable>(args: string[], table: T): { posi
 
 /** Runs `args` when it is a command this path answers; false when oclif should. */
 export async function runFast(args: string[]): Promise<boolean> {
-  if (args[0] !== 'get') return false;
-  const parsed = parseFast(args.slice(1), { ...GLOBAL_FLAGS, ...GET_FLAGS });
+  const command = Object.hasOwn(FAST_COMMANDS, args[0] ?? '') ? FAST_COMMANDS[args[0]!] : undefined;
+  if (!command) return false;
+  const parsed = parseFast(args.slice(1), command.flags);
   if (!parsed) return false;
   try {
-    const { getCommand } = await import('./lib/get.js');
-    const code = await getCommand(parsed.positionals, parsed.flags, processIo);
+    const run = await command.load();
+    const code = await run(parsed.positionals, parsed.flags, processIo);
     if (code !== 0) process.exitCode = code;
   } catch (e) {
     processIo.err(formatError(e) + '\n');

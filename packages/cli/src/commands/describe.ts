@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
 import { WharfCommand } from '../lib/base.js';
-import { runDescribe } from '../lib/describe/index.js';
-import { parseTargets } from '../lib/targets.js';
-import { CliError } from '../lib/errors.js';
+import { describeCommand } from '../lib/describe/command.js';
 
 /** `wharf describe KIND [NAME]`: kubectl describe, with Events derived from the event log. */
 export default class Describe extends WharfCommand {
@@ -18,11 +16,10 @@ export default class Describe extends WharfCommand {
     name: Args.string({ description: 'Name of the object (all of the kind when left out).' }),
   };
 
+  // `wharf describe` usually runs without oclif (../fast.ts): it has the global flags only.
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Describe);
-    const targets = parseTargets(argv as string[]);
-    if (targets.length !== 1 || targets[0]!.names.length > 1) throw new CliError('describe takes one kind and at most one name');
-    const { client, namespace } = await this.connect(flags);
-    await runDescribe(client, targets[0]!.info, namespace, targets[0]!.names[0], (t) => this.io.out(t));
+    const code = await describeCommand(argv as string[], flags, this.io);
+    if (code !== 0) process.exitCode = code;
   }
 }

@@ -54,3 +54,7 @@ export function buildTable(kind: KindName, objects: readonly KObject[], now: Dat
     }),
   };
 }
+
+// What `wharf describe` prints with, for a CLI that loads this module alone (not the schemas).
+export { ageSince } from './age.js';
+export { formatEndpoints } from './rows.js';

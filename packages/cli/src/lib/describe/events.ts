@@ -1,5 +1,6 @@
 /** The Events section of describe, from the Events the API derives from the log (however old). */
-import { ageSince, type Event } from '@wharf/model';
+import type { Event } from '@wharf/model';
+import { ageSince } from '@wharf/model/printers';
 import type { WharfClient } from '@wharf/client';
 import { formatTable } from '../tabwriter.js';
 

@@ -2,7 +2,8 @@
  * describe: one describer per kind (add a kind by adding a file and a line in `describeLines`),
  * then the Events section taken from the log through the API, however old.
  */
-import { type Endpoints, type KindInfo, type KObject, type ObjectOf, WharfError } from '@wharf/model';
+import type { Endpoints, KindInfo, KObject, ObjectOf } from '@wharf/model';
+import { WharfError } from '@wharf/model/errors';
 import type { WharfClient } from '@wharf/client';
 import { CliError } from '../errors.js';
 import { eventsFor, eventsSection } from './events.js';

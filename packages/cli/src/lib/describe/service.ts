@@ -1,5 +1,6 @@
 /** describe svc: kubectl's layout, with the NodePort and the ready endpoints of each port. */
-import { type Endpoints, formatEndpoints, type Service, type ServicePort } from '@wharf/model';
+import type { Endpoints, Service, ServicePort } from '@wharf/model';
+import { formatEndpoints } from '@wharf/model/printers';
 import { mapLines, orNone, type Line } from './format.js';
 
 /** The endpoints of one service port: the subsets' addresses with that port's entry only. */
