@@ -126,8 +126,12 @@ describe('replication controllers on a real Docker engine', () => {
 
   it('--cascade=orphan leaves the pods running without an owner', async () => {
     await ok('create', '-f', join(ROOT, 'examples', 'microservice1-rc.yaml'));
+    // Scaled down once its pods run: a container stopped while it starts may get its SIGTERM before
+    // microservice1's shell sets its trap (a shell as PID 1 ignores it), and is then killed only at
+    // the end of the 30 s grace period. A full CI run hit that when this scaled at once.
+    await runningExactly(5, 60_000);
     await ok('scale', 'rc', 'microservice1', '--replicas=2');
-    await runningExactly(2);
+    await runningExactly(2, 45_000);
     await ok('delete', 'rc', 'microservice1', '--cascade=orphan');
     await new Promise((r) => setTimeout(r, 2000));
     const left = await runningExactly(2);
