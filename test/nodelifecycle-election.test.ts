@@ -100,7 +100,11 @@ describe('node lifecycle while the heartbeat bucket elects a leader', () => {
 
     // A node whose heartbeats stop while the bucket answers is called unreachable.
     beating.delete('n2');
-    await eventually(async () => (projection.get('Node', undefined, 'n2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' ? true : undefined), 30_000, 100);
+    const stopped = Date.now();
+    await eventually(async () => (projection.get('Node', undefined, 'n2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown' ? true : undefined), 30_000, 100).catch((e: Error) => {
+      const ready = projection.get('Node', undefined, 'n2')?.status?.conditions?.find((c) => c.type === 'Ready');
+      throw new Error(`n2 was not called unreachable ${Date.now() - stopped} ms after its heartbeats stopped (${e.message}): Ready ${JSON.stringify(ready)}, readiness ${readiness.get('n2')?.join(' -> ')}, its last heartbeat landed ${Date.now() - (landed.get('n2')?.at(-1) ?? 0)} ms ago`);
+    });
     expect(projection.get('Node', undefined, 'n1')?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
 
     // A controller that starts now finds n2's last heartbeat still in the bucket: that is no news.

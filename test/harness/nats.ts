@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { freePort } from './ports.js';
+import { freePorts } from './ports.js';
 
 /** One running nats-server. */
 export interface NatsServer {
@@ -59,8 +59,26 @@ export async function launch(config: string, port: number, monitorPort: number, 
     const log = logDir ? openSync(join(logDir, `${logName}.log`), 'a') : undefined;
     const p = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', log ?? 'pipe'] });
     if (log !== undefined) closeSync(log);
-    p.stderr?.resume();
+    // The last lines it printed, for a server that exits before it listens.
+    stderr = '';
+    p.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     return p;
+  };
+  let stderr = '';
+  /** Waits until it listens; fails at once, with what it printed, when it exits first. */
+  const listening = async () => {
+    const p = server.process;
+    let onExit!: (code: number | null, sig: NodeJS.Signals | null) => void;
+    const exited = new Promise<never>((_, reject) => {
+      onExit = (code, sig) => reject(new Error(`nats-server ${logName} exited (${code ?? sig}) before it listened on ${port}:\n${stderr}`));
+      p.once('exit', onExit);
+    });
+    exited.catch(() => undefined);
+    try {
+      await Promise.race([waitForPort(port), exited]);
+    } finally {
+      p.off('exit', onExit);
+    }
   };
   const server: NatsServer = {
     name: logName,
@@ -75,21 +93,20 @@ export async function launch(config: string, port: number, monitorPort: number, 
       const old = server.process;
       if (old.exitCode === null && old.signalCode === null) await new Promise((r) => old.once('exit', r));
       server.process = start();
-      await waitForPort(port);
+      await listening();
     },
   };
   server.process.once('error', (e) => {
     throw new Error(`cannot start nats-server (${logName}): ${e.message}; run scripts/install-deps.sh`);
   });
-  await waitForPort(port);
+  await listening();
   return server;
 }
 
 /** Starts one JetStream-enabled nats-server on a free loopback port. */
 export async function startNats(): Promise<NatsHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-nats-'));
-  const port = await freePort();
-  const monitor = await freePort();
+  const [port, monitor] = (await freePorts(2)) as [number, number];
   const config = join(dir, 'nats.conf');
   writeFileSync(config, `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\nmax_payload: 8MB\njetstream { store_dir: "${dir}/js", sync_interval: always }\n`);
   const s = await launch(config, port, monitor, 'single');
@@ -107,9 +124,8 @@ export async function startNats(): Promise<NatsHandle> {
 /** Starts a 3-node JetStream cluster on loopback; waits until it has a meta leader. */
 export async function startNatsCluster(size = 3): Promise<NatsHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-natsc-'));
-  const ports = await Promise.all(Array.from({ length: size }, () => freePort()));
-  const routes = await Promise.all(Array.from({ length: size }, () => freePort()));
-  const monitors = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const all = await freePorts(3 * size);
+  const [ports, routes, monitors] = [all.slice(0, size), all.slice(size, 2 * size), all.slice(2 * size)];
   const servers: NatsServer[] = [];
   for (let i = 0; i < size; i++) {
     const config = join(dir, `n${i}.conf`);
