@@ -1,9 +1,9 @@
 /**
  * The commands the CLI answers without loading oclif: `wharf get`, the one people type most, and
- * `wharf describe`, whose answers should come as fast as kubectl's. oclif (about 150 ms of loading and reading its config
- * here) stays for everything else, and for any `get` this parser does not take exactly as oclif
- * would: help, an unknown or misspelled flag, a value outside a flag's options. oclif then parses
- * it and says what is wrong, so both paths give the same answers.
+ * `wharf describe`, whose answers should come as fast as kubectl's. oclif (about 150 ms of loading
+ * and reading its config here) stays for everything else, and for any line of theirs this parser
+ * does not take exactly as oclif would: help, an unknown or misspelled flag, a value outside a
+ * flag's options. oclif then parses it and says what is wrong, so both paths give the same answers.
  */
 import { parseArgs } from 'node:util';
 import { type Io, processIo } from './lib/connect.js';

@@ -16,6 +16,7 @@
 import type { KV, KvEntry, KvStatus } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from './logger.js';
+import { onStatus } from './natsstatus.js';
 
 /** How to follow a bucket. */
 export interface KvFollowOptions {
@@ -27,8 +28,6 @@ export interface KvFollowOptions {
   checkMs?: number;
   /** Where restarts and failures are said (default: nowhere). */
   log?: Logger;
-  /** The connection whose reconnections restart the watch (default: the bucket's own). */
-  nc?: NatsConnection;
 }
 
 /** Default of KvFollowOptions.checkMs. */
@@ -167,18 +166,12 @@ export class KvFollow implements AsyncIterable<KvEntry> {
   /** Restarts the watch whenever the connection comes back after a break; returns the function that stops listening. */
   #followConnection(): () => void {
     // A Bucket holds its JetStream client, which holds the connection (neither is in KV's type).
-    const nc = this.opts.nc ?? (this.kv as { js?: { nc?: NatsConnection } }).js?.nc;
+    const nc = (this.kv as { js?: { nc?: NatsConnection } }).js?.nc;
     if (!nc) return () => undefined;
-    // nats.js's status iterators are QueuedIterators, typed only as AsyncIterable.
-    const status = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
-    void (async () => {
-      for await (const s of status) {
-        if (s.type !== 'reconnect') continue;
-        this.#reconnects++;
-        this.restart('the connection to NATS came back');
-      }
-    })();
-    return () => status.stop?.();
+    return onStatus(nc, 'reconnect', () => {
+      this.#reconnects++;
+      this.restart('the connection to NATS came back');
+    });
   }
 
   #placement(s: KvStatus): Placement {

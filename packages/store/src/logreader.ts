@@ -11,6 +11,7 @@
  */
 import { DeliverPolicy, jetstream, type Consumer, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { onStatus } from './natsstatus.js';
 import { isOutage } from './outage.js';
 
 /**
@@ -91,26 +92,20 @@ async function openOnce(nc: NatsConnection, timeout: number, stream: string, fro
  */
 export function superviseReader(nc: NatsConnection, consumer: Consumer, msgs: ConsumerMessages, signal: AbortSignal | undefined): () => void {
   let done = false;
-  // nats.js's status iterators are QueuedIterators, typed only as AsyncIterable.
-  const connection = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
   const stop = (err?: Error) => {
     if (done) return;
     done = true;
     msgs.stop(err);
-    connection.stop?.();
+    unwatch();
     consumer.delete().catch(() => undefined);
   };
+  const unwatch = onStatus(nc, 'reconnect', () => stop(new ReaderLostError('reconnected')));
   const onAbort = () => stop();
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
   void (async () => {
     for await (const n of msgs.status()) {
       if (LOST.has(n.type)) return stop(new ReaderLostError(n.type));
-    }
-  })();
-  void (async () => {
-    for await (const s of connection) {
-      if (s.type === 'reconnect') return stop(new ReaderLostError('reconnected'));
     }
   })();
   return () => {
